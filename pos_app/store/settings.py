@@ -1,0 +1,43 @@
+"""Typed access to the settings table: JSON values under well-known keys with defaults."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pos_app.store.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "store_id": "S001",
+    "till_id": "T01",
+    "store_name": "门店通便利店",
+    "store_address": "",
+    "store_phone": "",
+    "rounding_mode": "none",
+    "scale_layouts": ["20-29:FFCCCCCPPPPPK", "20-29:FFCCCCCPPPPPWWWWWK"],
+    "receipt_width_mm": 58,
+    "receipt_footer": "谢谢惠顾，欢迎再次光临",
+    "mall_base_url": "https://mall.example.cn",
+    "printer_uri": "",
+    "language": "zh_CN",
+    "discount_limit_bp": 1000,
+    "offline_points_cap": 0,
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    if row is None:
+        return DEFAULTS.get(key)
+    return json.loads(row.value)
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    encoded = json.dumps(value, ensure_ascii=False)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=encoded))
+    else:
+        row.value = encoded
