@@ -195,6 +195,7 @@ class Sale(Base):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="sale", order_by="Payment.id", cascade="all, delete-orphan"
     )
+    original_sale: Mapped[Sale | None] = relationship(remote_side=[id])
     __table_args__ = (UniqueConstraint("till_id", "till_seq", name="uq_sales_till_seq"),)
 
 

@@ -1,0 +1,1 @@
+"""Use cases of the till, one transaction each; no Qt here."""

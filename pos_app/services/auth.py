@@ -1,0 +1,67 @@
+"""Staff PINs (Argon2id) and manager overrides (DESIGN §4)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.services.errors import OverrideRequired, WrongPin
+from pos_app.store.models import Staff
+
+ROLE_RANK = {"cashier": 0, "supervisor": 1, "manager": 2}
+_hasher = PasswordHasher()
+
+
+def hash_pin(pin: str) -> str:
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValueError("A PIN is 4 to 8 digits.")
+    return _hasher.hash(pin)
+
+
+def _pin_matches(staff: Staff, pin: str) -> bool:
+    try:
+        return _hasher.verify(staff.pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def log_in(session: Session, *, staff_code: str, pin: str) -> Staff:
+    """The active staff member with this code and PIN, or WrongPin."""
+    staff = session.scalar(select(Staff).where(Staff.code == staff_code, Staff.active))
+    if staff is None or not _pin_matches(staff, pin):
+        raise WrongPin("Staff number or PIN is wrong.")
+    return staff
+
+
+def authorize_override(session: Session, *, pin: str, min_role: str = "manager") -> Staff:
+    """The staff member whose PIN this is, if their role is at least min_role."""
+    for staff in session.scalars(select(Staff).where(Staff.active)):
+        if ROLE_RANK.get(staff.role, -1) >= ROLE_RANK[min_role] and _pin_matches(staff, pin):
+            return staff
+    raise OverrideRequired(
+        f"That PIN does not belong to a {min_role}. Ask a {min_role} to approve."
+    )
+
+
+class LoginThrottle:
+    """Escalating wait after wrong PINs: 0 s for the first three, then 2, 4, 8 … up to 60 s."""
+
+    FREE_TRIES = 3
+    MAX_DELAY_S = 60.0
+
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def record_failure(self) -> float:
+        """Count a wrong PIN; returns how many seconds the next try must wait."""
+        self.failures += 1
+        return self.delay_s()
+
+    def delay_s(self) -> float:
+        extra = self.failures - self.FREE_TRIES
+        return 0.0 if extra < 0 else min(self.MAX_DELAY_S, 2.0 ** (extra + 1))
+
+    def record_success(self) -> None:
+        self.failures = 0

@@ -1,0 +1,55 @@
+"""Looking up what a scanned barcode is: the hot path of every scan (indexed, one query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.barcodes import BarcodeKind, ParsedBarcode
+from pos_app.domain.cart import ProductInfo
+from pos_app.services.errors import UnknownBarcode
+from pos_app.store.models import Barcode, Product
+
+
+@dataclass(frozen=True)
+class FoundProduct:
+    product_id: int
+    info: ProductInfo
+
+
+def product_info(product: Product) -> ProductInfo:
+    return ProductInfo(
+        sku=product.sku,
+        name=product.name,
+        unit=product.unit,
+        price_fen=product.price_fen,
+        member_price_fen=product.member_price_fen,
+        weighed=product.weighed,
+        tax_rate_bp=product.tax_rate_bp,
+        category=product.category.name if product.category else "",
+    )
+
+
+def _by_barcode(session: Session, code: str) -> Product | None:
+    query = select(Product).join(Barcode).where(Barcode.code == code)
+    return session.scalars(query).first()
+
+
+def _by_sku_or_plu(session: Session, code: str) -> Product | None:
+    query = select(Product).where((Product.sku == code) | (Product.plu_code == code))
+    return session.scalars(query).first()
+
+
+def lookup_scan(session: Session, parsed: ParsedBarcode) -> FoundProduct:
+    """The active product a parsed code stands for; UnknownBarcode if none."""
+    if parsed.kind is BarcodeKind.SCALE and parsed.scale_item_code is not None:
+        product = _by_sku_or_plu(session, parsed.scale_item_code)
+    else:
+        product = _by_barcode(session, parsed.code)
+        if product is None and parsed.kind is BarcodeKind.INTERNAL:
+            product = _by_sku_or_plu(session, parsed.code)
+    if product is None or product.status != "active":
+        raise UnknownBarcode(parsed.code)
+    return FoundProduct(product.id, product_info(product))

@@ -1,0 +1,160 @@
+"""Checkout: the sale, its lines, payments, stock deltas, outbox event and journal entry in ONE
+local transaction (DESIGN §3). Nothing here touches the network or the printer; printing is
+queued by the caller after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.cart import Cart
+from pos_app.domain.money import format_fen
+from pos_app.domain.tenders import Settlement, Tender, TenderKind, settle
+from pos_app.services.errors import EmptyCart, NotFullyPaid
+from pos_app.services.points import points_for_sale
+from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
+from pos_app.services.till import (
+    next_till_seq,
+    require_open_shift,
+    rounding_mode,
+    sale_number,
+    till_identity,
+)
+from pos_app.store.db import Database
+from pos_app.store.models import Payment, Product, Sale, SaleLine, utc_now
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    sale_id: int
+    sale_no: str
+    total_fen: int
+    change_fen: int
+    points_earned: int
+
+
+@dataclass
+class _Draft:
+    """What the steps of one checkout share; lives inside the transaction only."""
+
+    session: Session
+    cart: Cart
+    cashier_id: int
+    settlement: Settlement
+    payable_fen: int
+    sale: Sale = field(init=False)
+
+
+def _insert_sale(draft: _Draft) -> None:
+    session, cart = draft.session, draft.cart
+    identity = till_identity(session)
+    shift = require_open_shift(session, identity.till_id)
+    seq = next_till_seq(session, identity.till_id)
+    draft.sale = Sale(
+        sale_no=sale_number(identity.till_id, seq),
+        kind="sale",
+        store_id=identity.store_id,
+        till_id=identity.till_id,
+        till_seq=seq,
+        shift_id=shift.id,
+        cashier_id=draft.cashier_id,
+        member_id=cart.member_id,
+        created_at=utc_now(),
+        subtotal_fen=cart.subtotal_fen,
+        discount_fen=cart.discount_fen,
+        rounding_fen=draft.payable_fen - cart.total_fen,
+        total_fen=draft.payable_fen,
+        points_earned=points_for_sale(cart.member_id, draft.payable_fen),
+    )
+    session.add(draft.sale)
+
+
+def _insert_lines(draft: _Draft) -> None:
+    cart = draft.cart
+    skus = {line.product.sku for line in cart.lines}
+    product_ids = dict(
+        draft.session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all()
+    )
+    order_shares = cart.allocate_order_discount()
+    for line in cart.lines:
+        discount = line.line_discount_fen + order_shares.get(line.line_no, 0)
+        draft.sale.lines.append(
+            SaleLine(
+                line_no=line.line_no,
+                product_id=product_ids[line.product.sku],
+                sku=line.product.sku,
+                name=line.product.name,
+                barcode=line.barcode,
+                weighed=line.product.weighed,
+                qty=line.qty,
+                unit_price_fen=line.unit_price_fen,
+                price_source=str(line.price_source),
+                gross_fen=line.gross_fen,
+                discount_fen=discount,
+                net_fen=line.gross_fen - discount,
+            )
+        )
+
+
+def _insert_payments(draft: _Draft) -> None:
+    """One row per tender that pays; the change is recorded on the last cash tender."""
+    applied = draft.settlement.applied
+    cash_rows = [i for i, tender in enumerate(applied) if tender.kind is TenderKind.CASH]
+    for i, tender in enumerate(applied):
+        change = draft.settlement.change_fen if cash_rows and i == cash_rows[-1] else 0
+        draft.sale.payments.append(
+            Payment(
+                kind=str(tender.kind),
+                amount_fen=tender.amount_fen,
+                tendered_fen=tender.amount_fen + change,
+                change_fen=change,
+                reference=tender.reference,
+            )
+        )
+    draft.session.flush()
+
+
+def _post_stock(draft: _Draft) -> None:
+    post_stock(draft.session, draft.sale)
+
+
+def _queue_event(draft: _Draft) -> None:
+    queue_sale_event(draft.session, draft.sale)
+
+
+def _write_journal(draft: _Draft) -> None:
+    journal_sale(draft.session, draft.sale)
+
+
+CHECKOUT_STEPS: list[Callable[[_Draft], None]] = [
+    _insert_sale,
+    _insert_lines,
+    _insert_payments,
+    _post_stock,
+    _queue_event,
+    _write_journal,
+]
+
+
+def checkout(
+    db: Database, *, cart: Cart, tenders: Sequence[Tender], cashier_id: int
+) -> CheckoutResult:
+    """Commit a fully paid cart as a sale; all of it is stored, or none of it."""
+    if cart.is_empty:
+        raise EmptyCart("The cart is empty: scan an item first.")
+    with db.write() as session:
+        payable = cart.payable_fen(rounding_mode(session))
+        settlement = settle(payable, tenders)
+        if not settlement.is_paid:
+            raise NotFullyPaid(f"{format_fen(settlement.remaining_fen)} is still to pay.")
+        draft = _Draft(session, cart, cashier_id, settlement, payable)
+        for step in CHECKOUT_STEPS:
+            step(draft)
+        sale = draft.sale
+        return CheckoutResult(
+            sale.id, sale.sale_no, sale.total_fen, settlement.change_fen, sale.points_earned
+        )

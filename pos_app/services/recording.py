@@ -1,0 +1,45 @@
+"""The ledgers a sale or refund writes beside itself: stock deltas, the outbox event, the journal.
+Shared by checkout and refund so both record the same facts the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pos_app.services.events import sale_event_payload
+from pos_app.store.journal import append_journal
+from pos_app.store.models import Sale, StockMove
+from pos_app.store.outbox import append_event
+
+
+def post_stock(session: Session, sale: Sale) -> None:
+    """One stock delta per line: a sale takes goods out, a refund (negative qty) puts them back."""
+    for line in sale.lines:
+        session.add(
+            StockMove(
+                product_id=line.product_id,
+                delta=-line.qty,
+                reason=sale.kind,
+                ref=sale.sale_no,
+                created_at=sale.created_at,
+            )
+        )
+
+
+def queue_sale_event(session: Session, sale: Sale) -> None:
+    append_event(session, sale.kind, sale_event_payload(sale))
+
+
+def journal_sale(
+    session: Session, sale: Sale, *, approver_id: int | None = None, **details: Any
+) -> None:
+    append_journal(
+        session,
+        till_id=sale.till_id,
+        kind=sale.kind,
+        actor_id=sale.cashier_id,
+        approver_id=approver_id,
+        payload={"sale_no": sale.sale_no, "total_fen": sale.total_fen, **details},
+    )

@@ -1,0 +1,53 @@
+"""Who and where this till is, read inside a transaction: store, till, open shift, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.barcodes import ScaleLayout
+from pos_app.domain.money import RoundingMode
+from pos_app.services.errors import NoOpenShift
+from pos_app.store.models import Sale, Shift
+from pos_app.store.settings import get_setting
+
+
+@dataclass(frozen=True)
+class TillIdentity:
+    store_id: str
+    till_id: str
+
+
+def till_identity(session: Session) -> TillIdentity:
+    return TillIdentity(get_setting(session, "store_id"), get_setting(session, "till_id"))
+
+
+def rounding_mode(session: Session) -> RoundingMode:
+    return RoundingMode(get_setting(session, "rounding_mode"))
+
+
+def scale_layouts(session: Session) -> tuple[ScaleLayout, ...]:
+    return tuple(ScaleLayout.parse_spec(spec) for spec in get_setting(session, "scale_layouts"))
+
+
+def open_shift_of(session: Session, till_id: str) -> Shift | None:
+    query = select(Shift).where(Shift.till_id == till_id, Shift.closed_at.is_(None))
+    return session.scalars(query).first()
+
+
+def require_open_shift(session: Session, till_id: str) -> Shift:
+    shift = open_shift_of(session, till_id)
+    if shift is None:
+        raise NoOpenShift("No shift is open on this till. Open a shift with the cash float first.")
+    return shift
+
+
+def next_till_seq(session: Session, till_id: str) -> int:
+    """Next gapless sale number of this till; safe because writes hold BEGIN IMMEDIATE."""
+    return (session.scalar(select(func.max(Sale.till_seq)).where(Sale.till_id == till_id)) or 0) + 1
+
+
+def sale_number(till_id: str, till_seq: int) -> str:
+    return f"{till_id}-{till_seq:06d}"
