@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import create_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -43,13 +44,20 @@ def head_revision() -> str:
     return head
 
 
+def _knows(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(db_path: Path) -> None:
     """Bring the database at db_path to the newest schema this app knows."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     config = _config(db_path)
     script = ScriptDirectory.from_config(config)
     current = current_revision(db_path) if db_path.exists() else None
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _knows(script, current):
         raise DatabaseTooNew(
             f"The database {db_path} was created by a newer version of this app "
             f"(schema {current}). Install the newer version; this one will not touch it."

@@ -1,0 +1,150 @@
+"""The `pos` command line: the app, demo data, import, scripted sales, journal check, database
+upgrade, and the printer and sync commands. Every command takes --db PATH."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pos_app.config import load_config
+from pos_app.store.db import Database
+from pos_app.store.migrate import DatabaseTooNew, upgrade
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def open_db(path: Path) -> Database:
+    """Upgrade the database to this version's schema, then open it."""
+    upgrade(path)
+    return Database(path)
+
+
+def cmd_db_upgrade(db: Database, args: argparse.Namespace) -> int:
+    print(f"Database {db.path} is at the newest schema.")
+    return EXIT_OK
+
+
+def cmd_verify_journal(db: Database, args: argparse.Namespace) -> int:
+    from pos_app.store.journal import verify_journal
+
+    with db.read() as session:
+        problems = verify_journal(session)
+    for problem in problems:
+        print(f"journal entry {problem.seq}: {problem.message}", file=sys.stderr)
+    if problems:
+        print(f"Journal BROKEN: {len(problems)} problem(s).", file=sys.stderr)
+        return EXIT_FAILED
+    print("Journal intact: sequence gapless, every hash matches.")
+    return EXIT_OK
+
+
+def cmd_sale(db: Database, args: argparse.Namespace) -> int:
+    from pos_app.services.scripted_sale import run_scripted_sale
+
+    return run_scripted_sale(db, args)
+
+
+def cmd_run(db: Database, args: argparse.Namespace) -> int:
+    from pos_app.launcher import launch
+
+    return launch(db, args)
+
+
+def _delegate(module: str, function: str) -> Callable[[Database, argparse.Namespace], int]:
+    """A command implemented in another package, imported only when it runs."""
+
+    def run(db: Database, args: argparse.Namespace) -> int:
+        import importlib
+
+        return int(getattr(importlib.import_module(module), function)(db, args))
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pos", description="门店通 POS till")
+    parser.add_argument("--db", type=Path, help="till database file (default: the data dir)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the till app")
+    run.add_argument("--demo", action="store_true", help="seed demo data and a local mall")
+    run.add_argument("--skus", type=int, default=5000, help="demo catalog size")
+    run.set_defaults(handler=cmd_run)
+
+    demo = commands.add_parser("demo-data", help="generate a demo store and catalog")
+    demo.add_argument("--skus", type=int, default=5000)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(handler=_delegate("pos_app.services.cli_catalog", "cmd_demo_data"))
+
+    imp = commands.add_parser("import", help="import products from CSV or XLSX")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-bad", action="store_true", help="import good rows, report the rest")
+    imp.set_defaults(handler=_delegate("pos_app.services.cli_catalog", "cmd_import"))
+
+    sale = commands.add_parser("sale", help="a scripted, headless checkout")
+    sale.add_argument("--scan", nargs="+", required=True, metavar="CODE")
+    sale.add_argument("--pay", nargs="+", required=True, metavar="METHOD:FEN")
+    sale.add_argument("--cashier", default=None, help="staff number (default: first cashier)")
+    sale.set_defaults(handler=cmd_sale)
+
+    verify = commands.add_parser("verify-journal", help="check the journal's hash chain")
+    verify.set_defaults(handler=cmd_verify_journal)
+
+    db_cmd = commands.add_parser("db", help="database maintenance")
+    db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="upgrade to the newest schema").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    _add_hardware_commands(commands)
+    _add_sync_commands(commands)
+
+    shots = commands.add_parser("screenshots", help="render every screen to PNG files")
+    shots.add_argument("out_dir", type=Path)
+    shots.set_defaults(handler=_delegate("pos_app.ui.screenshots", "cmd_screenshots"))
+    return parser
+
+
+def _add_hardware_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    hardware = "pos_app.hardware.cli_commands"
+    receipt = commands.add_parser("print-receipt", help="print (or reprint) a receipt")
+    receipt.add_argument("sale_no")
+    receipt.add_argument("--printer", required=True, metavar="URI")
+    receipt.set_defaults(handler=_delegate(hardware, "cmd_print_receipt"))
+
+    test = commands.add_parser("printer-test", help="print a test page")
+    test.add_argument("--printer", required=True, metavar="URI")
+    test.set_defaults(handler=_delegate(hardware, "cmd_printer_test"))
+
+    labels = commands.add_parser("labels", help="price labels as an A4 PDF")
+    labels.add_argument("skus", nargs="+")
+    labels.add_argument("--pdf", type=Path, required=True)
+    labels.set_defaults(handler=_delegate(hardware, "cmd_labels"))
+
+
+def _add_sync_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    pair = commands.add_parser("pair", help="pair this till with the mall")
+    pair.add_argument("url")
+    pair.add_argument("code")
+    pair.set_defaults(handler=_delegate("sync.cli_commands", "cmd_pair"))
+
+    sync = commands.add_parser("sync", help="sync with the mall")
+    group = sync.add_mutually_exclusive_group(required=True)
+    group.add_argument("--once", action="store_true", help="push and pull once, then exit")
+    group.add_argument("--status", action="store_true", help="show what is waiting")
+    sync.set_defaults(handler=_delegate("sync.cli_commands", "cmd_sync"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    db_path = args.db or load_config().db_path
+    try:
+        db = open_db(db_path)
+    except DatabaseTooNew as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return int(args.handler(db, args))
+    finally:
+        db.dispose()
