@@ -1,0 +1,457 @@
+"""The cart being rung up: lines with quantities (units or grams), list/member/manual/scale
+prices, line and order discounts, 抹零 rounding, and a JSON-safe form for hold/recall.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pos_app.domain.money import (
+    BASIS_POINTS,
+    RoundingMode,
+    format_fen,
+    mul_div_half_up,
+    percent_of,
+    round_total,
+)
+
+__all__ = [
+    "MAX_GRAMS",
+    "MAX_UNITS",
+    "MAX_UNIT_PRICE_FEN",
+    "Cart",
+    "CartError",
+    "CartLine",
+    "PriceSource",
+    "ProductInfo",
+    "allocate_proportionally",
+]
+
+MAX_UNITS = 9_999
+MAX_GRAMS = 99_999
+MAX_UNIT_PRICE_FEN = 99_999_999  # ¥999,999.99
+GRAMS_PER_KG = 1_000
+CART_FORMAT_VERSION = 1
+
+
+class CartError(ValueError):
+    """Something the cashier asked of the cart that cannot be done; the message says why."""
+
+
+class PriceSource(StrEnum):
+    """Where a line's unit price came from."""
+
+    LIST = "list"
+    MEMBER = "member"
+    MANUAL = "manual"  # overridden at the till (needs a manager, recorded by the service)
+    SCALE = "scale"  # the amount printed on a scale label
+
+
+def _int(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CartError(f"{what} must be a whole number, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    """What the cart needs to know about a product. For weighed goods prices are per kg."""
+
+    sku: str
+    name: str
+    unit: str
+    price_fen: int
+    member_price_fen: int | None = None
+    weighed: bool = False
+    tax_rate_bp: int = 0
+    category: str = ""
+
+    def __post_init__(self) -> None:
+        if _int(self.price_fen, "Price") < 0:
+            raise CartError(f"{self.name}: price cannot be negative")
+        if self.member_price_fen is not None and _int(self.member_price_fen, "Price") < 0:
+            raise CartError(f"{self.name}: member price cannot be negative")
+
+
+@dataclass
+class CartLine:
+    """One line of the cart. qty is units, or grams when the product is weighed.
+
+    A line with fixed_amount_fen (a scale label with the price printed on it) costs exactly
+    that amount. line_discount_bp, when set, is a percentage discount kept in step with the
+    line amount when the quantity or price changes.
+    """
+
+    line_no: int
+    product: ProductInfo
+    qty: int
+    unit_price_fen: int
+    price_source: PriceSource
+    barcode: str = ""
+    line_discount_fen: int = 0
+    fixed_amount_fen: int | None = None
+    line_discount_bp: int | None = None
+
+    @property
+    def gross_fen(self) -> int:
+        """The line amount before its discount."""
+        if self.fixed_amount_fen is not None:
+            return self.fixed_amount_fen
+        if self.product.weighed:
+            return mul_div_half_up(self.unit_price_fen, self.qty, GRAMS_PER_KG)
+        return self.qty * self.unit_price_fen
+
+    @property
+    def net_fen(self) -> int:
+        """The line amount after its own discount (before the order discount)."""
+        return self.gross_fen - self.line_discount_fen
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form of the line."""
+        data = dataclasses.asdict(self)
+        data["price_source"] = str(self.price_source)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CartLine:
+        """Rebuild a line from to_dict() output."""
+        known = {f.name for f in dataclasses.fields(ProductInfo)}
+        product = ProductInfo(**{k: v for k, v in data["product"].items() if k in known})
+        return cls(
+            line_no=_int(data["line_no"], "Line number"),
+            product=product,
+            qty=_int(data["qty"], "Quantity"),
+            unit_price_fen=_int(data["unit_price_fen"], "Price"),
+            price_source=PriceSource(data["price_source"]),
+            barcode=str(data.get("barcode", "")),
+            line_discount_fen=_int(data.get("line_discount_fen", 0), "Discount"),
+            fixed_amount_fen=data.get("fixed_amount_fen"),
+            line_discount_bp=data.get("line_discount_bp"),
+        )
+
+
+def allocate_proportionally(amount_fen: int, weights: Mapping[int, int]) -> dict[int, int]:
+    """Split amount_fen over keys in proportion to non-negative weights, sums exactly.
+
+    Uses the largest-remainder method (ties go to the smaller key), so when
+    |amount| <= sum(weights) no key gets more than its weight.
+    """
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("Weights for an allocation cannot be negative")
+    total_weight = sum(weights.values())
+    if amount_fen == 0:
+        return dict.fromkeys(weights, 0)
+    if total_weight == 0:
+        raise ValueError(f"Cannot spread {format_fen(amount_fen)} over nothing")
+    sign, amount = (-1, -amount_fen) if amount_fen < 0 else (1, amount_fen)
+    shares = {key: divmod(amount * w, total_weight) for key, w in weights.items()}
+    left_over = amount - sum(q for q, _ in shares.values())
+    by_remainder = sorted(shares, key=lambda key: (-shares[key][1], key))
+    lucky = set(by_remainder[:left_over])
+    return {key: sign * (q + (key in lucky)) for key, (q, _) in shares.items()}
+
+
+class Cart:
+    """The sale being rung up. Amounts are fen; line numbers stay stable when lines are voided.
+
+    Invariants: every line discount is between 0 and the line amount, and the order discount
+    is between 0 and the sum of line net amounts, so total_fen is never negative.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[CartLine] = []
+        self.order_discount_fen: int = 0
+        self.member_id: str | None = None
+        self._next_line_no = 1
+
+    # -- reading -------------------------------------------------------------------------
+
+    def line(self, line_no: int) -> CartLine:
+        """The line with this number; CartError if there is none."""
+        for line in self.lines:
+            if line.line_no == line_no:
+                return line
+        raise CartError(f"There is no line {line_no}")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def subtotal_fen(self) -> int:
+        """Sum of line amounts before any discount."""
+        return sum(line.gross_fen for line in self.lines)
+
+    @property
+    def line_discounts_fen(self) -> int:
+        return sum(line.line_discount_fen for line in self.lines)
+
+    @property
+    def discount_fen(self) -> int:
+        """Line discounts plus the order discount."""
+        return self.line_discounts_fen + self.order_discount_fen
+
+    @property
+    def _net_sum_fen(self) -> int:
+        return sum(line.net_fen for line in self.lines)
+
+    @property
+    def total_fen(self) -> int:
+        """What the goods cost after all discounts, before 抹零 rounding."""
+        return self._net_sum_fen - self.order_discount_fen
+
+    @property
+    def item_count(self) -> int:
+        """Number of pieces: units of counted goods, one per weighed line."""
+        return sum(1 if line.product.weighed else line.qty for line in self.lines)
+
+    def payable_fen(self, mode: RoundingMode) -> int:
+        """The total the customer pays after 抹零 rounding."""
+        return round_total(self.total_fen, mode)
+
+    def rounding_fen(self, mode: RoundingMode) -> int:
+        """payable - total: 0 or negative for the *_down modes."""
+        return self.payable_fen(mode) - self.total_fen
+
+    def allocate_order_discount(self) -> dict[int, int]:
+        """The order discount per line number, proportional to line net, summing exactly."""
+        weights = {line.line_no: line.net_fen for line in self.lines}
+        return allocate_proportionally(self.order_discount_fen, weights)
+
+    def paid_by_line(self) -> dict[int, int]:
+        """What each line costs after its share of the order discount (for refunds)."""
+        shares = self.allocate_order_discount()
+        return {line.line_no: line.net_fen - shares[line.line_no] for line in self.lines}
+
+    # -- changing ------------------------------------------------------------------------
+
+    def add(
+        self,
+        product: ProductInfo,
+        *,
+        qty: int = 1,
+        barcode: str = "",
+        weight_g: int | None = None,
+        fixed_amount_fen: int | None = None,
+    ) -> CartLine:
+        """Add a product and return its line.
+
+        qty is units, or grams for weighed goods (weight_g, when given, wins). A scale label
+        with a printed price gives fixed_amount_fen; without a weight the grams are estimated
+        from the per-kg price for stock. Scanning the same counted product as the last line
+        adds to that line; weighed and price-labelled items always get a new line.
+        """
+        qty = self._qty_for(product, qty, weight_g, fixed_amount_fen)
+        if fixed_amount_fen is not None:
+            unit_price, source = product.price_fen, PriceSource.SCALE
+        else:
+            unit_price, source = self._price_for(product)
+        last = self.lines[-1] if self.lines else None
+        if fixed_amount_fen is None and last is not None and self._can_merge(last, product):
+            self._check_qty(product, last.qty + qty)
+            last.qty += qty
+            return last
+        line = CartLine(
+            line_no=self._next_line_no,
+            product=product,
+            qty=qty,
+            unit_price_fen=unit_price,
+            price_source=source,
+            barcode=barcode,
+            fixed_amount_fen=fixed_amount_fen,
+        )
+        self.lines.append(line)
+        self._next_line_no += 1
+        return line
+
+    def set_qty(self, line_no: int, qty: int) -> None:
+        """Change a line's quantity (grams for weighed goods)."""
+        line = self.line(line_no)
+        if line.fixed_amount_fen is not None:
+            raise CartError("A price-labelled scale item cannot change quantity; void it instead")
+        self._check_qty(line.product, qty)
+        line.qty = qty
+        self._refresh(line)
+
+    def set_line_discount(self, line_no: int, discount_fen: int) -> None:
+        """Give a line an amount off, between ¥0.00 and the line amount."""
+        line = self.line(line_no)
+        _int(discount_fen, "Discount")
+        if not 0 <= discount_fen <= line.gross_fen:
+            raise CartError(
+                f"Discount {format_fen(discount_fen)} must be between ¥0.00 and "
+                f"the line amount {format_fen(line.gross_fen)}"
+            )
+        line.line_discount_fen = discount_fen
+        line.line_discount_bp = None
+        self._clamp_order_discount()
+
+    def set_line_discount_percent(self, line_no: int, percent_bp: int) -> None:
+        """Give a line a percentage off in basis points (1000 = 10 %), kept on qty changes."""
+        line = self.line(line_no)
+        if not 0 <= _int(percent_bp, "Discount") <= BASIS_POINTS:
+            raise CartError("Discount must be between 0 % and 100 %")
+        line.line_discount_bp = percent_bp
+        self._refresh(line)
+
+    def set_manual_price(self, line_no: int, unit_price_fen: int) -> None:
+        """Override a line's unit price (per kg for weighed goods)."""
+        line = self.line(line_no)
+        if line.fixed_amount_fen is not None:
+            raise CartError("A price-labelled scale item keeps its label price; void it instead")
+        if not 0 <= _int(unit_price_fen, "Price") <= MAX_UNIT_PRICE_FEN:
+            raise CartError(f"Price {format_fen(unit_price_fen)} is not plausible")
+        line.unit_price_fen = unit_price_fen
+        line.price_source = PriceSource.MANUAL
+        self._refresh(line)
+
+    def void_line(self, line_no: int) -> None:
+        """Remove a line; the other lines keep their numbers."""
+        self.lines.remove(self.line(line_no))
+        self._clamp_order_discount()
+
+    def set_order_discount(self, discount_fen: int) -> None:
+        """Take an amount off the whole order, at most what the lines cost after discounts."""
+        limit = self._net_sum_fen
+        if not 0 <= _int(discount_fen, "Discount") <= limit:
+            raise CartError(
+                f"Order discount {format_fen(discount_fen)} must be between ¥0.00 and "
+                f"{format_fen(limit)}"
+            )
+        self.order_discount_fen = discount_fen
+
+    def attach_member(self, member_id: str) -> None:
+        """Attach a member; list-priced lines switch to member prices."""
+        if not member_id or not member_id.strip():
+            raise CartError("Member id is empty")
+        self.member_id = member_id.strip()
+        self._reprice()
+
+    def detach_member(self) -> None:
+        """Remove the member; member-priced lines go back to list prices."""
+        self.member_id = None
+        self._reprice()
+
+    # -- saving --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form for hold/recall; Cart.from_dict() gives the same cart back."""
+        return {
+            "version": CART_FORMAT_VERSION,
+            "member_id": self.member_id,
+            "order_discount_fen": self.order_discount_fen,
+            "next_line_no": self._next_line_no,
+            "lines": [line.to_dict() for line in self.lines],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Cart:
+        """Rebuild a held cart; CartError if the saved data is damaged."""
+        try:
+            if data.get("version") != CART_FORMAT_VERSION:
+                raise CartError(f"Held cart has unknown format {data.get('version')!r}")
+            cart = cls()
+            cart.lines = [CartLine.from_dict(line) for line in data["lines"]]
+            cart.member_id = data["member_id"]
+            cart.order_discount_fen = _int(data["order_discount_fen"], "Discount")
+            last_no = max((line.line_no for line in cart.lines), default=0)
+            cart._next_line_no = max(_int(data["next_line_no"], "Line number"), last_no + 1)
+            cart._check_loaded()
+        except CartError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CartError(f"Held cart could not be read ({exc})") from exc
+        return cart
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _price_for(self, product: ProductInfo) -> tuple[int, PriceSource]:
+        member_price = product.member_price_fen
+        if (
+            self.member_id is not None
+            and member_price is not None
+            and member_price <= product.price_fen
+        ):
+            return member_price, PriceSource.MEMBER
+        return product.price_fen, PriceSource.LIST
+
+    @staticmethod
+    def _can_merge(last: CartLine, product: ProductInfo) -> bool:
+        return (
+            last.product == product
+            and not product.weighed
+            and last.fixed_amount_fen is None
+            and last.price_source in (PriceSource.LIST, PriceSource.MEMBER)
+            and last.line_discount_fen == 0
+            and last.line_discount_bp is None
+        )
+
+    def _qty_for(
+        self,
+        product: ProductInfo,
+        qty: int,
+        weight_g: int | None,
+        fixed_amount_fen: int | None,
+    ) -> int:
+        if fixed_amount_fen is not None and _int(fixed_amount_fen, "Amount") < 0:
+            raise CartError("A scale label amount cannot be negative")
+        if weight_g is not None:
+            if not product.weighed:
+                raise CartError(f"{product.name} is not sold by weight")
+            qty = weight_g
+        elif product.weighed and fixed_amount_fen is not None:
+            qty = self._estimate_grams(product, fixed_amount_fen)
+        self._check_qty(product, qty)
+        return qty
+
+    @staticmethod
+    def _estimate_grams(product: ProductInfo, amount_fen: int) -> int:
+        if product.price_fen <= 0:
+            return 1
+        grams = mul_div_half_up(amount_fen, GRAMS_PER_KG, product.price_fen)
+        return min(max(grams, 1), MAX_GRAMS)
+
+    @staticmethod
+    def _check_qty(product: ProductInfo, qty: int) -> None:
+        _int(qty, "Quantity")
+        if product.weighed and not 1 <= qty <= MAX_GRAMS:
+            raise CartError(f"Weight {qty} g is not plausible (1 to {MAX_GRAMS} g)")
+        if not product.weighed and not 1 <= qty <= MAX_UNITS:
+            raise CartError(f"Quantity {qty} is not plausible (1 to {MAX_UNITS})")
+
+    def _check_loaded(self) -> None:
+        """Refuse saved data that breaks the cart's invariants."""
+        if self.member_id is not None and not isinstance(self.member_id, str):
+            raise CartError("Held cart has a bad member id")
+        numbers = [line.line_no for line in self.lines]
+        if len(numbers) != len(set(numbers)):
+            raise CartError("Held cart has duplicate line numbers")
+        for line in self.lines:
+            self._check_qty(line.product, line.qty)
+            for value in (line.fixed_amount_fen, line.line_discount_bp):
+                if value is not None and _int(value, "Amount") < 0:
+                    raise CartError("Held cart has a negative amount")
+            if not 0 <= line.line_discount_fen <= line.gross_fen:
+                raise CartError(f"Held cart line {line.line_no} has an impossible discount")
+        if not 0 <= self.order_discount_fen <= self._net_sum_fen:
+            raise CartError("Held cart has an impossible order discount")
+
+    def _refresh(self, line: CartLine) -> None:
+        """Keep a line's discount within its (changed) amount, then the order discount."""
+        if line.line_discount_bp is not None:
+            line.line_discount_fen = percent_of(line.gross_fen, line.line_discount_bp)
+        line.line_discount_fen = min(line.line_discount_fen, line.gross_fen)
+        self._clamp_order_discount()
+
+    def _clamp_order_discount(self) -> None:
+        self.order_discount_fen = min(self.order_discount_fen, self._net_sum_fen)
+
+    def _reprice(self) -> None:
+        for line in self.lines:
+            if line.price_source in (PriceSource.LIST, PriceSource.MEMBER):
+                line.unit_price_fen, line.price_source = self._price_for(line.product)
+                self._refresh(line)
