@@ -17,15 +17,9 @@ from pos_app.domain.tenders import Settlement, Tender, TenderKind, settle
 from pos_app.services.errors import EmptyCart, NotFullyPaid
 from pos_app.services.points import points_for_sale
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
-from pos_app.services.till import (
-    next_till_seq,
-    require_open_shift,
-    rounding_mode,
-    sale_number,
-    till_identity,
-)
+from pos_app.services.till import new_sale, rounding_mode
 from pos_app.store.db import Database
-from pos_app.store.models import Payment, Product, Sale, SaleLine, utc_now
+from pos_app.store.models import Payment, Product, Sale, SaleLine
 
 
 @dataclass(frozen=True)
@@ -50,27 +44,18 @@ class _Draft:
 
 
 def _insert_sale(draft: _Draft) -> None:
-    session, cart = draft.session, draft.cart
-    identity = till_identity(session)
-    shift = require_open_shift(session, identity.till_id)
-    seq = next_till_seq(session, identity.till_id)
-    draft.sale = Sale(
-        sale_no=sale_number(identity.till_id, seq),
+    cart = draft.cart
+    draft.sale = new_sale(
+        draft.session,
         kind="sale",
-        store_id=identity.store_id,
-        till_id=identity.till_id,
-        till_seq=seq,
-        shift_id=shift.id,
         cashier_id=draft.cashier_id,
         member_id=cart.member_id,
-        created_at=utc_now(),
         subtotal_fen=cart.subtotal_fen,
         discount_fen=cart.discount_fen,
         rounding_fen=draft.payable_fen - cart.total_fen,
         total_fen=draft.payable_fen,
         points_earned=points_for_sale(cart.member_id, draft.payable_fen),
     )
-    session.add(draft.sale)
 
 
 def _insert_lines(draft: _Draft) -> None:

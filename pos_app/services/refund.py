@@ -14,14 +14,9 @@ from pos_app.domain.money import mul_div_half_up
 from pos_app.services.errors import RefundError
 from pos_app.services.points import points_to_reverse
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
-from pos_app.services.till import (
-    next_till_seq,
-    require_open_shift,
-    sale_number,
-    till_identity,
-)
+from pos_app.services.till import new_sale
 from pos_app.store.db import Database
-from pos_app.store.models import Payment, Sale, SaleLine, utc_now
+from pos_app.store.models import Payment, Sale, SaleLine
 
 
 @dataclass(frozen=True)
@@ -121,26 +116,18 @@ def refund_sale(
         original = find_sale(session, sale_no)
         lines = _refund_lines(session, original, quantities)
         refund_fen = -sum(line.net_fen for line in lines)
-        identity = till_identity(session)
-        shift = require_open_shift(session, identity.till_id)
-        seq = next_till_seq(session, identity.till_id)
         points = min(
             points_to_reverse(
                 earned=original.points_earned, refunded_fen=refund_fen, paid_fen=original.total_fen
             ),
             original.points_earned - _points_already_reversed(session, original),
         )
-        refund = Sale(
-            sale_no=sale_number(identity.till_id, seq),
+        refund = new_sale(
+            session,
             kind="refund",
-            store_id=identity.store_id,
-            till_id=identity.till_id,
-            till_seq=seq,
-            shift_id=shift.id,
             cashier_id=cashier_id,
             member_id=original.member_id,
             original_sale=original,
-            created_at=utc_now(),
             subtotal_fen=sum(line.gross_fen for line in lines),
             discount_fen=sum(line.discount_fen for line in lines),
             rounding_fen=0,
@@ -159,7 +146,6 @@ def refund_sale(
                         reference=payment.reference,
                     )
                 )
-        session.add(refund)
         session.flush()
         post_stock(session, refund)
         queue_sale_event(session, refund)

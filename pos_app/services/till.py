@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.barcodes import ScaleLayout
 from pos_app.domain.money import RoundingMode
 from pos_app.services.errors import NoOpenShift
-from pos_app.store.models import Sale, Shift
+from pos_app.store.models import Sale, Shift, utc_now
 from pos_app.store.settings import get_setting
 
 
@@ -51,3 +52,23 @@ def next_till_seq(session: Session, till_id: str) -> int:
 
 def sale_number(till_id: str, till_seq: int) -> str:
     return f"{till_id}-{till_seq:06d}"
+
+
+def new_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> Sale:
+    """A sale or refund row numbered with this till's next sequence, in the open shift."""
+    identity = till_identity(session)
+    shift = require_open_shift(session, identity.till_id)
+    seq = next_till_seq(session, identity.till_id)
+    sale = Sale(
+        sale_no=sale_number(identity.till_id, seq),
+        kind=kind,
+        store_id=identity.store_id,
+        till_id=identity.till_id,
+        till_seq=seq,
+        shift_id=shift.id,
+        cashier_id=cashier_id,
+        created_at=utc_now(),
+        **fields,
+    )
+    session.add(sale)
+    return sale
