@@ -41,7 +41,7 @@ def refunded_qty(session: Session, line_ids: list[int]) -> dict[int, int]:
         .where(SaleLine.original_line_id.in_(line_ids))
         .group_by(SaleLine.original_line_id)
     )
-    return {line_id: qty for line_id, qty in session.execute(query).all()}
+    return {line_id: qty for line_id, qty in session.execute(query).all() if line_id is not None}
 
 
 def _refund_lines(
