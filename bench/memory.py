@@ -1,0 +1,31 @@
+"""Resident memory of the till at N SKUs after start, log-in, 200 scans and a search
+(pos_app.ui.startup_probe). Budget: ≤ 300 MB at 1,000,000 SKUs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+
+from bench.common import demo_db, report
+from bench.startup import probe_command, probe_env
+
+BUDGET_MB = 300
+SCANS = 200
+BYTES_PER_MB = 1024 * 1024
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench memory")
+    parser.add_argument("--skus", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    done = subprocess.run(
+        probe_command(demo_db(args.skus), "--scans", str(SCANS)),
+        capture_output=True,
+        text=True,
+        env=probe_env(),
+        check=True,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    report(f"rss_mb_{args.skus}_skus", figures["rss_bytes"] / BYTES_PER_MB, "MB", BUDGET_MB)
+    return 0

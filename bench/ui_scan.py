@@ -1,0 +1,119 @@
+"""Scan to line on screen, offscreen: from the Enter key event that ends a scanner burst until
+the cart table has painted the new row, at N SKUs. Budget: p99 ≤ 20 ms (DESIGN §10).
+
+Keys are real QKeyEvents through the application's scanner filter, timed by a fake clock so each
+burst looks like a 10 ms-per-key scanner; the cart is emptied every CART_LINES scans, like a
+real queue of customers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.common import demo_db, percentile, report
+from pos_app.domain.cart import Cart
+from pos_app.store.db import Database
+from pos_app.store.models import Barcode
+from pos_app.ui.app import build_window, make_application
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QApplication, QEvent, QKeyEvent, QObject, Qt, QTest
+from pos_app.ui.screenshots import DEMO_CASHIER, wait_until
+
+BUDGET_P99_MS = 20.0
+CART_LINES = 30
+KEY_MS = 10.0
+
+
+class KeyClock:
+    """Scanner-speed timestamps whatever the real time is."""
+
+    def __init__(self) -> None:
+        self.now_ms = 0.0
+
+    def __call__(self, _event: QKeyEvent) -> float:
+        self.now_ms += KEY_MS
+        return self.now_ms
+
+
+class PaintCounter(QObject):
+    """Counts paint events of the cart table's viewport."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def random_barcodes(db: Database, count: int, seed: int = 1) -> list[str]:
+    """Barcodes of products spread over the whole catalog."""
+    rng = random.Random(seed)
+    with db.read() as session:
+        highest = session.scalar(select(func.max(Barcode.product_id))) or 0
+        ids = [rng.randint(1, highest) for _ in range(count * 2)]
+        codes = session.scalars(select(Barcode.code).where(Barcode.product_id.in_(ids))).all()
+    return rng.sample(list(codes), min(count, len(codes)))
+
+
+def logged_in_window(db: Database, clock: KeyClock) -> MainWindow:
+    window = build_window(db, demo=False)
+    window.scanner.clock = clock
+    window.show()
+    window.login.code.setText(DEMO_CASHIER[0])
+    window.login.pin.setText(DEMO_CASHIER[1])
+    window.login.submit()
+    wait_until(lambda: window.stack.currentWidget() is window.sale)
+    return window
+
+
+def scan_once(window: MainWindow, painter: PaintCounter, code: str) -> float:
+    """Milliseconds from the Enter of one scan to the painted row."""
+    table = window.sale.table
+    for char in code:
+        QTest.keyClick(table, char)
+    rows, paints = window.sale.model.rowCount(), painter.paints
+    started = time.perf_counter()
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    while painter.paints == paints:
+        QApplication.processEvents()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    assert window.sale.model.rowCount() >= rows, "the scan did not reach the cart"
+    return elapsed_ms
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench ui-scan")
+    parser.add_argument("--skus", type=int, default=1_000_000)
+    parser.add_argument("--scans", type=int, default=500)
+    args = parser.parse_args(argv)
+    make_application()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "till.db"
+        shutil.copy(demo_db(args.skus), path)
+        db = Database(path)
+        codes = random_barcodes(db, args.scans)
+        window = logged_in_window(db, KeyClock())
+        painter = PaintCounter()
+        window.sale.table.viewport().installEventFilter(painter)
+        samples: list[float] = []
+        for index, code in enumerate(codes):
+            if index % CART_LINES == 0:
+                window.sale.set_cart(Cart())
+                QApplication.processEvents()
+            samples.append(scan_once(window, painter, code))
+        window.sale.table.viewport().removeEventFilter(painter)
+        window.dispose()
+        db.dispose()
+    report(f"scan_to_line_p50_ms_{args.skus}_skus", percentile(samples, 50), "ms", None)
+    report(f"scan_to_line_p99_ms_{args.skus}_skus", percentile(samples, 99), "ms", BUDGET_P99_MS)
+    return 0

@@ -1,0 +1,88 @@
+"""Read-only views the till's screens need, as plain dataclasses (no ORM objects leave here):
+a product by id, a sale with what is left to refund, the till's status, the discount limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from pos_app.services.catalog import FoundProduct, product_info
+from pos_app.services.errors import UnknownBarcode
+from pos_app.services.refund import find_sale, refunded_qty
+from pos_app.services.till import open_shift_of, till_identity
+from pos_app.store.models import Product
+from pos_app.store.settings import get_setting
+
+
+def product_by_id(session: Session, product_id: int) -> FoundProduct:
+    """The active product with this id (a search hit the cashier picked)."""
+    product = session.get(Product, product_id)
+    if product is None or product.status != "active":
+        raise UnknownBarcode(str(product_id))
+    return FoundProduct(product.id, product_info(product))
+
+
+@dataclass(frozen=True)
+class RefundableLine:
+    """A line of a sale; qty and refundable_qty are units, or grams when weighed."""
+
+    line_no: int
+    name: str
+    weighed: bool
+    qty: int
+    refundable_qty: int
+    net_fen: int
+
+
+@dataclass(frozen=True)
+class RefundableSale:
+    sale_no: str
+    created_at: datetime
+    total_fen: int
+    tenders: tuple[tuple[str, int], ...]  # (kind, amount_fen) as paid
+    lines: tuple[RefundableLine, ...]
+
+
+def refundable_sale(session: Session, sale_no: str) -> RefundableSale:
+    """A sale and how much of each line can still be refunded; RefundError if unknown."""
+    sale = find_sale(session, sale_no)
+    done = refunded_qty(session, [line.id for line in sale.lines])
+    return RefundableSale(
+        sale_no=sale.sale_no,
+        created_at=sale.created_at,
+        total_fen=sale.total_fen,
+        tenders=tuple((p.kind, p.amount_fen) for p in sale.payments),
+        lines=tuple(
+            RefundableLine(
+                line_no=line.line_no,
+                name=line.name,
+                weighed=line.weighed,
+                qty=line.qty,
+                refundable_qty=line.qty - done.get(line.id, 0),
+                net_fen=line.net_fen,
+            )
+            for line in sale.lines
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class TillStatus:
+    store_name: str
+    till_id: str
+    shift_id: int | None
+
+
+def till_status(session: Session) -> TillStatus:
+    """Store name, till and the open shift (None when no shift is open)."""
+    till_id = till_identity(session).till_id
+    shift = open_shift_of(session, till_id)
+    return TillStatus(get_setting(session, "store_name"), till_id, shift.id if shift else None)
+
+
+def discount_limit_bp(session: Session) -> int:
+    """Largest discount, in basis points of the amount, a cashier may give without a manager."""
+    return int(get_setting(session, "discount_limit_bp"))

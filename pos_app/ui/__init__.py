@@ -1,0 +1,1 @@
+"""The cashier's desktop (PySide6): widgets and models only; all work goes through services."""

@@ -1,0 +1,53 @@
+"""Starting the GUI: the QApplication with a CJK font, the main window, and the customer display
+on a second screen when there is one. The entry point is run_gui()."""
+
+from __future__ import annotations
+
+import sys
+
+from pos_app.services.till_settings import read_settings
+from pos_app.store.db import Database
+from pos_app.ui.i18n import set_language, tr
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
+BASE_POINT_SIZE = 11
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (made once), with a font that renders Chinese on Linux and Windows."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    families = set(QFontDatabase.families())
+    family = next((name for name in CJK_FAMILIES if name in families), None)
+    font = QFont(family) if family else app.font()
+    font.setPointSize(BASE_POINT_SIZE)
+    app.setFont(font)
+    app.setApplicationName(tr("app_title"))
+    return app
+
+
+def build_window(db: Database, *, demo: bool) -> MainWindow:
+    """The main window in the store's language; the demo shows the demo staff log-ins."""
+    set_language(read_settings(db).language)
+    window = MainWindow(db, with_customer_display=len(QGuiApplication.screens()) > 1)
+    if demo:
+        window.login.hint.setText(tr("demo_hint"))
+    return window
+
+
+def run_gui(db: Database, *, demo: bool) -> int:
+    """Run the till until its window closes; returns the exit code."""
+    app = make_application()
+    window = build_window(db, demo=demo)
+    window.show()
+    display = window.customer_display
+    if display is not None:
+        second = QGuiApplication.screens()[1]
+        display.setGeometry(second.availableGeometry())
+        display.showFullScreen()
+    code = int(app.exec())
+    window.dispose()
+    return code

@@ -1,0 +1,72 @@
+"""What every screen of a running till shares: the database, the background runner, the scan
+router, the payment gateway, who is logged in and the selling settings read at log-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
+from pos_app.domain.money import RoundingMode
+from pos_app.services.audit import record_action
+from pos_app.services.payments import PaymentGateway, UnavailableGateway
+from pos_app.services.till import rounding_mode, scale_layouts
+from pos_app.services.till_views import discount_limit_bp
+from pos_app.store.db import Database
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.scanner import ScanRouter
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    staff_id: int
+    name: str
+    role: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+@dataclass
+class TillContext:
+    """Shared state of one till window. Created and used on the GUI thread."""
+
+    db: Database
+    ops: OpRunner
+    router: ScanRouter
+    gateway: PaymentGateway = field(default_factory=UnavailableGateway)
+    staff: StaffInfo | None = None
+    layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS
+    rounding: RoundingMode = RoundingMode.NONE
+    discount_limit_bp: int = 0
+
+    def reload_settings(self) -> None:
+        """Read the selling settings again (a few key lookups, fine on the GUI thread)."""
+        with self.db.read() as session:
+            self.layouts = scale_layouts(session)
+            self.rounding = rounding_mode(session)
+            self.discount_limit_bp = discount_limit_bp(session)
+
+    def journal(
+        self,
+        kind: str,
+        approver_id: int | None,
+        *,
+        on_error: Callable[[Exception], None],
+        **details: object,
+    ) -> None:
+        """Append an audited action (void, override, discount) to the journal in the background."""
+        db, actor = self.db, self.staff_id
+        self.ops.run(
+            lambda: record_action(
+                db, kind=kind, actor_id=actor, approver_id=approver_id, details=dict(details)
+            ),
+            success=lambda _: None,
+            failure=on_error,
+        )
+
+    @property
+    def staff_id(self) -> int:
+        assert self.staff is not None, "nobody is logged in"
+        return self.staff.staff_id

@@ -1,0 +1,317 @@
+"""Screen texts in zh_CN (default) and en, and the Chinese wording of the errors services raise.
+
+tr(key, **values) looks a text up in the current language and fills in {placeholders}.
+Service errors carry English messages; error_text() shows the types the cashier meets in the
+current language and falls back to the service's own message for the rest.
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.barcodes import InvalidBarcode
+from pos_app.domain.cart import CartError
+from pos_app.domain.money import InvalidAmount
+from pos_app.domain.scan import WrongScanContext
+from pos_app.domain.tenders import TenderError
+from pos_app.services import errors
+from pos_app.services.payments import PaymentUnavailable
+
+LANGUAGES = ("zh_CN", "en")
+_current = "zh_CN"
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "app_title": ("门店通 POS", "门店通 POS"),
+    # login and lock
+    "login_title": ("员工登录", "Staff log-in"),
+    "locked_title": ("屏幕已锁定", "Screen locked"),
+    "locked_hint": ("{name} 已锁屏，输入工号和密码解锁", "Locked by {name}: enter number and PIN"),
+    "staff_code": ("工号", "Staff number"),
+    "pin": ("密码 (PIN)", "PIN"),
+    "log_in": ("登录", "Log in"),
+    "checking": ("正在验证…", "Checking…"),
+    "wait_seconds": ("密码错误次数过多，请 {s} 秒后再试", "Too many wrong PINs: wait {s} s"),
+    "lock": ("锁屏", "Lock"),
+    "demo_hint": (
+        "演示账号：收银员 1001 / 1234，经理 2001 / 9999",
+        "Demo log-ins: cashier 1001 / 1234, manager 2001 / 9999",
+    ),
+    "log_out": ("交班退出", "Log out"),
+    # sale screen
+    "col_no": ("#", "#"),
+    "col_name": ("商品", "Item"),
+    "col_qty": ("数量", "Qty"),
+    "col_price": ("单价", "Price"),
+    "col_discount": ("优惠", "Discount"),
+    "col_amount": ("金额", "Amount"),
+    "payable": ("应收", "To pay"),
+    "items_count": ("件数 {n}", "{n} items"),
+    "discount_total": ("优惠 {amount}", "Discount {amount}"),
+    "rounding": ("抹零 {amount}", "Rounding {amount}"),
+    "last_item": ("最近扫描", "Last scanned"),
+    "no_last_item": ("请扫描商品条码", "Scan an item"),
+    "member": ("会员", "Member"),
+    "no_member": ("未登记会员 (F4)", "No member (F4)"),
+    "member_id": ("会员 {id}", "Member {id}"),
+    "last_sale": (
+        "上一单 {sale_no}：实收 {total}，找零 {change}",
+        "Last sale {sale_no}: {total}, change {change}",
+    ),
+    "added": ("已加入 {name}", "Added {name}"),
+    "qty_units": ("{qty}", "{qty}"),
+    "qty_kg": ("{kg} kg", "{kg} kg"),
+    "held_ok": ("已挂单，可按 F6 取回", "Sale held; F6 recalls it"),
+    "recalled_ok": ("已取回挂单", "Held sale recalled"),
+    "line_voided": ("已删除第 {no} 行", "Line {no} voided"),
+    "sale_voided": ("整单已作废", "Sale voided"),
+    "cart_empty": ("购物车是空的，请先扫描商品", "The cart is empty: scan an item first"),
+    "no_shift": ("当前没有班次，请按 F9 开班", "No shift open: press F9 to open one"),
+    "scan_on_login": ("请先登录再扫码", "Log in before scanning"),
+    "not_connected": ("未连接", "not connected"),
+    "status_user": ("收银员 {name}", "Cashier {name}"),
+    "status_no_user": ("未登录", "Not logged in"),
+    "status_shift": ("班次 #{id}", "Shift #{id}"),
+    "status_no_shift": ("未开班", "No shift"),
+    "status_till": ("收银台 {till}", "Till {till}"),
+    "status_sync": ("同步：{text}", "Sync: {text}"),
+    "status_printer": ("打印机：{text}", "Printer: {text}"),
+    # function keys
+    "key_help": ("帮助", "Help"),
+    "key_search": ("搜索", "Search"),
+    "key_qty": ("数量", "Qty"),
+    "key_member": ("会员", "Member"),
+    "key_discount": ("折扣", "Discount"),
+    "key_hold": ("挂/取单", "Hold"),
+    "key_refund": ("退货", "Refund"),
+    "key_void": ("删行", "Void line"),
+    "key_void_sale": ("整单作废", "Void sale"),
+    "key_shift": ("班次", "Shift"),
+    "key_settings": ("设置", "Settings"),
+    "key_pay": ("结账", "Pay"),
+    "key_back": ("返回", "Back"),
+    "help_text": (
+        "F1 帮助　F2 搜索商品　F3 改数量/重量　F4 会员　F5 折扣/改价\n"
+        "F6 挂单/取单　F7 退货　F8 删除选中行　Shift+F8 整单作废\n"
+        "F9 班次 (开班、现金存取、X/Z 报表)　F10 设置　F12 结账　Esc 返回　Ctrl+L 锁屏\n"
+        "扫码枪在任何输入框中都可直接扫描商品。",
+        "F1 help  F2 search  F3 quantity/weight  F4 member  F5 discount/price\n"
+        "F6 hold/recall  F7 refund  F8 void line  Shift+F8 void sale\n"
+        "F9 shift (open, cash in/out, X/Z)  F10 settings  F12 pay  Esc back  Ctrl+L lock\n"
+        "The scanner works wherever the cursor is.",
+    ),
+    # common
+    "ok": ("确定", "OK"),
+    "cancel": ("取消", "Cancel"),
+    "close": ("关闭", "Close"),
+    # search
+    "search_title": ("商品搜索", "Find a product"),
+    "search_hint": (
+        "名称、拼音首字母 (如 kkkl)、条码或编码",
+        "Name, pinyin initials, barcode or code",
+    ),
+    "search_none": ("没有找到商品", "No product found"),
+    "search_count": ("找到 {n} 个商品，回车加入", "{n} found; Enter adds the selected one"),
+    "search_unavailable": ("商品搜索暂不可用", "Search is not available"),
+    "col_sku": ("编码", "Code"),
+    "col_barcode": ("条码", "Barcode"),
+    "col_member_price": ("会员价", "Member"),
+    "col_unit": ("单位", "Unit"),
+    # quantity
+    "qty_title": ("修改数量", "Change quantity"),
+    "qty_for": ("{name} 的数量", "Quantity of {name}"),
+    "weight_for": ("{name} 的重量", "Weight of {name}"),
+    "unit_g": ("克", "g"),
+    "unit_kg": ("千克", "kg"),
+    "bad_qty": ("请输入有效的数量", "Enter a valid quantity"),
+    # member
+    "member_title": ("会员", "Member"),
+    "member_hint": ("扫描会员码或输入手机号", "Scan the member code or type the phone number"),
+    "member_remove": ("取消会员", "Remove member"),
+    # discount
+    "discount_title": ("折扣与改价", "Discount and price"),
+    "discount_line_amount": ("本行优惠金额 (元)", "Line discount (yuan)"),
+    "discount_line_percent": ("本行折扣 (%)", "Line discount (%)"),
+    "discount_order": ("整单优惠金额 (元)", "Order discount (yuan)"),
+    "price_override": ("改单价 (元)", "New unit price (yuan)"),
+    "discount_kind": ("方式", "Kind"),
+    "amount": ("金额", "Amount"),
+    # hold/recall
+    "recall_title": ("取单", "Recall a held sale"),
+    "recall_none": ("没有挂起的单据", "No held sales"),
+    "held_row": ("#{id}　{time}　{n} 件　{total}", "#{id}  {time}  {n} items  {total}"),
+    # override
+    "override_title": ("经理授权", "Manager approval"),
+    "override_reason": ("需要经理授权：{reason}", "A manager must approve: {reason}"),
+    "override_pin": ("经理密码", "Manager PIN"),
+    "reason_void_line": ("删除第 {no} 行 {name}", "void line {no} {name}"),
+    "reason_void_sale": ("作废整单 {total}", "void the sale of {total}"),
+    "reason_discount": ("优惠 {amount} 超过限额", "discount {amount} above the limit"),
+    "reason_price": ("{name} 改价为 {price}", "{name} price changed to {price}"),
+    "reason_refund": ("退款 {amount}", "refund of {amount}"),
+    "reason_settings": ("修改门店设置", "change the store settings"),
+    "reason_cash_out": ("取出现金 {amount}", "take {amount} out of the drawer"),
+    # payment
+    "pay_title": ("结账", "Payment"),
+    "pay_due": ("应收", "Due"),
+    "pay_paid": ("已收", "Received"),
+    "pay_remaining": ("还需", "Remaining"),
+    "pay_change": ("找零", "Change"),
+    "pay_rounding": ("抹零 {amount}", "Rounded {amount}"),
+    "pay_amount": ("收款金额 (元)", "Amount (yuan)"),
+    "pay_cash": ("现金", "Cash"),
+    "pay_card": ("银行卡", "Card"),
+    "pay_code": ("扫码付", "Pay by code"),
+    "pay_clear": ("清除已收", "Clear tenders"),
+    "pay_exact": ("正好", "Exact"),
+    "pay_scan_code": (
+        "请扫描顾客的微信/支付宝付款码",
+        "Scan the customer's WeChat/Alipay payment code",
+    ),
+    "pay_code_hint": ("付款码 (扫码或输入)", "Payment code (scan or type)"),
+    "pay_committing": ("正在保存交易…", "Saving the sale…"),
+    "pay_done": ("交易完成 {sale_no}，找零 {change}", "Sale {sale_no} done, change {change}"),
+    "tender_row": ("{kind}　{amount}", "{kind}  {amount}"),
+    "tender_cash": ("现金", "Cash"),
+    "tender_wechat": ("微信", "WeChat"),
+    "tender_alipay": ("支付宝", "Alipay"),
+    "tender_card": ("银行卡", "Card"),
+    "tender_stored_value": ("储值卡", "Stored value"),
+    "tender_points": ("积分", "Points"),
+    # refund
+    "refund_title": ("退货退款", "Refund"),
+    "refund_hint": (
+        "扫描小票二维码或输入小票号 (如 T01-000001)",
+        "Scan the receipt QR or type the sale number",
+    ),
+    "refund_find": ("查找", "Find"),
+    "refund_sale": ("小票 {sale_no}　{time}　实收 {total}", "Sale {sale_no}  {time}  paid {total}"),
+    "col_sold": ("已售", "Sold"),
+    "col_refundable": ("可退", "Left"),
+    "col_refund": ("本次退", "Refund"),
+    "refund_do": ("退款", "Refund"),
+    "refund_total": ("退款合计 {amount}", "Refund total {amount}"),
+    "refund_done": ("已退款 {amount}，原路退回：{tenders}", "Refunded {amount} to: {tenders}"),
+    "refund_nothing": ("请在“本次退”一列填写要退的数量", "Enter quantities in the Refund column"),
+    "refund_url_unknown": (
+        "无法识别该小票二维码，请输入小票号",
+        "Receipt QR not recognised: type the number",
+    ),
+    # shift
+    "shift_title": ("班次", "Shift"),
+    "shift_open": ("开班", "Open shift"),
+    "shift_float": ("备用金 (元)", "Float (yuan)"),
+    "shift_cash_move": ("现金存取 (元，取出填负数)", "Cash in/out (yuan, out is negative)"),
+    "shift_reason": ("原因", "Reason"),
+    "shift_record_move": ("记录存取", "Record"),
+    "shift_x": ("X 报表", "X report"),
+    "shift_count": ("清点现金 (元，盲点)", "Counted cash (yuan, blind)"),
+    "shift_z": ("Z 结班 (不可撤销)", "Z close (final)"),
+    "shift_none": (
+        "当前没有班次。输入备用金后开班。",
+        "No shift is open. Enter the float to open one.",
+    ),
+    "shift_opened": ("已开班", "Shift opened"),
+    "shift_move_ok": ("已记录现金存取 {amount}", "Recorded {amount}"),
+    "report_title_x": ("X 报表 (班次 #{id}，未结)", "X report (shift #{id}, open)"),
+    "report_title_z": ("Z 报表 #{z} (班次 #{id}，已结)", "Z report #{z} (shift #{id}, closed)"),
+    "report_sales": ("销售 {n} 笔", "Sales ({n})"),
+    "report_refunds": ("退款 {n} 笔", "Refunds ({n})"),
+    "report_net": ("净额", "Net"),
+    "report_float": ("备用金", "Float"),
+    "report_moves": ("现金存取", "Cash in/out"),
+    "report_expected": ("应有现金", "Expected cash"),
+    "report_counted": ("实点现金", "Counted cash"),
+    "report_over_short": ("长短款", "Over/short"),
+    # settings
+    "settings_title": ("设置", "Settings"),
+    "settings_store_name": ("门店名称", "Store name"),
+    "settings_address": ("地址", "Address"),
+    "settings_phone": ("电话", "Phone"),
+    "settings_width": ("小票宽度", "Receipt width"),
+    "settings_layouts": ("电子秤条码格式 (每行一个)", "Scale barcode layouts (one a line)"),
+    "settings_rounding": ("抹零方式", "Rounding"),
+    "settings_language": ("界面语言", "Language"),
+    "settings_saved": ("设置已保存", "Settings saved"),
+    "rounding_none": ("不抹零", "None"),
+    "rounding_jiao_down": ("抹分 (舍去分)", "Drop fen"),
+    "rounding_jiao_half_up": ("分四舍五入到角", "Fen half-up to jiao"),
+    "rounding_yuan_down": ("抹角 (舍去角分)", "Drop jiao and fen"),
+    "rounding_yuan_half_up": ("四舍五入到元", "Half-up to yuan"),
+    "rounding_jiao_bankers": ("银行家舍入到角", "Banker's to jiao"),
+    # customer display
+    "cd_title": ("顾客显示屏", "Customer display"),
+    "cd_welcome": ("欢迎光临", "Welcome"),
+    "cd_qr": ("扫码加入会员、领积分", "Scan to join and collect points"),
+    # errors
+    "err_unknown_barcode": (
+        "条码 {code} 不在商品库中，请核对或按 F2 搜索",
+        "Barcode {code} is not in the catalog: check it or press F2 to search",
+    ),
+    "err_invalid_barcode": ("条码无法识别：{detail}", "Barcode not recognised: {detail}"),
+    "err_wrong_context": ("这是付款码，请先按 F12 结账", "That is a payment code: press F12 first"),
+    "err_wrong_pin": ("工号或密码错误", "Staff number or PIN is wrong"),
+    "err_override": ("该密码不是经理的，授权被拒绝", "That PIN is not a manager's: refused"),
+    "err_no_shift": ("当前没有班次，请按 F9 开班", "No shift is open: press F9"),
+    "err_not_paid": ("还没有收齐：{detail}", "Not fully paid: {detail}"),
+    "err_empty_cart": ("购物车是空的，请先扫描商品", "The cart is empty: scan an item first"),
+    "err_payment_unavailable": (
+        "线上支付暂不可用，请改用现金或银行卡",
+        "Online payment is unavailable: take cash or card",
+    ),
+    "err_amount": ("金额无效：{detail}", "Invalid amount: {detail}"),
+    "err_generic": ("操作失败：{detail}", "Failed: {detail}"),
+}
+
+
+def set_language(language: str) -> None:
+    """Switch the language of texts looked up from now on (unknown languages fall back)."""
+    global _current
+    _current = language if language in LANGUAGES else LANGUAGES[0]
+
+
+def language() -> str:
+    return _current
+
+
+def tr(key: str, **values: object) -> str:
+    """The text for key in the current language, with {placeholders} filled in."""
+    zh, en = TEXTS[key]
+    text = en if _current == "en" else zh
+    return text.format(**values) if values else text
+
+
+def tender_name(kind: str) -> str:
+    """The screen name of a tender kind ("cash" -> 现金)."""
+    return tr(f"tender_{kind}")
+
+
+class InputError(ValueError):
+    """Something typed on screen that cannot be used; the message is already translated."""
+
+
+def error_text(error: Exception) -> str:
+    """What to show the cashier for an error a service or the domain raised."""
+    if isinstance(error, InputError):
+        return str(error)
+    if isinstance(error, errors.UnknownBarcode):
+        return tr("err_unknown_barcode", code=error.code)
+    if isinstance(error, WrongScanContext):
+        return tr("err_wrong_context")
+    if isinstance(error, InvalidBarcode):
+        return tr("err_invalid_barcode", detail=error)
+    if isinstance(error, InvalidAmount):
+        return tr("err_amount", detail=error)
+    for kind, key in _PLAIN_ERRORS:
+        if isinstance(error, kind):
+            return tr(key, detail=error)
+    if isinstance(error, errors.ServiceError | CartError | TenderError):
+        return str(error)
+    return tr("err_generic", detail=error)
+
+
+_PLAIN_ERRORS: tuple[tuple[type[Exception], str], ...] = (
+    (errors.WrongPin, "err_wrong_pin"),
+    (errors.OverrideRequired, "err_override"),
+    (errors.NoOpenShift, "err_no_shift"),
+    (errors.NotFullyPaid, "err_not_paid"),
+    (errors.EmptyCart, "err_empty_cart"),
+    (PaymentUnavailable, "err_payment_unavailable"),
+)

@@ -1,0 +1,129 @@
+"""Log-in and lock screen: staff number + PIN. Wrong PINs make the next try wait longer
+(LoginThrottle); the PIN is checked on the background runner (Argon2id is slow on purpose)."""
+
+from __future__ import annotations
+
+import math
+
+from pos_app.services.audit import record_action
+from pos_app.services.auth import LoginThrottle, log_in
+from pos_app.ui.context import StaffInfo, TillContext
+from pos_app.ui.i18n import error_text, tr
+from pos_app.ui.qt import (
+    QFormLayout,
+    QFrame,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.widgets import ERROR_STYLE, center_text, label, show_message
+
+
+class LoginPage(QWidget):
+    """The page shown before anyone is logged in, and while the screen is locked."""
+
+    logged_in = Signal(object)  # StaffInfo
+
+    def __init__(self, ctx: TillContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.throttle = LoginThrottle()
+        self._wait_left_s = 0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self.title = center_text(label(tr("login_title"), point_size=26, bold=True, name="title"))
+        self.hint = center_text(label(name="hint"))
+        self.code = QLineEdit(objectName="staff_code")
+        self.pin = QLineEdit(objectName="pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.button = QPushButton(tr("log_in"), objectName="log_in")
+        self.message = center_text(label(name="message"))
+        self.code.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self.submit)
+        self.button.clicked.connect(self.submit)
+        self._build()
+
+    def _build(self) -> None:
+        box = QFrame()
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        box.setFixedWidth(420)
+        form = QFormLayout(box)
+        for field in (self.code, self.pin, self.button):
+            field.setMinimumHeight(44)
+            font = field.font()
+            font.setPointSize(16)
+            field.setFont(font)
+        form.addRow(tr("staff_code"), self.code)
+        form.addRow(tr("pin"), self.pin)
+        form.addRow(self.button)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.message)
+        layout.addStretch(3)
+
+    def reset(self, *, locked_by: StaffInfo | None = None) -> None:
+        """Show the empty log-in form, or the lock screen of locked_by."""
+        self.title.setText(tr("locked_title" if locked_by else "login_title"))
+        self.hint.setText(tr("locked_hint", name=locked_by.name) if locked_by else "")
+        self.code.setText("")
+        self.pin.clear()
+        self.message.clear()
+        self.code.setFocus()
+
+    def submit(self) -> None:
+        if self._wait_left_s or not self.button.isEnabled():
+            return
+        code, pin, db = self.code.text().strip(), self.pin.text(), self.ctx.db
+        self.button.setEnabled(False)
+        show_message(self.message, tr("checking"), error=False)
+
+        def check() -> StaffInfo:
+            # This runs on the worker thread.
+            with db.read() as session:
+                staff = log_in(session, staff_code=code, pin=pin)
+                info = StaffInfo(staff.id, staff.name, staff.role)
+            record_action(db, kind="login", actor_id=info.staff_id)
+            return info
+
+        self.ctx.ops.run(check, success=self._success, failure=self._failure, owner=self)
+
+    def _success(self, staff: StaffInfo) -> None:
+        self.throttle.record_success()
+        self.button.setEnabled(True)
+        self.pin.clear()
+        self.message.clear()
+        self.logged_in.emit(staff)
+
+    def _failure(self, error: Exception) -> None:
+        self.pin.clear()
+        self.pin.setFocus()
+        wait_s = math.ceil(self.throttle.record_failure())
+        show_message(self.message, error_text(error), error=True)
+        if wait_s:
+            self._wait_left_s = wait_s
+            self._tick_text()
+            self._countdown.start()
+        else:
+            self.button.setEnabled(True)
+
+    def _tick(self) -> None:
+        self._wait_left_s -= 1
+        if self._wait_left_s <= 0:
+            self._wait_left_s = 0
+            self._countdown.stop()
+            self.button.setEnabled(True)
+            self.message.clear()
+        else:
+            self._tick_text()
+
+    def _tick_text(self) -> None:
+        self.message.setStyleSheet(ERROR_STYLE)  # no beep: it counts down every second
+        self.message.setText(tr("wait_seconds", s=self._wait_left_s))

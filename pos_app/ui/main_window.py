@@ -1,0 +1,182 @@
+"""The till's main window: log-in/lock page and sale screen in a stack, and the status bar
+(cashier, shift, till, sync, printer, clock). It owns the scanner filter, the background runner
+and the scan router of this window. Runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pos_app.services.audit import record_action
+from pos_app.services.payments import PaymentGateway, UnavailableGateway
+from pos_app.services.till_views import till_status
+from pos_app.store.db import Database
+from pos_app.ui.context import StaffInfo, TillContext
+from pos_app.ui.customer_display import CustomerDisplay
+from pos_app.ui.i18n import tr
+from pos_app.ui.login import LoginPage
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.qt import (
+    QApplication,
+    QCloseEvent,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTimer,
+    delete_now,
+)
+from pos_app.ui.sale_screen import SaleScreen
+from pos_app.ui.scanner import KeyClock, ScannerFilter, ScanRouter, monotonic_ms
+
+STATUS_REFRESH_MS = 1000
+WINDOW_SIZE = (1024, 768)
+
+
+class StatusSource(Protocol):
+    """Something whose state the status bar shows (printer, sync). status_text() is called on
+    the GUI thread every second: it must return at once (a cached value, no I/O)."""
+
+    def status_text(self) -> str: ...
+
+
+class NotConnected:
+    """The status source until the real one is wired: says "not connected"."""
+
+    def status_text(self) -> str:
+        return tr("not_connected")
+
+
+class MainWindow(QMainWindow):
+    """One till window on one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        gateway: PaymentGateway | None = None,
+        printer_status: StatusSource | None = None,
+        sync_status: StatusSource | None = None,
+        scanner_clock: KeyClock = monotonic_ms,
+        with_customer_display: bool = False,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(tr("app_title"))
+        self.resize(*WINDOW_SIZE)
+        self.ops = OpRunner(self)
+        self.router = ScanRouter(self._scan_default)
+        self.ctx = TillContext(db, self.ops, self.router, gateway or UnavailableGateway())
+        self.printer_status = printer_status or NotConnected()
+        self.sync_status = sync_status or NotConnected()
+        self.scanner = ScannerFilter(clock=scanner_clock, parent=self)
+        self.scanner.scanned.connect(self.router.route)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "create the QApplication first"
+        self.scanner.install(app)
+        self.login = LoginPage(self.ctx)
+        self.sale = SaleScreen(self.ctx)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self.sale)
+        self.setCentralWidget(self.stack)
+        self.login.logged_in.connect(self.start_session)
+        self.sale.lock_requested.connect(self.lock)
+        self.sale.shift_changed.connect(self.refresh_status)
+        self.customer_display = self._customer_display(db) if with_customer_display else None
+        self.status_labels = self._status_bar()
+        self._clock = QTimer(self, interval=STATUS_REFRESH_MS)
+        self._clock.timeout.connect(self.refresh_status)
+        self._clock.start()
+        self.login.reset()
+        self.refresh_status()
+
+    def _customer_display(self, db: Database) -> CustomerDisplay:
+        with db.read() as session:
+            store_name = till_status(session).store_name
+        display = CustomerDisplay(self.sale.model, store_name)
+        self.sale.cart_changed.connect(
+            lambda: display.show_total(self.sale.cart.payable_fen(self.ctx.rounding))
+        )
+        return display
+
+    def _status_bar(self) -> dict[str, QLabel]:
+        labels = {
+            name: QLabel(objectName=f"status_{name}")
+            for name in ("user", "shift", "till", "sync", "printer", "clock")
+        }
+        bar = self.statusBar()
+        bar.setStyleSheet("QStatusBar QLabel { padding: 0 10px; border-right: 1px solid #c8c8c8; }")
+        for name, widget in labels.items():
+            if name == "clock":
+                bar.addPermanentWidget(widget)
+            else:
+                bar.addWidget(widget)
+        lock = QPushButton(tr("lock"), objectName="lock")
+        lock.clicked.connect(self.lock)
+        bar.addPermanentWidget(lock)
+        return labels
+
+    def refresh_status(self) -> None:
+        """Fill the status bar (one tiny read: till and open shift)."""
+        from datetime import datetime
+
+        staff = self.ctx.staff
+        with self.ctx.db.read() as session:
+            status = till_status(session)
+        texts = {
+            "user": tr("status_user", name=staff.name) if staff else tr("status_no_user"),
+            "shift": tr("status_shift", id=status.shift_id)
+            if status.shift_id
+            else tr("status_no_shift"),
+            "till": tr("status_till", till=f"{status.store_name} {status.till_id}"),
+            "sync": tr("status_sync", text=self.sync_status.status_text()),
+            "printer": tr("status_printer", text=self.printer_status.status_text()),
+            "clock": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        for name, text in texts.items():
+            self.status_labels[name].setText(text)
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def start_session(self, staff: StaffInfo) -> None:
+        """Someone logged in (or unlocked): show the sale screen, cart as it was."""
+        self.ctx.staff = staff
+        self.ctx.reload_settings()
+        self.stack.setCurrentWidget(self.sale)
+        self.sale.refresh()
+        self.sale.table.setFocus()
+
+    def lock(self) -> None:
+        """Lock the screen; the cart stays as it is until someone logs in again."""
+        staff = self.ctx.staff
+        if staff is None:
+            return
+        db = self.ctx.db
+        self.ops.run(
+            lambda: record_action(db, kind="logout", actor_id=staff.staff_id),
+            success=lambda _: None,
+            failure=self.sale.error,
+        )
+        self.ctx.staff = None
+        self.login.reset(locked_by=staff)
+        self.stack.setCurrentWidget(self.login)
+        self.refresh_status()
+
+    def _scan_default(self, code: str) -> None:
+        if self.ctx.staff is None or self.stack.currentWidget() is not self.sale:
+            self.login.message.setText(tr("scan_on_login"))
+            return
+        self.sale.on_scan(code)
+
+    def dispose(self) -> None:
+        """Close and delete the window now. Call it before the interpreter exits: PySide may
+        crash tearing down a window that is still alive at exit."""
+        self.close()
+        delete_now(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._clock.stop()
+        self.ops.shutdown()
+        if self.customer_display is not None:
+            self.customer_display.close()
+        super().closeEvent(event)

@@ -1,0 +1,126 @@
+"""The one place the UI imports Qt from (Anki's aqt/qt pattern): a Qt upgrade touches only here."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QShortcut,
+)
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import delete, getCppPointer, isValid
+
+__all__ = [
+    "QAbstractItemView",
+    "QAbstractTableModel",
+    "QApplication",
+    "QButtonGroup",
+    "QCloseEvent",
+    "QColor",
+    "QComboBox",
+    "QDialog",
+    "QDialogButtonBox",
+    "QEvent",
+    "QFont",
+    "QFontDatabase",
+    "QFormLayout",
+    "QFrame",
+    "QGridLayout",
+    "QGuiApplication",
+    "QHBoxLayout",
+    "QHeaderView",
+    "QImage",
+    "QKeyEvent",
+    "QKeySequence",
+    "QLabel",
+    "QLineEdit",
+    "QListWidget",
+    "QListWidgetItem",
+    "QMainWindow",
+    "QMessageBox",
+    "QModelIndex",
+    "QObject",
+    "QPainter",
+    "QPersistentModelIndex",
+    "QPlainTextEdit",
+    "QPushButton",
+    "QRadioButton",
+    "QRect",
+    "QShortcut",
+    "QSizePolicy",
+    "QStackedWidget",
+    "QTableView",
+    "QTableWidget",
+    "QTableWidgetItem",
+    "QTest",
+    "QTimer",
+    "QVBoxLayout",
+    "QWidget",
+    "Qt",
+    "Signal",
+    "cpp_address",
+    "delete_now",
+    "is_alive",
+]
+
+
+def cpp_address(obj: object | None) -> int:
+    """The C++ address behind a Qt object (0 for None): identity that Python wrappers lack."""
+    return 0 if obj is None else int(getCppPointer(obj)[0])
+
+
+def is_alive(obj: object | None) -> bool:
+    """False once the C++ side of a Qt object is deleted (a closed dialog, a destroyed widget)."""
+    return obj is not None and isValid(obj)
+
+
+def delete_now(obj: object) -> None:
+    """Destroy a Qt object's C++ side at once (not later from the event loop)."""
+    delete(obj)

@@ -1,0 +1,414 @@
+"""The sale screen: the cart table, the big total, the last scanned item, the member panel, a
+message line, and the function-key bar (every action has an F-key and an on-screen button).
+
+Scans arrive from the ScanRouter. A barcode lookup is one indexed row and runs synchronously on
+the GUI thread for scan latency; checkout, refunds, reports and anything slow go through the
+background runner (ops.OpRunner). Everything in this module runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.domain.barcodes import InvalidBarcode
+from pos_app.domain.cart import Cart, CartError, CartLine
+from pos_app.domain.money import format_fen
+from pos_app.domain.scan import WrongScanContext, detect_payment_provider
+from pos_app.services.checkout import CheckoutResult
+from pos_app.services.errors import ServiceError
+from pos_app.services.hold import hold_cart, list_held, recall_cart
+from pos_app.services.selling import add_scanned_item
+from pos_app.services.till_views import product_by_id
+from pos_app.ui.cart_model import AMOUNT_COLUMN, NAME_COLUMN, CartModel
+from pos_app.ui.context import TillContext
+from pos_app.ui.i18n import error_text, tr
+from pos_app.ui.line_dialogs import DiscountDialog, MemberDialog, QtyDialog, RecallDialog
+from pos_app.ui.override_dialog import OverrideDialog
+from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.qt import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QMessageBox,
+    QPushButton,
+    QShortcut,
+    QSizePolicy,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.refund_dialog import RefundDialog
+from pos_app.ui.search_dialog import SearchDialog
+from pos_app.ui.settings_dialog import SettingsDialog
+from pos_app.ui.shift_dialog import ShiftDialog
+from pos_app.ui.widgets import label, qty_text, show_message
+
+COLUMN_WIDTHS = {0: 40, 2: 96, 3: 104, 4: 70, 5: 96}  # all but the name, which stretches
+
+
+@dataclass(frozen=True)
+class FunctionKey:
+    key: str  # QKeySequence text, e.g. "F12"
+    text_key: str  # i18n key of the button text
+    action: str  # name of the SaleScreen method
+
+
+FUNCTION_KEYS = (
+    FunctionKey("F1", "key_help", "show_help"),
+    FunctionKey("F2", "key_search", "open_search"),
+    FunctionKey("F3", "key_qty", "change_qty"),
+    FunctionKey("F4", "key_member", "open_member"),
+    FunctionKey("F5", "key_discount", "open_discount"),
+    FunctionKey("F6", "key_hold", "hold_or_recall"),
+    FunctionKey("F7", "key_refund", "open_refund"),
+    FunctionKey("F8", "key_void", "void_line"),
+    FunctionKey("Shift+F8", "key_void_sale", "void_sale"),
+    FunctionKey("F9", "key_shift", "open_shift"),
+    FunctionKey("F10", "key_settings", "open_settings"),
+    FunctionKey("F12", "key_pay", "open_payment"),
+    FunctionKey("Esc", "key_back", "back"),
+)
+
+
+class SaleScreen(QWidget):
+    """The cashier's main screen. `cart_changed` fires after every change of the cart."""
+
+    cart_changed = Signal()
+    shift_changed = Signal()
+    lock_requested = Signal()
+
+    def __init__(self, ctx: TillContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.cart = Cart()
+        self.model = CartModel(self.cart)
+        self.table = self._make_table()
+        self.total = label("¥0.00", point_size=40, bold=True, name="total")
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.summary = label(name="summary")
+        self.last_item = label(tr("no_last_item"), point_size=14, name="last_item")
+        self.last_item.setWordWrap(True)
+        self.last_item.setMinimumHeight(64)
+        self.member = label(tr("no_member"), name="member")
+        self.message = label(name="message")
+        self.message.setWordWrap(True)
+        self.last_sale = label(name="last_sale")
+        self.last_sale.setWordWrap(True)
+        self.key_buttons: dict[str, QPushButton] = {}
+        self._build()
+        self.refresh()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(objectName="cart_table")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(34)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no re-measuring per scan
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        font = table.font()
+        font.setPointSize(13)
+        table.setFont(font)
+        return table
+
+    def _panel(self, title: str, *widgets: QWidget) -> QFrame:
+        frame = QFrame()
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(frame)
+        layout.addWidget(label(title, bold=True))
+        for widget in widgets:
+            layout.addWidget(widget)
+        return frame
+
+    def _build(self) -> None:
+        side = QVBoxLayout()
+        side.addWidget(self._panel(tr("payable"), self.total, self.summary))
+        side.addWidget(self._panel(tr("last_item"), self.last_item))
+        side.addWidget(self._panel(tr("member"), self.member))
+        side.addWidget(self.message)
+        side.addStretch(1)
+        side.addWidget(self.last_sale)
+        side_box = QWidget()
+        side_box.setLayout(side)
+        side_box.setFixedWidth(330)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addWidget(side_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(body, 1)
+        layout.addLayout(self._key_bar())
+
+    def _key_bar(self) -> QGridLayout:
+        bar = QGridLayout()
+        bar.setSpacing(4)
+        for column, fkey in enumerate(FUNCTION_KEYS):
+            button = QPushButton(f"{fkey.key}\n{tr(fkey.text_key)}")
+            button.setObjectName(fkey.action)
+            button.setMinimumHeight(56)
+            button.setMinimumWidth(0)  # 13 keys share 1024 px: let the grid size them evenly
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            action = getattr(self, fkey.action)
+            button.clicked.connect(action)
+            shortcut = QShortcut(QKeySequence(fkey.key), self)
+            shortcut.activated.connect(action)
+            bar.addWidget(button, 0, column)
+            self.key_buttons[fkey.action] = button
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
+        return bar
+
+    # -- showing the cart ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Bring totals and panels in line with the cart (after any change)."""
+        cart, mode = self.cart, self.ctx.rounding
+        self.total.setText(format_fen(cart.payable_fen(mode)))
+        parts = [tr("items_count", n=cart.item_count)]
+        if cart.discount_fen:
+            parts.append(tr("discount_total", amount=format_fen(cart.discount_fen)))
+        if cart.rounding_fen(mode):
+            parts.append(tr("rounding", amount=format_fen(cart.rounding_fen(mode))))
+        self.summary.setText("　".join(parts))
+        self.member.setText(
+            tr("member_id", id=cart.member_id) if cart.member_id else tr("no_member")
+        )
+        self.cart_changed.emit()
+
+    def _changed(self, *, select_row: int | None = None) -> None:
+        self.model.sync()
+        if select_row is not None and select_row >= 0:
+            self.table.selectRow(select_row)
+            self.table.scrollTo(self.model.index(select_row, AMOUNT_COLUMN))
+        self.refresh()
+
+    def set_cart(self, cart: Cart) -> None:
+        self.cart = cart
+        self.model.set_cart(cart)
+        self.last_item.setText(tr("no_last_item"))
+        self._changed(select_row=len(cart.lines) - 1)
+
+    def info(self, text: str) -> None:
+        show_message(self.message, text, error=False)
+
+    def error(self, error: Exception | str) -> None:
+        """A non-modal error line and a beep; nothing waits for the cashier to dismiss it."""
+        text = error if isinstance(error, str) else error_text(error)
+        show_message(self.message, text, error=True)
+
+    # -- items -----------------------------------------------------------------------------
+
+    def on_scan(self, code: str) -> None:
+        """An item was scanned (the default scan context)."""
+        try:
+            with self.ctx.db.read() as session:
+                line = add_scanned_item(session, self.cart, code, self.ctx.layouts)
+        except InvalidBarcode as error:
+            if detect_payment_provider(code) is not None:
+                error = WrongScanContext(str(error))
+            self.error(error)
+            return
+        except (ServiceError, CartError) as error:
+            self.error(error)
+            return
+        self._added(line)
+
+    def add_product(self, product_id: int) -> None:
+        """Add a product picked in the search dialog."""
+        try:
+            with self.ctx.db.read() as session:
+                found = product_by_id(session, product_id)
+            line = self.cart.add(found.info)
+        except (ServiceError, CartError) as error:
+            self.error(error)
+            return
+        self._added(line)
+
+    def _added(self, line: CartLine) -> None:
+        self.message.clear()
+        name, weighed = line.product.name, line.product.weighed
+        self.last_item.setText(
+            f"{name}\n{qty_text(line.qty, weighed=weighed)} × "
+            f"{format_fen(line.unit_price_fen)} = {format_fen(line.net_fen)}"
+        )
+        self._changed(select_row=self.cart.lines.index(line))
+
+    def selected_line(self) -> CartLine | None:
+        """The selected line, else the last one, else None."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return self.model.line_at(rows[0].row())
+        return self.cart.lines[-1] if self.cart.lines else None
+
+    def _line_to_change(self) -> CartLine | None:
+        """The line an F-key acts on; None (and a message saying why) when the cart is empty."""
+        line = self.selected_line()
+        if line is None:
+            self.error(tr("cart_empty"))
+        return line
+
+    def _set_qty(self, line: CartLine, qty: int) -> None:
+        try:
+            self.cart.set_qty(line.line_no, qty)
+        except CartError as error:
+            self.error(error)
+            return
+        self._changed(select_row=self.cart.lines.index(line))
+
+    # -- function keys ---------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        QMessageBox.information(self, tr("key_help"), tr("help_text"))
+
+    def back(self) -> None:
+        self.message.clear()
+        self.table.clearSelection()
+
+    def open_search(self) -> None:
+        dialog = SearchDialog(self, self.ctx)
+        dialog.picked.connect(self.add_product)
+        self._show(dialog)
+
+    def change_qty(self) -> None:
+        line = self._line_to_change()
+        if line is None:
+            return
+        dialog = QtyDialog(self, line)
+        dialog.accepted.connect(lambda: self._set_qty(line, dialog.qty))
+        self._show(dialog)
+
+    def open_member(self) -> None:
+        dialog = MemberDialog(self, self.ctx, self.cart)
+        dialog.accepted.connect(self._changed)
+        self._show(dialog)
+
+    def open_discount(self) -> None:
+        line = self._line_to_change()
+        if line is None:
+            return
+        dialog = DiscountDialog(self, self.ctx, self.cart, line)
+        dialog.accepted.connect(lambda: self._changed(select_row=self.cart.lines.index(line)))
+        self._show(dialog)
+
+    def hold_or_recall(self) -> None:
+        """F6: hold the cart when it has lines, else offer the held carts."""
+        if self.cart.is_empty:
+            self._open_recall()
+            return
+        try:
+            hold_cart(self.ctx.db, cart=self.cart, cashier_id=self.ctx.staff_id)
+        except ServiceError as error:
+            self.error(error)
+            return
+        self.set_cart(Cart())
+        self.info(tr("held_ok"))
+
+    def _open_recall(self) -> None:
+        dialog = RecallDialog(self, list_held(self.ctx.db))
+        dialog.chosen.connect(self.recall)
+        self._show(dialog)
+
+    def recall(self, held_id: int) -> None:
+        try:
+            cart = recall_cart(self.ctx.db, held_id)
+        except (ServiceError, CartError) as error:
+            self.error(error)
+            return
+        self.set_cart(cart)
+        self.info(tr("recalled_ok"))
+
+    def void_line(self) -> None:
+        """F8: remove the selected line, with a manager's approval, journaled."""
+        line = self._line_to_change()
+        if line is None:
+            return
+        reason = tr("reason_void_line", no=line.line_no, name=line.product.name)
+        approval = OverrideDialog.ask(self, self.ctx, reason)
+        if approval is None:
+            return
+        self.cart.void_line(line.line_no)
+        self.ctx.journal(
+            "void_line",
+            approval.approver_id,
+            on_error=self.error,
+            line=line.line_no,
+            sku=line.product.sku,
+        )
+        self.last_item.setText(tr("no_last_item"))
+        self._changed(select_row=len(self.cart.lines) - 1)
+        self.info(tr("line_voided", no=line.line_no))
+
+    def void_sale(self) -> None:
+        """Shift+F8: drop the whole cart, with a manager's approval, journaled."""
+        if self.cart.is_empty:
+            self.error(tr("cart_empty"))
+            return
+        total = format_fen(self.cart.total_fen)
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_void_sale", total=total))
+        if approval is None:
+            return
+        self.ctx.journal(
+            "void_sale", approval.approver_id, on_error=self.error, total_fen=self.cart.total_fen
+        )
+        self.set_cart(Cart())
+        self.info(tr("sale_voided"))
+
+    def open_refund(self) -> None:
+        self._show(RefundDialog(self, self.ctx))
+
+    def open_shift(self) -> None:
+        dialog = ShiftDialog(self, self.ctx)
+        dialog.finished.connect(lambda _: self.shift_changed.emit())
+        self._show(dialog)
+
+    def open_settings(self) -> None:
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_settings"))
+        if approval is None:
+            return
+        dialog = SettingsDialog(self, self.ctx, approval.approver_id)
+        dialog.accepted.connect(self.refresh)
+        self._show(dialog)
+
+    def open_payment(self) -> None:
+        if self.cart.is_empty:
+            self.error(tr("cart_empty"))
+            return
+        dialog = PaymentDialog(self, self.ctx, self.cart)
+        dialog.paid.connect(self.sale_done)
+        self._show(dialog)
+
+    def sale_done(self, result: CheckoutResult) -> None:
+        """The sale is committed: start a new cart and show the change."""
+        self.set_cart(Cart())
+        self.last_sale.setText(
+            tr(
+                "last_sale",
+                sale_no=result.sale_no,
+                total=format_fen(result.total_fen),
+                change=format_fen(result.change_fen),
+            )
+        )
+        self.info(tr("pay_done", sale_no=result.sale_no, change=format_fen(result.change_fen)))
+
+    @staticmethod
+    def _show(dialog: QDialog) -> None:
+        """Open a dialog window-modally without blocking; it is deleted when it closes."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_dialogs(self) -> list[QDialog]:
+        """Dialogs of this screen that are open now (tests and screenshots look at them)."""
+        return [d for d in self.findChildren(QDialog) if d.isVisible()]

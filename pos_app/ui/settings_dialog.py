@@ -1,0 +1,84 @@
+"""Settings (F10, manager only): store name and contacts, receipt width, scale barcode layouts,
+抹零 rounding and the screen language. Saved by the settings service in one transaction."""
+
+from __future__ import annotations
+
+from pos_app.domain.money import RoundingMode
+from pos_app.services.till_settings import (
+    LANGUAGES,
+    RECEIPT_WIDTHS_MM,
+    TillSettings,
+    read_settings,
+    save_settings,
+)
+from pos_app.ui.context import TillContext
+from pos_app.ui.i18n import set_language, tr
+from pos_app.ui.qt import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from pos_app.ui.widgets import FormDialog
+
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def _combo(name: str, items: list[tuple[str, object]], current: object) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    for text, value in items:
+        combo.addItem(text, value)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    return combo
+
+
+class SettingsDialog(FormDialog):
+    """Edits the store settings; OK validates and saves them (approved by approver_id)."""
+
+    def __init__(self, parent: QWidget | None, ctx: TillContext, approver_id: int) -> None:
+        super().__init__(parent, tr("settings_title"))
+        self.ctx, self.approver_id = ctx, approver_id
+        current = read_settings(ctx.db)
+        self.store_name = QLineEdit(current.store_name, objectName="store_name")
+        self.address = QLineEdit(current.store_address, objectName="address")
+        self.phone = QLineEdit(current.store_phone, objectName="phone")
+        self.width = _combo(
+            "width", [(f"{mm} mm", mm) for mm in RECEIPT_WIDTHS_MM], current.receipt_width_mm
+        )
+        self.layouts = QPlainTextEdit("\n".join(current.scale_layouts), objectName="layouts")
+        self.layouts.setFixedHeight(80)
+        self.rounding = _combo(
+            "rounding",
+            [(tr(f"rounding_{mode.value}"), mode.value) for mode in RoundingMode],
+            current.rounding_mode,
+        )
+        self.language = _combo(
+            "language", [(LANGUAGE_NAMES[code], code) for code in LANGUAGES], current.language
+        )
+        for key, widget in (
+            ("settings_store_name", self.store_name),
+            ("settings_address", self.address),
+            ("settings_phone", self.phone),
+            ("settings_width", self.width),
+            ("settings_layouts", self.layouts),
+            ("settings_rounding", self.rounding),
+            ("settings_language", self.language),
+        ):
+            self.form.addRow(tr(key), widget)
+        self.setMinimumWidth(600)
+
+    def values(self) -> TillSettings:
+        lines = self.layouts.toPlainText().splitlines()
+        return TillSettings(
+            store_name=self.store_name.text().strip(),
+            store_address=self.address.text().strip(),
+            store_phone=self.phone.text().strip(),
+            receipt_width_mm=int(self.width.currentData()),
+            scale_layouts=tuple(line.strip() for line in lines if line.strip()),
+            rounding_mode=str(self.rounding.currentData()),
+            language=str(self.language.currentData()),
+        )
+
+    def apply(self) -> None:
+        """A few rows in one quick transaction; done here so errors show in the dialog."""
+        settings = self.values()
+        save_settings(
+            self.ctx.db, settings, actor_id=self.ctx.staff_id, approver_id=self.approver_id
+        )
+        self.ctx.reload_settings()
+        set_language(settings.language)

@@ -1,0 +1,104 @@
+"""Small building blocks shared by the till's screens: a form dialog with an inline error line,
+styled labels, the warning beep, and quantity text for units and weights."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from pos_app.ui.i18n import InputError, error_text, tr
+from pos_app.ui.qt import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+GRAMS_PER_KG = 1000
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+OK_STYLE = "color: #1b5e20;"
+
+
+def label(text: str = "", *, point_size: int = 0, bold: bool = False, name: str = "") -> QLabel:
+    """A QLabel with an optional font size, weight and objectName (tests find labels by name)."""
+    widget = QLabel(text)
+    font = widget.font()
+    if point_size:
+        font.setPointSize(point_size)
+    font.setBold(bold)
+    widget.setFont(font)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def show_message(target: QLabel, text: str, *, error: bool) -> None:
+    """Show a non-modal message; an error also beeps."""
+    target.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+    target.setText(text)
+    if error:
+        QApplication.beep()
+
+
+def qty_text(qty: int, *, weighed: bool) -> str:
+    """Units as a whole number, grams as kilograms with three decimals: 350 -> "0.350 kg"."""
+    if not weighed:
+        return str(qty)
+    kg, grams = divmod(qty, GRAMS_PER_KG)
+    return tr("qty_kg", kg=f"{kg}.{grams:03d}")
+
+
+def parse_qty(text: str, *, weighed: bool, in_kg: bool) -> int:
+    """Read a typed quantity: whole units, or a weight in grams or kilograms (-> grams)."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InputError(tr("bad_qty")) from None
+    if weighed and in_kg:
+        value *= GRAMS_PER_KG
+    if value != value.to_integral_value() or value <= 0:
+        raise InputError(tr("bad_qty"))
+    return int(value)
+
+
+class FormDialog(QDialog):
+    """A dialog with a form, an inline error line and OK/Cancel. Subclasses fill `form` and
+    implement apply(), which raises to refuse OK; the error is shown in the dialog."""
+
+    def __init__(self, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.error = label(name="error")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("ok"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("cancel"))
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def _on_ok(self) -> None:
+        try:
+            self.apply()
+        except Exception as error:  # shown to the cashier; the dialog stays open
+            show_message(self.error, error_text(error), error=True)
+            return
+        self.accept()
+
+
+def center_text(widget: QLabel) -> QLabel:
+    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return widget

@@ -1,0 +1,91 @@
+"""Fixtures for driving the real main window: a fake key clock for the scanner, a logged-in
+window on the test database, and helpers that scan, pay and wait without sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeVar
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from pos_app.store.db import Database
+from pos_app.ui.i18n import set_language
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget
+from tests.conftest import CASHIER_PIN
+
+D = TypeVar("D", bound=QDialog)
+SCANNER_KEY_MS = 10  # a keyboard-wedge scanner
+HUMAN_KEY_MS = 200  # a person typing
+
+
+class FakeClock:
+    """The scanner's key clock under the test's control: time moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now_ms = 1_000_000.0
+
+    def __call__(self, _event: QKeyEvent) -> float:
+        return self.now_ms
+
+    def advance(self, ms: float) -> None:
+        self.now_ms += ms
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def open_window(qtbot: QtBot, db: Database, clock: FakeClock) -> MainWindow:
+    """A shown main window on db whose scanner uses clock."""
+    set_language("zh_CN")
+    window = MainWindow(db, scanner_clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def log_in(qtbot: QtBot, window: MainWindow, code: str = "1001", pin: str = CASHIER_PIN) -> None:
+    """Log in through the log-in page and wait for the sale screen."""
+    window.login.code.setText(code)
+    window.login.pin.setText(pin)
+    qtbot.mouseClick(window.login.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sale)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, clock: FakeClock) -> Iterator[MainWindow]:
+    """The main window, logged in as the cashier, showing the sale screen."""
+    main = open_window(qtbot, db, clock)
+    log_in(qtbot, main)
+    yield main
+    wait_idle(qtbot, main)
+
+
+def type_keys(target: QWidget, text: str, clock: FakeClock, *, interval_ms: float) -> None:
+    """Key presses into target, interval_ms apart on the scanner's clock, then Enter."""
+    for char in text:
+        clock.advance(interval_ms)
+        QTest.keyClick(target, char)
+    clock.advance(interval_ms)
+    QTest.keyClick(target, Qt.Key.Key_Return)
+
+
+def scan(window: MainWindow, code: str, clock: FakeClock, target: QWidget | None = None) -> None:
+    """A scanner burst into target (default: the widget with focus, else the cart table)."""
+    focus = QApplication.focusWidget()
+    type_keys(target or focus or window.sale.table, code, clock, interval_ms=SCANNER_KEY_MS)
+
+
+def find_open(window: MainWindow, kind: type[D]) -> D:
+    """The open (visible) dialog of this type on the sale screen."""
+    [dialog] = [d for d in window.sale.open_dialogs() if isinstance(d, kind)]
+    return dialog
+
+
+def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until every background operation has delivered its result."""
+    qtbot.waitUntil(lambda: not window.ops.busy)
