@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pos_app.domain.barcodes import make_ean13
 from pos_app.services.auth import hash_pin
+from pos_app.services.pinyin import pinyin_keys
 from pos_app.services.shift import open_shift
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
@@ -57,9 +58,12 @@ def seed_small_till(db: Database) -> None:
             )
         )
         for sku, name, price, member_price, weighed, plu, body in SMALL_CATALOG:
+            full, initials = pinyin_keys(name)
             product = Product(
                 sku=sku,
                 name=name,
+                pinyin_full=full,
+                pinyin_initials=initials,
                 unit="kg" if weighed else "个",
                 price_fen=price,
                 member_price_fen=member_price,

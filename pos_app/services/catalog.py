@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pos_app.domain.barcodes import BarcodeKind, ParsedBarcode
 from pos_app.domain.cart import ProductInfo
 from pos_app.services.errors import UnknownBarcode
 from pos_app.store.models import Barcode, Product
+
+_WITH_CATEGORY = joinedload(Product.category)  # one query per scan, not two
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,16 @@ def product_info(product: Product) -> ProductInfo:
 
 
 def _by_barcode(session: Session, code: str) -> Product | None:
-    query = select(Product).join(Barcode).where(Barcode.code == code)
+    query = select(Product).options(_WITH_CATEGORY).join(Barcode).where(Barcode.code == code)
     return session.scalars(query).first()
 
 
 def _by_sku_or_plu(session: Session, code: str) -> Product | None:
-    query = select(Product).where((Product.sku == code) | (Product.plu_code == code))
+    query = (
+        select(Product)
+        .options(_WITH_CATEGORY)
+        .where((Product.sku == code) | (Product.plu_code == code))
+    )
     return session.scalars(query).first()
 
 

@@ -4,7 +4,9 @@ on a second screen when there is one. The entry point is run_gui()."""
 from __future__ import annotations
 
 import sys
+import threading
 
+from pos_app.services.search import prepare_search
 from pos_app.services.till_settings import read_settings
 from pos_app.store.db import Database
 from pos_app.ui.i18n import set_language, tr
@@ -41,6 +43,9 @@ def build_window(db: Database, *, demo: bool) -> MainWindow:
 def run_gui(db: Database, *, demo: bool) -> int:
     """Run the till until its window closes; returns the exit code."""
     app = make_application()
+    # Runs on its own thread: pypinyin's dictionaries take ~1 s to load, and the first search
+    # should not pay for it.
+    threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
     window = build_window(db, demo=demo)
     window.show()
     display = window.customer_display
