@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := fonts-noto-cjk xvfb xauth libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 \
 	libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
-	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 postgresql chromium
+	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libusb-1.0-0 \
+	postgresql chromium
 
 .PHONY: setup system-deps run test lint bench-small
 
