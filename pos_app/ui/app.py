@@ -11,6 +11,7 @@ from pos_app.services.till_settings import read_settings
 from pos_app.store.db import Database
 from pos_app.ui.i18n import set_language, tr
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
@@ -47,6 +48,8 @@ def run_gui(db: Database, *, demo: bool) -> int:
     # should not pay for it.
     threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
     window = build_window(db, demo=demo)
+    printer = attach_printer(window, db)
+    printer.start()
     window.show()
     display = window.customer_display
     if display is not None:
@@ -54,5 +57,6 @@ def run_gui(db: Database, *, demo: bool) -> int:
         display.setGeometry(second.availableGeometry())
         display.showFullScreen()
     code = int(app.exec())
+    printer.stop()
     window.dispose()
     return code

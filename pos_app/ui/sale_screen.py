@@ -82,6 +82,7 @@ class SaleScreen(QWidget):
     cart_changed = Signal()
     shift_changed = Signal()
     lock_requested = Signal()
+    sale_committed = Signal(object)  # CheckoutResult, for the receipt printer
 
     def __init__(self, ctx: TillContext) -> None:
         super().__init__()
@@ -392,6 +393,7 @@ class SaleScreen(QWidget):
 
     def sale_done(self, result: CheckoutResult) -> None:
         """The sale is committed: start a new cart and show the change."""
+        self.sale_committed.emit(result)
         self.set_cart(Cart())
         self.last_sale.setText(
             tr(

@@ -1,0 +1,146 @@
+"""The dashboard: the period's key figures beside the previous period's, net sales per day,
+the best sellers and the payment mix. Runs on the GUI thread; figures load in the background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pos_app.services.report_table import ReportTable, figure_text
+from pos_app.services.reports import Kpi, Period, key_figures, run_report
+from pos_app.store.db import Database
+from pos_app.ui.backoffice.charts import chart_view, show_chart
+from pos_app.ui.backoffice.qt_extra import QSplitter
+from pos_app.ui.backoffice.reports_page import fill_model, readable
+from pos_app.ui.backoffice.texts import bt
+from pos_app.ui.backoffice.widgets import Page, PeriodBar, RowsModel, Viewer, table_view
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.qt import QFrame, QGridLayout, QLabel, Qt, QVBoxLayout, QWidget
+
+TILES = (
+    "net_fen",
+    "receipts",
+    "avg_basket_fen",
+    "member_share_bp",
+    "margin_fen",
+    "margin_bp",
+    "refunds_fen",
+    "void_lines",
+    "qr_claim_share_bp",
+)
+TILE_COLUMNS = 3
+TOP_ROWS = 5
+GOOD, BAD, FLAT = "#2e7d32", "#c62828", "#607d8b"
+LOWER_IS_BETTER = frozenset({"void_lines", "void_sales", "refund_receipts"})
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    kpis: dict[str, Kpi]
+    trend: ReportTable
+    top: ReportTable
+    mix: ReportTable
+
+
+def load_dashboard(db: Database, period: Period, compare: bool) -> DashboardData:
+    """Everything the dashboard shows, in one read snapshot (runs in the background)."""
+    with db.read() as session:
+        kpis = {kpi.key: kpi for kpi in key_figures(session, period)}
+        trend = run_report(session, "sales_by_day", period, compare=compare)
+        top = run_report(session, "top_products", period, compare=False)
+        mix = run_report(session, "payment_mix", period, compare=compare)
+    top = ReportTable(top.report, top.columns, top.rows[:TOP_ROWS])
+    return DashboardData(kpis, readable(trend), readable(top), readable(mix))
+
+
+def change_text(kpi: Kpi) -> tuple[str, str]:
+    """(text, colour) of a figure's change against the previous period."""
+    change = kpi.change_bp
+    if kpi.current is None:
+        return bt("qr_short"), FLAT
+    if change is None:
+        return bt("no_previous"), FLAT
+    better = -change if kpi.key in LOWER_IS_BETTER else change
+    colour = GOOD if better > 0 else BAD if better < 0 else FLAT
+    return bt("change", change=f"{Decimal(change) / 100:+.2f} %"), colour
+
+
+class Tile(QFrame):
+    """One key figure: its name, the value large, the change below."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(objectName=f"tile_{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"#tile_{key} {{ background: #fafafa; border-radius: 6px; }}")
+        self.value = QLabel("—", objectName="value")
+        self.change = QLabel(objectName="change")
+        self.change.setWordWrap(True)
+        font = self.value.font()
+        font.setPointSize(font.pointSize() + 5)
+        font.setBold(True)
+        self.value.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addWidget(QLabel(bt(f"kpi_{key}")))
+        layout.addWidget(self.value)
+        layout.addWidget(self.change)
+
+    def show_kpi(self, kpi: Kpi) -> None:
+        value = figure_text(kpi.kind, kpi.current)
+        self.value.setText(value or bt("not_available"))
+        text, colour = change_text(kpi)
+        self.change.setText(text)
+        self.change.setStyleSheet(f"color: {colour};")
+
+
+class Dashboard(Page):
+    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer, period_bar: PeriodBar) -> None:
+        super().__init__(db, ops, viewer)
+        self.period_bar = period_bar
+        self.tiles = {key: Tile(key) for key in TILES}
+        tiles = QWidget()
+        grid = QGridLayout(tiles)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for n, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, n // TILE_COLUMNS, n % TILE_COLUMNS)
+        self.trend = chart_view("trend_chart")
+        self.mix = chart_view("mix_chart")
+        self.top_model = RowsModel()
+        self.top = table_view(self.top_model, "top_table")
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(tiles)
+        upper.addWidget(self.trend)
+        upper.setSizes([600, 400])
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self._titled(bt("dash_top"), self.top))
+        lower.addWidget(self.mix)
+        lower.setSizes([560, 440])
+        layout = QVBoxLayout(self)
+        layout.addWidget(upper, 3)
+        layout.addWidget(lower, 2)
+        layout.addWidget(self.message)
+
+    @staticmethod
+    def _titled(title: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(title))
+        layout.addWidget(widget)
+        return box
+
+    def refresh(self) -> None:
+        db, period = self.db, self.period_bar.period()
+        compare = self.period_bar.compare.isChecked()
+        self.say(bt("working"))
+        self.run(lambda: load_dashboard(db, period, compare), self._show)
+
+    def _show(self, data: DashboardData) -> None:
+        self.say("")
+        for key, tile in self.tiles.items():
+            tile.show_kpi(data.kpis[key])
+        fill_model(self.top_model, data.top)
+        show_chart(self.trend, data.trend, bt("dash_trend"))
+        show_chart(self.mix, data.mix, bt("report_payment_mix"))

@@ -1,0 +1,153 @@
+"""The reports: pick one, see its chart with the table beside it for the chosen period (and the
+previous period when comparing), export it to CSV, or every report to one Excel workbook.
+Runs on the GUI thread; the figures are computed on the runner's worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pos_app.services.report_table import (
+    Kind,
+    ReportTable,
+    cell_text,
+    export_csv,
+    export_xlsx,
+)
+from pos_app.services.reports import REPORTS, Period, run_report
+from pos_app.store.db import Database
+from pos_app.ui.backoffice.charts import chart_view, show_chart
+from pos_app.ui.backoffice.qt_extra import QFileDialog, QSplitter
+from pos_app.ui.backoffice.texts import bt, value_text
+from pos_app.ui.backoffice.widgets import Page, PeriodBar, RowsModel, Viewer, button, table_view
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, Qt, QVBoxLayout
+
+KEY_COLUMNS = frozenset({"tender", "kind", "segment", "category"})
+NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.FEN, Kind.BP, Kind.QTY})
+
+
+def readable(table: ReportTable) -> ReportTable:
+    """The table with key-like values named for people (wechat → 微信支付, "" → 未分类)."""
+    keyed = [i for i, c in enumerate(table.columns) if c.key in KEY_COLUMNS]
+    rows = tuple(
+        tuple(value_text(v) if i in keyed else v for i, v in enumerate(row)) for row in table.rows
+    )
+    return replace(table, rows=rows)
+
+
+def headers(table: ReportTable) -> dict[str, str]:
+    return {c.key: bt(f"col_{c.key}") for c in table.visible_columns()}
+
+
+def fill_model(model: RowsModel, table: ReportTable) -> None:
+    """Show a (readable) report table in a RowsModel."""
+    columns = table.visible_columns()
+    rows = [[cell_text(table, row, c) or "—" for c in columns] for row in table.rows]
+    names = headers(table)
+    model.set_rows(
+        rows, [names[c.key] for c in columns], [c.kind in NUMERIC_KINDS for c in columns]
+    )
+
+
+def all_reports(db: Database, period: Period, compare: bool) -> list[tuple[str, ReportTable]]:
+    """(sheet title, readable table) of every report that has figures; runs in the background."""
+    with db.read() as session:
+        tables = [run_report(session, spec.key, period, compare=compare) for spec in REPORTS]
+    return [(bt(f"report_{t.report}"), readable(t)) for t in tables if not t.note]
+
+
+class ReportsPage(Page):
+    """One report at a time: chart on the left, its table on the right."""
+
+    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer, period_bar: PeriodBar) -> None:
+        super().__init__(db, ops, viewer)
+        self.period_bar = period_bar
+        self.table: ReportTable | None = None
+        self.choice = QComboBox(objectName="report_choice")
+        for spec in REPORTS:
+            self.choice.addItem(bt(f"report_{spec.key}"), spec.key)
+        self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.note = QLabel(objectName="note")
+        self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setStyleSheet("font-size: 16pt; color: #607d8b;")
+        self.note.setVisible(False)
+        self.chart = chart_view("report_chart")
+        self.model = RowsModel()
+        self.view = table_view(self.model, "report_table")
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.chart)
+        splitter.addWidget(self.view)
+        splitter.setSizes([560, 440])
+        top = QHBoxLayout()
+        top.addWidget(self.choice, 1)
+        top.addWidget(button(bt("export_csv"), "export_csv", self.export_csv))
+        top.addWidget(button(bt("export_xlsx"), "export_xlsx", self.export_xlsx))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.note, 1)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+    @property
+    def report_key(self) -> str:
+        return str(self.choice.currentData())
+
+    def show_report(self, key: str) -> None:
+        self.choice.setCurrentIndex(self.choice.findData(key))
+
+    def refresh(self) -> None:
+        db, key = self.db, self.report_key
+        period, compare = self.period_bar.period(), self.period_bar.compare.isChecked()
+
+        def load() -> ReportTable:
+            with db.read() as session:
+                return readable(run_report(session, key, period, compare=compare))
+
+        self.say(bt("working"))
+        self.run(load, self._show)
+
+    def _show(self, table: ReportTable) -> None:
+        self.table = table
+        self.say("")
+        fill_model(self.model, table)
+        unavailable = bool(table.note)
+        self.note.setText(f"{bt('not_available')}\n{bt('qr_note')}" if unavailable else "")
+        self.note.setVisible(unavailable)
+        self.splitter.setVisible(not unavailable)
+        if not unavailable:
+            show_chart(self.chart, table)
+
+    def ask_save_path(self, suggested: str, pattern: str) -> Path | None:
+        """Where to save an export; tests replace this to avoid the modal file dialog."""
+        path, _ = QFileDialog.getSaveFileName(self, bt("export_xlsx"), suggested, pattern)
+        return Path(path) if path else None
+
+    def _suggested(self, suffix: str) -> str:
+        period = self.period_bar.period()
+        return str(Path.home() / f"{self.report_key}_{period.first}_{period.last}.{suffix}")
+
+    def export_csv(self) -> None:
+        table, path = self.table, self.ask_save_path(self._suggested("csv"), "CSV (*.csv)")
+        if table is None or path is None:
+            return
+        self.run(lambda: export_csv(table, path, headers(table)), self._exported)
+
+    def export_xlsx(self) -> None:
+        path = self.ask_save_path(self._suggested("xlsx"), "Excel (*.xlsx)")
+        if path is None:
+            return
+        db, period = self.db, self.period_bar.period()
+        compare = self.period_bar.compare.isChecked()
+
+        def export() -> Path:
+            tables = all_reports(db, period, compare)
+            names = {k: v for _, t in tables for k, v in headers(t).items()}
+            return export_xlsx(tables, path, names)
+
+        self.run(export, self._exported)
+
+    def _exported(self, path: Path) -> None:
+        self.say(bt("exported", path=path))

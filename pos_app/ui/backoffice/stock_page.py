@@ -1,0 +1,199 @@
+"""Stock lists and history: products at or below their reorder level, products below zero (a
+page at a time, however large the catalog), and the stock history of one product, every delta
+with its source document and the balance after it. Runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.domain.barcodes import InvalidBarcode
+from pos_app.services.catalog import FoundProduct, product_info
+from pos_app.services.errors import UnknownBarcode
+from pos_app.services.reports import SHOP_TZ
+from pos_app.services.search import search_products
+from pos_app.services.stock import (
+    HistoryPage,
+    StockKey,
+    StockPage,
+    find_product,
+    low_stock,
+    negative_stock,
+    on_hand,
+    stock_history,
+)
+from pos_app.store.db import Database
+from pos_app.store.models import Product
+from pos_app.ui.backoffice.qt_extra import QSplitter
+from pos_app.ui.backoffice.texts import bt, value_text
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Viewer, button, qty_str, table_view
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget
+
+LISTS = {"low_stock": low_stock, "negative_stock": negative_stock}
+LIST_HEADERS = ("col_sku", "col_name", "col_on_hand", "col_reorder_level")
+HISTORY_HEADERS = ("col_time", "col_reason", "col_ref", "col_delta", "col_balance")
+
+
+@dataclass(frozen=True)
+class History:
+    product_id: int
+    info: FoundProduct
+    on_hand: int
+    page: HistoryPage
+
+
+def find_any(db: Database, text: str) -> FoundProduct | None:
+    """The product of a code, or else the first search hit for the text (in the background)."""
+    with db.read() as session:
+        try:
+            return find_product(session, text)
+        except (UnknownBarcode, InvalidBarcode):
+            hits = search_products(session, text, limit=1)
+        if not hits:
+            return None
+        product = session.get(Product, hits[0].product_id)
+        return None if product is None else FoundProduct(product.id, product_info(product))
+
+
+def load_history(db: Database, found: FoundProduct, before: int | None) -> History:
+    with db.read() as session:
+        page = stock_history(session, found.product_id, before=before)
+        return History(found.product_id, found, on_hand(session, found.product_id), page)
+
+
+class StockListsPage(Page):
+    """Low or negative stock on the left; the chosen product's history on the right."""
+
+    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
+        super().__init__(db, ops, viewer)
+        self.pages: list[StockKey | None] = [None]  # where each shown page starts
+        self.list_page: StockPage | None = None
+        self.history: History | None = None
+        self.choice = QComboBox(objectName="stock_list")
+        for key in LISTS:
+            self.choice.addItem(bt(key), key)
+        self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.list_model = RowsModel([bt(h) for h in LIST_HEADERS], [False, False, True, True])
+        self.list_view = table_view(self.list_model, "stock_rows")
+        self.list_view.doubleClicked.connect(self._open_row)
+        self.next_button = button(bt("next_page"), "next_page", self.next_page)
+        self.find = QLineEdit(objectName="find", placeholderText=bt("find_hint"))
+        self.find.returnPressed.connect(lambda: self.on_scan(self.find.text()))
+        self.title = QLabel(objectName="history_title")
+        self.history_model = RowsModel(
+            [bt(h) for h in HISTORY_HEADERS], [False, False, False, True, True]
+        )
+        self.history_view = table_view(self.history_model, "history_rows")
+        self.older_button = button(bt("more"), "older", self.older)
+        self._layout()
+
+    def _layout(self) -> None:
+        left = QWidget()
+        lists = QVBoxLayout(left)
+        lists.setContentsMargins(0, 0, 0, 0)
+        lists.addWidget(self.choice)
+        lists.addWidget(self.list_view, 1)
+        paging = QHBoxLayout()
+        paging.addWidget(button(bt("first_page"), "first_page", self.refresh))
+        paging.addWidget(self.next_button)
+        lists.addLayout(paging)
+        right = QWidget()
+        history = QVBoxLayout(right)
+        history.setContentsMargins(0, 0, 0, 0)
+        history.addWidget(QLabel(bt("history")))
+        history.addWidget(self.find)
+        history.addWidget(self.title)
+        history.addWidget(self.history_view, 1)
+        history.addWidget(self.older_button)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([480, 520])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+    def refresh(self) -> None:
+        self.pages = [None]
+        self._load_list()
+
+    def next_page(self) -> None:
+        if self.list_page is not None and self.list_page.next_after is not None:
+            self.pages.append(self.list_page.next_after)
+            self._load_list()
+
+    def _load_list(self) -> None:
+        db, after = self.db, self.pages[-1]
+        fetch = LISTS[str(self.choice.currentData())]
+
+        def load() -> StockPage:
+            with db.read() as session:
+                return fetch(session, after=after)
+
+        self.run(load, self._show_list)
+
+    def _show_list(self, page: StockPage) -> None:
+        self.list_page = page
+        self.next_button.setEnabled(page.next_after is not None)
+        self.list_model.set_rows(
+            [
+                [
+                    row.sku,
+                    row.name,
+                    qty_str(row.on_hand, weighed=row.weighed),
+                    ""
+                    if row.reorder_level is None
+                    else qty_str(row.reorder_level, weighed=row.weighed),
+                ]
+                for row in page.rows
+            ]
+        )
+
+    def _open_row(self) -> None:
+        rows = self.list_view.selectionModel().selectedRows()
+        if rows:
+            self.on_scan(self.list_model.cell(rows[0].row(), bt("col_sku")))
+
+    def on_scan(self, code: str) -> None:
+        """Show the stock history of the product a code (or search text) stands for."""
+        db, text = self.db, code.strip()
+        self.find.setText(text)
+        self.run(lambda: find_any(db, text), self._found)
+
+    def _found(self, found: FoundProduct | None) -> None:
+        if found is None:
+            self.fail(UnknownBarcode(self.find.text()))
+            return
+        db = self.db
+        self.run(lambda: load_history(db, found, None), self._show_history)
+
+    def older(self) -> None:
+        history = self.history
+        if history is not None and history.page.next_before is not None:
+            db, before = self.db, history.page.next_before
+            self.run(lambda: load_history(db, history.info, before), self._show_history)
+
+    def _show_history(self, history: History) -> None:
+        self.history = history
+        weighed = history.info.info.weighed
+        self.title.setText(
+            bt(
+                "history_of",
+                name=history.info.info.name,
+                on_hand=qty_str(history.on_hand, weighed=weighed),
+            )
+        )
+        self.older_button.setEnabled(history.page.next_before is not None)
+        self.history_model.set_rows(
+            [
+                [
+                    row.created_at.astimezone(SHOP_TZ).strftime("%Y-%m-%d %H:%M"),
+                    value_text(row.reason),
+                    row.ref,
+                    qty_str(row.delta, weighed=weighed),
+                    qty_str(row.balance, weighed=weighed),
+                ]
+                for row in history.page.rows
+            ]
+        )

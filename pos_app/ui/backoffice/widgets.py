@@ -1,0 +1,243 @@
+"""Building blocks of the back-office pages: a table model of ready-made text rows, a table
+view, the date range bar with presets and previous-period comparison, and the page base class
+that runs its database work in the background. Runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from pos_app.services.report_table import Kind, figure_text
+from pos_app.services.reports import Period, shop_today
+from pos_app.store.db import Database
+from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit
+from pos_app.ui.backoffice.texts import bt, problem_text
+from pos_app.ui.i18n import InputError
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.widgets import GRAMS_PER_KG, show_message
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows of text already formatted for the screen; numeric columns right-aligned."""
+
+    def __init__(self, headers: Sequence[str] = (), numeric: Sequence[bool] = ()) -> None:
+        super().__init__()
+        self.headers = list(headers)
+        self.numeric = list(numeric)
+        self.rows: list[list[str]] = []
+
+    def set_rows(
+        self, rows: list[list[str]], headers: Sequence[str] = (), numeric: Sequence[bool] = ()
+    ) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        if headers:
+            self.headers, self.numeric = list(headers), list(numeric)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            numeric = index.column() < len(self.numeric) and self.numeric[index.column()]
+            return int((RIGHT if numeric else LEFT).value)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def cell(self, row: int, column: str) -> str:
+        return self.rows[row][self.headers.index(column)]
+
+
+def table_view(model: RowsModel, name: str) -> QTableView:
+    """A read-only, row-selecting table that fits its columns to the text."""
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(26)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who opened the back office; only a manager may change data."""
+
+    staff_id: int
+    name: str
+    role: str
+
+    @property
+    def can_write(self) -> bool:
+        return self.role == "manager"
+
+    @classmethod
+    def of(cls, staff: Any) -> Viewer:
+        """From a Staff row (id) or the till's StaffInfo (staff_id)."""
+        staff_id = getattr(staff, "staff_id", None) or staff.id
+        return cls(int(staff_id), str(staff.name), str(staff.role))
+
+
+class Page(QWidget):
+    """A back-office page: its database work runs on the runner's worker thread; the results
+    and errors come back here on the GUI thread. `message` shows the last outcome."""
+
+    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
+        super().__init__()
+        self.db, self.ops, self.viewer = db, ops, viewer
+        self.message = QLabel(objectName="message")
+        self.message.setWordWrap(True)
+
+    def run(self, op: Callable[[], T], done: Callable[[T], None]) -> None:
+        """op runs in the background (no widgets!); done(result) back on the GUI thread."""
+        self.ops.run(op, success=done, failure=self.fail, owner=self)
+
+    def fail(self, error: Exception) -> None:
+        show_message(self.message, problem_text(error), error=True)
+
+    def say(self, text: str) -> None:
+        show_message(self.message, text, error=False)
+
+    def on_scan(self, code: str) -> None:
+        """A scanned code while this page is shown; pages that take scans override it."""
+
+    def refresh(self) -> None:
+        """Load what the page shows (called when it is shown or the period changes)."""
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())
+
+
+PRESETS: dict[str, Callable[[date], Period]] = {
+    "preset_today": lambda today: Period(today, today),
+    "preset_last7": lambda today: Period.ending(today, 7),
+    "preset_last30": lambda today: Period.ending(today, 30),
+    "preset_last90": lambda today: Period.ending(today, 90),
+    "preset_month": lambda today: Period(today.replace(day=1), today),
+    "preset_year": lambda today: Period(
+        today.replace(year=today.year - 1) + timedelta(days=1), today
+    ),
+}
+
+
+class PeriodBar(QWidget):
+    """From/to dates, presets and the compare switch; `changed` fires with the new period."""
+
+    changed = Signal()
+
+    def __init__(self, today: date | None = None) -> None:
+        super().__init__()
+        self.today = today or shop_today()
+        self.first = QDateEdit(objectName="period_first", calendarPopup=True)
+        self.last = QDateEdit(objectName="period_last", calendarPopup=True)
+        for edit in (self.first, self.last):
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.presets = QComboBox(objectName="period_preset")
+        for key in (*PRESETS, "preset_custom"):
+            self.presets.addItem(bt(key), key)
+        self.compare = QCheckBox(bt("compare"), objectName="compare")
+        self.compare.setChecked(True)
+        self.previous = QLabel(objectName="previous_period")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel(bt("from")), self.first, QLabel(bt("to")), self.last, self.presets):
+            layout.addWidget(widget)
+        layout.addWidget(self.compare)
+        layout.addWidget(self.previous, 1)
+        self.set_period(PRESETS["preset_last30"](self.today))
+        self.presets.activated.connect(self._preset)
+        self.first.dateChanged.connect(self._edited)
+        self.last.dateChanged.connect(self._edited)
+        self.compare.toggled.connect(lambda _on: self.changed.emit())
+
+    def period(self) -> Period:
+        first, last = _pydate(self.first.date()), _pydate(self.last.date())
+        return Period(min(first, last), max(first, last))
+
+    def set_period(self, period: Period) -> None:
+        for edit, day in ((self.first, period.first), (self.last, period.last)):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(day))
+            edit.blockSignals(False)
+        self._edited()
+
+    def _preset(self, index: int) -> None:
+        preset = PRESETS.get(self.presets.itemData(index))
+        if preset is not None:
+            self.set_period(preset(self.today))
+
+    def _edited(self) -> None:
+        period = self.period()
+        matching = [key for key, preset in PRESETS.items() if preset(self.today) == period]
+        self.presets.setCurrentIndex(self.presets.findData(next(iter(matching), "preset_custom")))
+        before = period.previous()
+        self.previous.setText(bt("previous_period", first=before.first, last=before.last))
+        self.changed.emit()
+
+
+def parse_count(text: str, *, weighed: bool) -> int:
+    """A typed count: whole units, or kilograms (→ grams); zero is a count too."""
+    try:
+        value = Decimal(text.strip()) * (GRAMS_PER_KG if weighed else 1)
+    except InvalidOperation:
+        raise InputError(bt("bad_number")) from None
+    if value < 0 or value != value.to_integral_value():
+        raise InputError(bt("bad_number"))
+    return int(value)
+
+
+def qty_str(qty: int, *, weighed: bool) -> str:
+    """Units, or grams as signed kilograms (-350 → "-0.350 kg")."""
+    return figure_text(Kind.QTY, qty, weighed=weighed)
+
+
+def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    widget = QPushButton(text, objectName=name)
+    widget.clicked.connect(lambda _checked=False: slot())
+    return widget

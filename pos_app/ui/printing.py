@@ -1,0 +1,118 @@
+"""The receipt printer as the GUI sees it: the Qt-free PrintWorker's events re-emitted as a Qt
+signal (so they are handled on the GUI thread), a cached status text for the status bar, receipts
+queued after each sale, and the offer to reprint receipts that never printed (the in-doubt window).
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.money import format_fen
+from pos_app.hardware.connections import PrinterStatus
+from pos_app.hardware.print_queue import (
+    PrintEvent,
+    PrintWorker,
+    UnprintedSale,
+    enqueue_receipt,
+    reprint,
+    unprinted_sales,
+)
+from pos_app.store.db import Database
+from pos_app.ui.i18n import tr
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.ops import OpRunner
+from pos_app.ui.qt import QMessageBox, QObject, QWidget, Signal
+
+STATUS_KEYS = {
+    PrinterStatus.READY: "printer_ready",
+    PrinterStatus.PAPER_OUT: "printer_paper_out",
+    PrinterStatus.COVER_OPEN: "printer_cover_open",
+    PrinterStatus.OFFLINE: "printer_offline",
+    PrinterStatus.UNKNOWN: "printer_unknown",
+}
+
+
+class PrinterBridge(QObject):
+    """Owns the print worker of one database while the window lives."""
+
+    event = Signal(object)  # PrintEvent; emitted on the worker thread, delivered on the GUI's
+    unprinted_found = Signal(list)  # list[UnprintedSale]
+
+    def __init__(self, db: Database, ops: OpRunner, worker: PrintWorker | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.ops = ops
+        self.worker = worker or PrintWorker(db)
+        self._text = tr("printer_unknown")
+        self.event.connect(self._on_event)
+        self.worker.add_listener(self.event.emit)
+
+    def start(self) -> None:
+        """Start sending, then look for sales whose receipt never printed."""
+        self.worker.start()
+        self.ops.run(lambda: unprinted_sales(self.db), success=self._found, failure=lambda _: None)
+
+    def stop(self) -> None:
+        self.worker.stop(timeout_s=5.0)
+
+    def status_text(self) -> str:
+        return self._text
+
+    def queue_receipt(self, sale_id: int) -> None:
+        """After a sale commits: render and store the job off the GUI thread."""
+        self.ops.run(
+            lambda: enqueue_receipt(self.db, sale_id), success=self._queued, failure=self._failed
+        )
+
+    def reprint(self, sales: list[UnprintedSale]) -> None:
+        def queue_all() -> None:
+            for sale in sales:
+                reprint(self.db, sale.sale_no)
+
+        self.ops.run(queue_all, success=self._queued, failure=self._failed)
+
+    def _queued(self, _result: object) -> None:
+        self.worker.retry_now()
+
+    def _failed(self, error: Exception) -> None:
+        self._text = tr("printer_error", text=str(error))
+
+    def _found(self, sales: list[UnprintedSale]) -> None:
+        if sales:
+            self.unprinted_found.emit(sales)
+
+    def _on_event(self, event: PrintEvent) -> None:
+        """GUI thread: remember what the printer said, for the status bar."""
+        if event.outcome == "printed":
+            self._text = tr("printer_ready")
+        else:
+            reason = event.message or tr(STATUS_KEYS[event.status])
+            self._text = tr("printer_waiting", reason=reason)
+
+
+def offer_reprint(
+    parent: QWidget, printer: PrinterBridge, sales: list[UnprintedSale]
+) -> QMessageBox:
+    """A non-modal question: reprint the receipts of committed sales that never printed."""
+    listing = "\n".join(f"{sale.sale_no}  {format_fen(sale.total_fen)}" for sale in sales)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        tr("unprinted_title"),
+        tr("unprinted_text", sales=listing),
+        parent=parent,
+        objectName="unprinted_offer",
+    )
+    again = box.addButton(tr("reprint_all"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(tr("reprint_skip"), QMessageBox.ButtonRole.RejectRole)
+    again.clicked.connect(lambda: printer.reprint(sales))
+    box.setModal(False)
+    box.show()
+    return box
+
+
+def attach_printer(window: MainWindow, db: Database) -> PrinterBridge:
+    """Wire the receipt printer into a main window: status bar, receipts after each sale, the
+    reprint offer on start. The caller starts it and stops it when the window closes."""
+    printer = PrinterBridge(db, window.ops)
+    window.printer_status = printer
+    window.sale.sale_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
+    printer.unprinted_found.connect(lambda sales: offer_reprint(window, printer, sales))
+    return printer

@@ -1,0 +1,84 @@
+"""The till window prints each receipt through the real TCP printer connection, and offers to
+reprint receipts of committed sales that never printed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from pos_app.domain.tenders import Tender, TenderKind
+from pos_app.services.checkout import checkout
+from pos_app.store.db import Database
+from pos_app.store.settings import set_setting
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.qt import QMessageBox
+from tests.conftest import CASHIER_ID, barcode_of
+from tests.hardware.escpos_decode import decode_escpos
+from tests.hardware.fake_printer import FakePrinter
+from tests.services.test_checkout import cart_with
+from tests.ui.conftest import FakeClock
+from tests.ui.test_selling import open_payment, pay, ring_up
+
+
+@pytest.fixture
+def printer_on(db: Database) -> Iterator[FakePrinter]:
+    printer = FakePrinter()
+    with db.write() as session:
+        set_setting(session, "printer_uri", printer.uri)
+    yield printer
+    printer.close()
+
+
+@pytest.fixture
+def bridge(window: MainWindow, db: Database) -> Iterator[PrinterBridge]:
+    bridge = attach_printer(window, db)
+    yield bridge
+    bridge.stop()
+
+
+def receipt_text(job: bytes) -> str:
+    return "\n".join(decode_escpos(job).lines)
+
+
+def test_a_cash_sale_prints_its_receipt_and_the_status_bar_says_ready(
+    qtbot: QtBot,
+    window: MainWindow,
+    clock: FakeClock,
+    printer_on: FakePrinter,
+    bridge: PrinterBridge,
+) -> None:
+    """After paying, the receipt with the sale number arrives at the printer in Chinese."""
+    bridge.start()
+    ring_up(window, clock, "1001")
+    pay(qtbot, window, open_payment(window), "cash", "10")
+    jobs = printer_on.wait_for_jobs(2)  # the drawer kick, then the receipt
+    text = "\n".join(receipt_text(job) for job in jobs)
+    assert "T01-000001" in text and "可口可乐" in text
+    qtbot.waitUntil(lambda: bridge.status_text() == "就绪")
+
+
+def test_receipts_that_never_printed_are_offered_for_reprint_on_start(
+    qtbot: QtBot,
+    window: MainWindow,
+    db: Database,
+    printer_on: FakePrinter,
+    bridge: PrinterBridge,
+) -> None:
+    """A sale committed before a crash (no print job) is offered; 全部重印 prints it once."""
+    checkout(
+        db,
+        cart=cart_with(db, barcode_of("1002")),
+        tenders=[Tender(TenderKind.CARD, 200)],
+        cashier_id=CASHIER_ID,
+    )
+    bridge.start()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "unprinted_offer") is not None)
+    offer = window.findChild(QMessageBox, "unprinted_offer")
+    assert "T01-000001" in offer.text()
+    [again] = [b for b in offer.buttons() if b.text() == "全部重印"]
+    again.click()
+    [job] = printer_on.wait_for_jobs(1)
+    assert "T01-000001" in receipt_text(job)
