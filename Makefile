@@ -23,7 +23,9 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(PY) main.py run --demo
 
+# The sync tests run a second time on a throwaway PostgreSQL cluster when one can start here.
 test: setup
+	export POS_TEST_PG_URL="$$(bash scripts/start-postgres.sh)"; \
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 
 lint: setup

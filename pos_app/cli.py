@@ -11,6 +11,7 @@ from pathlib import Path
 from pos_app.config import load_config
 from pos_app.store.db import Database
 from pos_app.store.migrate import DatabaseTooNew, upgrade
+from sync.cli_commands import add_commands as add_sync_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -110,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_db_upgrade
     )
     _add_hardware_commands(commands)
-    _add_sync_commands(commands)
+    add_sync_commands(commands)
 
     shots = commands.add_parser("screenshots", help="render every screen to PNG files")
     shots.add_argument("out_dir", type=Path)
@@ -133,19 +134,6 @@ def _add_hardware_commands(commands: argparse._SubParsersAction) -> None:  # typ
     labels.add_argument("skus", nargs="+")
     labels.add_argument("--pdf", type=Path, required=True)
     labels.set_defaults(handler=_delegate(hardware, "cmd_labels"))
-
-
-def _add_sync_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pair = commands.add_parser("pair", help="pair this till with the mall")
-    pair.add_argument("url")
-    pair.add_argument("code")
-    pair.set_defaults(handler=_delegate("sync.cli_commands", "cmd_pair"))
-
-    sync = commands.add_parser("sync", help="sync with the mall")
-    group = sync.add_mutually_exclusive_group(required=True)
-    group.add_argument("--once", action="store_true", help="push and pull once, then exit")
-    group.add_argument("--status", action="store_true", help="show what is waiting")
-    sync.set_defaults(handler=_delegate("sync.cli_commands", "cmd_sync"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""The reference cloud mall service: stores, catalog, stock, online orders and the sync API."""

@@ -1,0 +1,101 @@
+"""Devices (tills) and their credentials: one-time pairing codes, secrets, revocation.
+
+A device secret is 256 random bits, so a plain SHA-256 of it is enough to store (no password
+stretching needed, and checking it on every request stays cheap); comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mall.errors import Forbidden, NotFound, Unauthorized
+from mall.models import DeviceRow, PairingCodeRow, StoreRow, utc_now
+from sync.protocol import PairRequest, PairResponse
+
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed by hand
+CODE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class DeviceIdentity:
+    device_id: str
+    store_id: str
+    till_id: str
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _normal_code(code: str) -> str:
+    return code.replace("-", "").upper()
+
+
+def new_pairing_code(session: Session, store_id: str, *, ttl_s: int) -> str:
+    """A one-time code (shown as XXXXX-XXXXX) that pairs one till with store_id for ttl_s."""
+    if session.get(StoreRow, store_id) is None:
+        raise NotFound(f"no store {store_id!r}")
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    session.add(
+        PairingCodeRow(
+            code_sha256=_sha256(code),
+            store_id=store_id,
+            expires_at=utc_now() + timedelta(seconds=ttl_s),
+        )
+    )
+    return f"{code[:5]}-{code[5:]}"
+
+
+def pair(session: Session, request: PairRequest) -> PairResponse:
+    """Exchange a valid code for new device credentials; the code cannot be used again."""
+    row = session.scalar(
+        select(PairingCodeRow)
+        .where(PairingCodeRow.code_sha256 == _sha256(_normal_code(request.code)))
+        .with_for_update()
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utc_now():
+        raise Forbidden("pairing_code_invalid", "the pairing code is unknown, used or expired")
+    store = session.get(StoreRow, row.store_id)
+    assert store is not None
+    device_id = "d" + secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        DeviceRow(
+            id=device_id,
+            store_id=row.store_id,
+            till_id=request.till_id,
+            name=request.device_name,
+            secret_sha256=_sha256(secret),
+        )
+    )
+    row.used_at, row.device_id = utc_now(), device_id
+    return PairResponse(
+        device_id=device_id, device_secret=secret, store_id=store.id, store_name=store.name
+    )
+
+
+def authenticate(session: Session, authorization: str | None) -> DeviceIdentity:
+    """The device named by an `Authorization: Device <id>:<secret>` header, if it may sync."""
+    scheme, _, credentials = (authorization or "").partition(" ")
+    device_id, _, secret = credentials.strip().partition(":")
+    if scheme.lower() != "device" or not device_id or not secret:
+        raise Unauthorized("send Authorization: Device <device_id>:<secret>")
+    device = session.get(DeviceRow, device_id[:32])
+    if device is None or not secrets.compare_digest(device.secret_sha256, _sha256(secret)):
+        raise Unauthorized("unknown device or wrong secret")
+    if device.revoked_at is not None:
+        raise Forbidden("device_revoked", "this device was unpaired; pair it again")
+    return DeviceIdentity(device.id, device.store_id, device.till_id)
+
+
+def revoke(session: Session, device_id: str) -> None:
+    device = session.get(DeviceRow, device_id)
+    if device is None:
+        raise NotFound(f"no device {device_id!r}")
+    device.revoked_at = utc_now()

@@ -1,0 +1,97 @@
+"""`pos pair URL CODE`, `pos sync --once` and `pos sync --status`, as functions of (db, args)
+returning an exit code: 0 done, 1 failed (the reason is printed), 2 not paired yet.
+
+`add_commands(subparsers)` adds both to the till's argparse CLI; each sets `handler`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pos_app.store.db import Database
+from pos_app.store.settings import get_setting
+from sync.credentials import load_credentials, pair
+from sync.engine import SyncStatus, engine_for
+from sync.errors import NotPaired, SyncError
+
+
+def _data_dir(db: Database, args: argparse.Namespace) -> Path:
+    return getattr(args, "data_dir", None) or db.path.parent
+
+
+def pair_command(db: Database, args: argparse.Namespace) -> int:
+    """args.url, args.code: pair this till with the mall's store that issued the code."""
+    with db.read() as session:
+        till_id = get_setting(session, "till_id")
+        store_id = get_setting(session, "store_id")
+    try:
+        credentials = pair(
+            args.url, args.code, _data_dir(db, args), till_id=till_id, device_name=f"till {till_id}"
+        )
+    except (SyncError, ValueError) as error:
+        print(f"pairing failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"paired with {credentials.store_name} ({credentials.store_id}) "
+        f"as device {credentials.device_id}"
+    )
+    if credentials.store_id != store_id:
+        print(
+            f"warning: this till is set up for store {store_id}; the mall refuses sales of "
+            f"another store. Set the till's store to {credentials.store_id}.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _print_status(status: SyncStatus) -> None:
+    online = {None: "not tried yet", True: "yes", False: "no"}[status.online]
+    last = status.last_sync_at.isoformat(timespec="seconds") if status.last_sync_at else "never"
+    print(f"online:         {online}")
+    print(f"events waiting: {status.pending}")
+    print(f"last sync:      {last}")
+    print(f"last error:     {status.last_error or '-'}")
+    print(f"conflicts:      {status.conflicts}")
+    print(f"open orders:    {status.open_orders}")
+
+
+def sync_command(db: Database, args: argparse.Namespace) -> int:
+    """args.status: show the sync status; otherwise (args.once) run one full sync round."""
+    try:
+        engine = engine_for(db, _data_dir(db, args))
+    except NotPaired as error:
+        print(error, file=sys.stderr)
+        return 2
+    try:
+        if getattr(args, "status", False):
+            credentials = load_credentials(_data_dir(db, args))
+            print(
+                f"paired:         device {credentials.device_id}, store "
+                f"{credentials.store_id} {credentials.store_name}, mall {credentials.base_url}"
+            )
+            _print_status(engine.status())
+            return 0
+        try:
+            status = engine.run_once()
+        except SyncError as error:
+            print(f"sync failed: {error}", file=sys.stderr)
+            _print_status(engine.status())
+            return 1
+        _print_status(status)
+        return 0
+    finally:
+        engine.client.close()
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    pair_parser = subparsers.add_parser("pair", help="pair this till with the mall")
+    pair_parser.add_argument("url", help="the mall, e.g. https://mall.example.cn")
+    pair_parser.add_argument("code", help="the one-time code from `pos-mall pair-code STORE`")
+    pair_parser.set_defaults(handler=pair_command)
+    sync_parser = subparsers.add_parser("sync", help="sync with the mall now, or show status")
+    mode = sync_parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="push, pull and exit")
+    mode.add_argument("--status", action="store_true", help="show what waits and what failed")
+    sync_parser.set_defaults(handler=sync_command)

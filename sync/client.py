@@ -1,0 +1,259 @@
+"""HTTP client of the mall's sync API: one requests.Session, timeouts on every call, TLS verified.
+
+Bodies go out as gzip JSON. Calls that are safe to repeat (every GET, push because the mall
+applies events idempotently, and hand-over because it answers a completed order again) are
+retried a few times on connection failures and 5xx; pairing is never retried (its code is
+one-time). The device secret lives only in the Authorization header and is never logged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import random
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from sync.errors import SyncAuthError, SyncGap, SyncOffline, SyncRejected, SyncServerError
+from sync.protocol import (
+    API_PREFIX,
+    ChangeFeedPage,
+    HandoverRequest,
+    Health,
+    OnlineOrder,
+    PairRequest,
+    PairResponse,
+    PushEvent,
+    PushRequest,
+    PushResponse,
+    StockLevel,
+)
+
+log = logging.getLogger(__name__)
+Model = TypeVar("Model")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+RETRY_STATUS = {500, 502, 503, 504}
+AUTH_CODES = {"device_revoked", "pairing_code_invalid"}
+_TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+def check_base_url(base_url: str) -> str:
+    """The URL without a trailing slash; plain http is allowed only to this machine."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        return base_url.rstrip("/")
+    raise ValueError(f"the mall URL must be https:// (http only to localhost): {base_url!r}")
+
+
+class _Retryable(Exception):
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+class MallClient:
+    """Talks to one mall as one device. Runs on whichever thread calls it (the sync worker's)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        device_id: str | None = None,
+        device_secret: str | None = None,
+        timeout_s: tuple[float, float] = (5.0, 30.0),
+        retries: int = 2,
+        ca_bundle: str | None = None,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self.timeout_s = timeout_s
+        self.retries = retries
+        self.session = requests.Session()
+        self.session.verify = ca_bundle or True
+        self.session.headers["User-Agent"] = "mendiantong-pos-sync/1"
+        if device_id and device_secret:
+            self.session.headers["Authorization"] = f"Device {device_id}:{device_secret}"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
+        stream: bool = False,
+    ) -> requests.Response:
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        headers = {}
+        data = None
+        if body is not None:
+            data = gzip.compress(body.model_dump_json().encode(), compresslevel=5)
+            headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        try:
+            response = self.session.request(
+                method,
+                url,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=self.timeout_s,
+                stream=stream,
+            )
+        except _TRANSIENT as error:
+            raise _Retryable(
+                SyncOffline(f"cannot reach the mall at {self.base_url}: {type(error).__name__}")
+            ) from error
+        if response.status_code < 400:
+            return response
+        raise self._error(response)
+
+    def _error(self, response: requests.Response) -> Exception:
+        try:
+            body = response.json()
+            code, message = str(body.get("code", "")), str(body.get("message", ""))
+        except (ValueError, AttributeError):
+            code, message = "", response.reason or ""
+        status = response.status_code
+        summary = f"mall answered {status} {code}: {message}".strip()
+        if status == 401 or code in AUTH_CODES:
+            return SyncAuthError(summary)
+        if status == 409 and code == "seq_gap":
+            return SyncGap(int(body["expected_seq"]))
+        if status in RETRY_STATUS:
+            return _Retryable(SyncServerError(summary))
+        return SyncRejected(summary, status=status, code=code)
+
+    def _call(self, action: Callable[[], Model], *, retry: bool) -> Model:
+        attempts = 1 + (self.retries if retry else 0)
+        for attempt in range(attempts):
+            try:
+                return action()
+            except _Retryable as failure:
+                if attempt == attempts - 1:
+                    raise failure.error from None
+                log.info("sync call failed (%s); retrying", failure.error)
+                time.sleep(0.2 * 2**attempt * random.uniform(0.5, 1.0))
+        raise AssertionError("unreachable")
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        model: Any,
+        *,
+        retry: bool,
+        body: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        adapter = _adapter(model)
+
+        def action() -> Any:
+            response = self._send(method, path, body=body, params=params)
+            try:
+                return adapter.validate_json(response.content)
+            except (ValidationError, ValueError) as error:
+                raise _Retryable(
+                    SyncServerError(f"the mall's answer to {path} is not valid: {str(error)[:200]}")
+                ) from error
+            except _TRANSIENT as error:  # the body was cut off while reading it
+                raise _Retryable(SyncOffline(f"the mall's answer to {path} was cut off")) from error
+
+        return self._call(action, retry=retry)
+
+    # -- the API ----------------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        return self._json("GET", "/health", Health, retry=True)
+
+    def pair(self, code: str, *, till_id: str, device_name: str) -> PairResponse:
+        request = PairRequest(code=code.strip(), till_id=till_id, device_name=device_name)
+        return self._json("POST", "/pair", PairResponse, retry=False, body=request)
+
+    def push(self, events: list[PushEvent]) -> PushResponse:
+        return self._json(
+            "POST", "/sync/push", PushResponse, retry=True, body=PushRequest(events=events)
+        )
+
+    def changes(self, cursor: int, limit: int) -> ChangeFeedPage:
+        return self._json(
+            "GET",
+            "/sync/changes",
+            ChangeFeedPage,
+            retry=True,
+            params={"cursor": cursor, "limit": limit},
+        )
+
+    def stock(self, sku: str) -> StockLevel:
+        return self._json(
+            "GET", f"/stock/{requests.utils.quote(sku, safe='')}", StockLevel, retry=True
+        )
+
+    def orders(self, *, open_only: bool = True) -> list[OnlineOrder]:
+        return self._json(
+            "GET",
+            "/orders",
+            list[OnlineOrder],
+            retry=True,
+            params={"status": "open" if open_only else "all"},
+        )
+
+    def hand_over(self, order_id: str, pickup_code: str) -> OnlineOrder:
+        return self._json(
+            "POST",
+            f"/orders/{order_id}/handover",
+            OnlineOrder,
+            retry=True,
+            body=HandoverRequest(pickup_code=pickup_code),
+        )
+
+    @contextmanager
+    def snapshot_lines(self, chunk_bytes: int = 1 << 16) -> Iterator[Iterator[bytes]]:
+        """The snapshot's NDJSON lines, decompressed as they arrive (not retried: restartable)."""
+        response = self._call(lambda: self._send("GET", "/sync/snapshot", stream=True), retry=True)
+        try:
+            yield _gunzip_lines(response.iter_content(chunk_bytes), self.base_url)
+        finally:
+            response.close()
+
+
+@cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def _gunzip_lines(chunks: Iterator[bytes], base_url: str) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(wbits=31)
+    pending = b""
+    try:
+        for chunk in chunks:
+            pending += inflater.decompress(chunk)
+            *lines, pending = pending.split(b"\n")
+            yield from lines
+    except _TRANSIENT as error:
+        raise SyncOffline(f"the snapshot from {base_url} was cut off") from error
+    except zlib.error as error:
+        raise SyncServerError(f"the snapshot is not valid gzip: {error}") from error
+    if pending:
+        yield pending
+
+
+def decode_line(line: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except ValueError as error:
+        raise SyncServerError(f"the snapshot has a broken line: {error}") from error
+    if not isinstance(value, dict):
+        raise SyncServerError("the snapshot has a line that is not an object")
+    return value

@@ -1,0 +1,369 @@
+"""The sync engine (no Qt): push the outbox, pull the change feed, bootstrap from a snapshot.
+
+Every method runs on the caller's thread (the sync worker's, or the CLI's) and blocks on the
+network; database writes are short transactions through Database.write(). What the engine
+guarantees: an event is marked acknowledged only after the mall has committed it; a feed page
+and the cursor after it are written in one transaction; a snapshot only counts once its last
+line has arrived, so a cut download starts over instead of leaving half a catalog counted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID
+
+from pydantic import ValidationError
+from sqlalchemy import CursorResult, select, update
+
+from pos_app.store.db import Database
+from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
+from pos_app.store.outbox import count_pending, pending_events
+from sync.apply import (
+    apply_products,
+    apply_tombstones,
+    forget_order,
+    rebuild_search_index,
+    search_index_paused,
+    store_order,
+)
+from sync.client import MallClient, decode_line
+from sync.credentials import load_credentials
+from sync.errors import SyncError, SyncGap, SyncOffline, SyncServerError
+from sync.prefetch import prefetch
+from sync.protocol import (
+    MAX_BATCH,
+    OPEN_ORDER_STATUSES,
+    SNAPSHOT_CONTROL_PREFIX,
+    ChangeFeedPage,
+    Conflict,
+    OnlineOrder,
+    ProductData,
+    PushEvent,
+    SnapshotEnd,
+    SnapshotHeader,
+    pickup_code_sha256,
+)
+from sync.state import (
+    CONFLICTS,
+    CURSOR,
+    LAST_ERROR,
+    LAST_SYNC_AT,
+    ORDER_PREFIX,
+    get_state,
+    set_state,
+    states_with_prefix,
+)
+
+log = logging.getLogger(__name__)
+KEPT_CONFLICTS = 200
+MAX_REWINDS = 3
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the till shows: reachable or not (None: not tried yet), what waits, what failed."""
+
+    online: bool | None
+    pending: int
+    last_sync_at: datetime | None
+    last_error: str | None
+    conflicts: int
+    open_orders: int
+
+
+def as_push_event(row: OutboxEvent) -> PushEvent:
+    """An outbox row as the mall receives it (checked against its hash on the way)."""
+    return PushEvent(
+        id=UUID(row.id),
+        device_seq=row.device_seq,
+        kind=row.kind,
+        payload=json.loads(row.payload),
+        payload_hash=row.payload_hash,
+    )
+
+
+class SyncEngine:
+    """One till's sync with one mall.
+
+    The network methods (run_once, push, pull, bootstrap, hand_over) must be called by one
+    thread at a time (the worker's); status, pickup_orders and find_order only read the
+    database and are safe from the GUI thread.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        client: MallClient,
+        *,
+        push_batch: int = MAX_BATCH,
+        page_size: int = 500,
+        snapshot_batch: int = 5000,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.push_batch = push_batch
+        self.page_size = page_size
+        self.snapshot_batch = snapshot_batch
+        self.online: bool | None = None
+
+    # -- one round --------------------------------------------------------------------------------
+
+    def run_once(self) -> SyncStatus:
+        """Push everything pending (facts first), load the catalog if never done, pull changes.
+
+        Raises SyncError (or a bug's exception) after recording it in the status.
+        """
+        try:
+            self.push()
+            with self.db.read() as session:
+                needs_snapshot = get_state(session, CURSOR) is None
+            if needs_snapshot:
+                self.bootstrap()
+            self.pull()
+        except Exception as error:
+            self._finish(error)
+            raise
+        self._finish(None)
+        return self.status()
+
+    def _finish(self, error: Exception | None) -> None:
+        self.online = not isinstance(error, SyncOffline)
+        with self.db.write() as session:
+            if error is None:
+                set_state(session, LAST_SYNC_AT, utc_now().isoformat())
+                set_state(session, LAST_ERROR, None)
+            else:
+                set_state(session, LAST_ERROR, f"{type(error).__name__}: {error}")
+
+    def status(self) -> SyncStatus:
+        with self.db.read() as session:
+            last_sync = get_state(session, LAST_SYNC_AT)
+            return SyncStatus(
+                online=self.online,
+                pending=count_pending(session),
+                last_sync_at=datetime.fromisoformat(last_sync) if last_sync else None,
+                last_error=get_state(session, LAST_ERROR),
+                conflicts=len(get_state(session, CONFLICTS, [])),
+                open_orders=len(self._local_orders(session, open_only=True)),
+            )
+
+    # -- push -------------------------------------------------------------------------------------
+
+    def push(self) -> int:
+        """Send pending events in order until none is left; returns how many were acknowledged."""
+        acked = 0
+        rewinds = 0
+        while True:
+            with self.db.read() as session:
+                events = [
+                    as_push_event(row) for row in pending_events(session, limit=self.push_batch)
+                ]
+            if not events:
+                return acked
+            try:
+                answer = self.client.push(events)
+            except SyncGap as gap:
+                rewinds += 1
+                if rewinds > MAX_REWINDS:
+                    raise
+                self._rewind(gap.expected_seq, events[0].device_seq)
+                continue
+            if answer.acked_through_seq < events[0].device_seq:
+                raise SyncServerError("the mall acknowledged none of the events it was sent")
+            acked += self._mark_acked(answer.acked_through_seq, answer.conflicts)
+
+    def _mark_acked(self, through_seq: int, conflicts: list[Conflict]) -> int:
+        with self.db.write() as session:
+            result = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.device_seq <= through_seq, OutboxEvent.acked_at.is_(None))
+                    .values(acked_at=utc_now())
+                ),
+            )
+            if conflicts:
+                log.warning("the mall recorded %d conflicting events", len(conflicts))
+                kept = get_state(session, CONFLICTS, [])
+                known = {(c["event_id"], c["device_seq"]) for c in kept}
+                kept += [
+                    c.model_dump(mode="json")
+                    for c in conflicts
+                    if (str(c.event_id), c.device_seq) not in known
+                ]
+                set_state(session, CONFLICTS, kept[-KEPT_CONFLICTS:])
+            return result.rowcount
+
+    def _rewind(self, expected_seq: int, first_pending: int) -> None:
+        """The mall lost events this till thought acknowledged: send them again from there."""
+        if expected_seq >= first_pending:
+            raise SyncServerError(f"the mall asks for device_seq {expected_seq}, already sent")
+        with self.db.write() as session:
+            have = select(OutboxEvent.id).where(OutboxEvent.device_seq == expected_seq)
+            if session.scalar(have) is None:
+                raise SyncError(
+                    f"the mall is missing this till's events from device_seq {expected_seq}, "
+                    "which this till no longer has; ask support to reconcile"
+                )
+            result = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.device_seq >= expected_seq)
+                    .values(acked_at=None)
+                ),
+            )
+            log.warning(
+                "the mall asked again for events from %d (%d events)", expected_seq, result.rowcount
+            )
+
+    # -- pull -------------------------------------------------------------------------------------
+
+    def pull(self) -> int:
+        """Apply change feed pages until the mall has no more; returns how many changes."""
+        applied = 0
+        while True:
+            with self.db.read() as session:
+                cursor = get_state(session, CURSOR, 0)
+            page = self.client.changes(cursor, self.page_size)
+            with self.db.write() as session:
+                _apply_page(session, page)
+                set_state(session, CURSOR, page.next_cursor)
+            applied += len(page.changes)
+            if not page.has_more:
+                return applied
+
+    def bootstrap(self) -> int:
+        """First start: load the whole catalog from the snapshot, then the store's open orders.
+
+        Products are applied in batches as they stream in (with the search index paused, and
+        rebuilt at the end); the cursor is written only with the last batch, after the end
+        line proved the stream complete. Returns the product count.
+        """
+        with self.client.snapshot_lines() as lines:
+            first = next(lines, None)
+            if first is None:
+                raise SyncOffline("the snapshot arrived empty")
+            header = SnapshotHeader.model_validate(decode_line(first))
+            count, batch, end = self._load_snapshot(lines)
+        if end is None:
+            raise SyncOffline("the snapshot was cut off before its end; it will start over")
+        if end.count != count:
+            raise SyncServerError(f"the snapshot promised {end.count} products, sent {count}")
+        orders = self.client.orders()
+        with self.db.write() as session:
+            with search_index_paused(session):
+                apply_products(session, batch)
+            rebuild_search_index(session)
+            for order in orders:
+                store_order(session, order)
+            set_state(session, CURSOR, header.server_seq)
+        return count
+
+    def _load_snapshot(
+        self, lines: Iterator[bytes]
+    ) -> tuple[int, list[ProductData], SnapshotEnd | None]:
+        """Apply full batches as they come (parsed on a helper thread while the previous batch
+        is written); returns the count, the last (unapplied) batch and the end line (None if
+        the stream stopped early)."""
+        count = 0
+        batch: list[ProductData] = []
+        end: SnapshotEnd | None = None
+        for batch, end in prefetch(_parse_snapshot(lines, self.snapshot_batch)):
+            count += len(batch)
+            if end is None:
+                with self.db.write() as session, search_index_paused(session):
+                    apply_products(session, batch)
+                batch = []
+        return count, batch, end
+
+    # -- online orders ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _local_orders(session: Any, *, open_only: bool) -> list[OnlineOrder]:
+        orders = [
+            OnlineOrder.model_validate(entry["order"])
+            for entry in states_with_prefix(session, ORDER_PREFIX).values()
+        ]
+        if open_only:
+            orders = [order for order in orders if order.status in OPEN_ORDER_STATUSES]
+        return sorted(orders, key=lambda order: order.created_at)
+
+    def pickup_orders(self, *, open_only: bool = True) -> list[OnlineOrder]:
+        """The store's online orders as last synced (for the till's list and its badge)."""
+        with self.db.read() as session:
+            return self._local_orders(session, open_only=open_only)
+
+    def find_order(self, pickup_code: str) -> OnlineOrder | None:
+        """The open order a scanned pickup code belongs to, from the local copy (works offline)."""
+        for order in self.pickup_orders():
+            if pickup_code_sha256(str(order.id), pickup_code) == order.pickup_code_sha256:
+                return order
+        return None
+
+    def hand_over(self, order_id: str, pickup_code: str) -> OnlineOrder:
+        """Complete the order at the mall (needs it online), then take the goods off local stock
+        once. Raises SyncRejected for a wrong code or an order that is no longer open."""
+        order = self.client.hand_over(order_id, pickup_code)
+        with self.db.write() as session:
+            if store_order(session, order, handed_over_here=True):
+                for line in order.lines:
+                    product_id = session.scalar(select(Product.id).where(Product.sku == line.sku))
+                    if product_id is not None:
+                        session.add(
+                            StockMove(
+                                product_id=product_id,
+                                delta=-line.qty,
+                                reason="sale",
+                                ref=f"online:{order.order_no}",
+                            )
+                        )
+        return order
+
+
+def _parse_snapshot(
+    lines: Iterator[bytes], batch_size: int
+) -> Iterator[tuple[list[ProductData], SnapshotEnd | None]]:
+    """Batches of products, the last one paired with the end line once it arrives."""
+    batch: list[ProductData] = []
+    try:
+        for line in lines:
+            if line.startswith(SNAPSHOT_CONTROL_PREFIX):
+                yield batch, SnapshotEnd.model_validate(decode_line(line))
+                return
+            batch.append(ProductData.model_validate_json(line))
+            if len(batch) == batch_size:
+                yield batch, None
+                batch = []
+    except ValidationError as error:
+        raise SyncServerError(f"the snapshot has an invalid line: {error}") from error
+    if batch:
+        yield batch, None
+
+
+def _apply_page(session: Any, page: ChangeFeedPage) -> None:
+    """Apply a page's changes in order, grouping runs of products into batch upserts."""
+    products: dict[str, ProductData | None] = {}
+    for change in page.changes:
+        if change.entity == "product":
+            products.pop(change.key, None)  # keep the latest position of a key
+            products[change.key] = change.data
+        elif change.data is None:
+            forget_order(session, change.key)
+        else:
+            store_order(session, change.data)
+    apply_products(session, [data for data in products.values() if data is not None])
+    apply_tombstones(session, [sku for sku, data in products.items() if data is None])
+
+
+def engine_for(db: Database, data_dir: Path | None = None) -> SyncEngine:
+    """The engine for this till, using the credentials kept beside its database (NotPaired if
+    there are none)."""
+    credentials = load_credentials(data_dir or db.path.parent)
+    return SyncEngine(db, credentials.client())

@@ -1,0 +1,313 @@
+"""The sync contract shared by till and mall: pydantic schemas of events, feed pages and errors.
+
+Every model forbids unknown fields and bounds its strings, lists and integers, so the mall can
+refuse bad input with a clear 422 before it touches the database. Money is integer fen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+API_PREFIX = "/api/v1"
+MAX_BATCH = 500
+MAX_FEED_PAGE = 1000
+MAX_FEN = 10**11  # one billion yuan: far above any till fact, far below 64-bit overflow
+MAX_QTY = 10**9  # units, or grams for weighed goods
+MAX_SEQ = 2**62
+SNAPSHOT_FORMAT = 1
+
+Fen = Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN)]
+PriceFen = Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
+Qty = Annotated[int, Field(strict=True, ge=-MAX_QTY, le=MAX_QTY)]
+Seq = Annotated[int, Field(strict=True, ge=0, le=MAX_SEQ)]
+Sku = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,32}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,32}$")]
+Ident = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,32}$")]
+Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"  # no control characters
+Text8 = Annotated[str, StringConstraints(max_length=8, pattern=_PRINTABLE)]
+Text64 = Annotated[str, StringConstraints(max_length=64, pattern=_PRINTABLE)]
+Text100 = Annotated[str, StringConstraints(max_length=100, pattern=_PRINTABLE)]
+Text120 = Annotated[str, StringConstraints(max_length=120, pattern=_PRINTABLE)]
+Text200 = Annotated[str, StringConstraints(max_length=200, pattern=_PRINTABLE)]
+Text400 = Annotated[str, StringConstraints(max_length=400, pattern=_PRINTABLE)]
+Text500 = Annotated[str, StringConstraints(max_length=500, pattern=_PRINTABLE)]
+
+
+def canonical_json(data: Any) -> str:
+    """The one byte form of a payload that both sides hash (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_hash(payload: Any) -> str:
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def pickup_code_sha256(order_id: str, code: str) -> str:
+    """What an order carries instead of its pickup code; the till checks a scanned code with it."""
+    return hashlib.sha256(f"{order_id}:{code}".encode()).hexdigest()
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- facts pushed by the till -------------------------------------------------------------------
+
+
+class SaleLinePayload(Strict):
+    line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+    sku: Sku
+    name: Text120
+    qty: Qty
+    weighed: bool
+    unit_price_fen: Fen
+    gross_fen: Fen
+    discount_fen: Fen
+    net_fen: Fen
+
+
+class PaymentPayload(Strict):
+    kind: Ident
+    amount_fen: Fen
+    reference: Text64 = ""
+
+
+class SalePayload(Strict):
+    """A committed sale as checkout writes it to the outbox (kind "sale")."""
+
+    sale_no: Ident
+    store_id: Ident
+    till_id: Ident
+    till_seq: Annotated[int, Field(strict=True, ge=1, le=MAX_SEQ)]
+    created_at: AwareDatetime
+    cashier: Annotated[int, Field(strict=True, ge=0, le=MAX_SEQ)] | Text64  # staff id or code
+    member_id: Text64 | None = None
+    subtotal_fen: Fen
+    discount_fen: Fen
+    rounding_fen: Fen
+    total_fen: Fen
+    points_earned: Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN)] = 0
+    lines: Annotated[list[SaleLinePayload], Field(max_length=1000)]
+    payments: Annotated[list[PaymentPayload], Field(max_length=20)]
+
+
+class RefundPayload(SalePayload):
+    """A refund (kind "refund"): the sale shape with negative qty and amounts; a return without
+    a receipt has no original_sale_no."""
+
+    original_sale_no: Ident | None = None
+
+
+class StockPayload(Strict):
+    """A stock receipt, count adjustment or transfer at the device's store (kind "stock")."""
+
+    sku: Sku
+    delta: Qty
+    reason: Ident
+    ref: Text64 = ""
+
+
+EVENT_PAYLOADS: dict[str, type[Strict]] = {
+    "sale": SalePayload,
+    "refund": RefundPayload,
+    "stock": StockPayload,
+}
+
+
+class PushEvent(Strict):
+    """One outbox event. Kinds the mall does not know yet are kept, not refused."""
+
+    id: UUID
+    device_seq: Annotated[int, Field(strict=True, ge=1, le=MAX_SEQ)]
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
+    payload: dict[str, Any]
+    payload_hash: Sha256Hex
+
+    @model_validator(mode="after")
+    def _payload_matches(self) -> PushEvent:
+        try:
+            digest = payload_hash(self.payload)
+        except (ValueError, RecursionError) as error:
+            raise ValueError(f"payload is not canonical JSON: {error}") from None
+        if digest != self.payload_hash:
+            raise ValueError("payload_hash is not the sha256 of the canonical payload")
+        schema = EVENT_PAYLOADS.get(self.kind)
+        if schema is not None:
+            schema.model_validate(self.payload)
+        return self
+
+    def typed_payload(self) -> Strict | None:
+        schema = EVENT_PAYLOADS.get(self.kind)
+        return None if schema is None else schema.model_validate(self.payload)
+
+
+class PushRequest(Strict):
+    events: Annotated[list[PushEvent], Field(max_length=MAX_BATCH)]
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> PushRequest:
+        for before, after in zip(self.events, self.events[1:], strict=False):
+            if after.device_seq != before.device_seq + 1:
+                raise ValueError("events must have consecutive device_seq in ascending order")
+        return self
+
+
+ConflictReason = Literal["payload_mismatch", "seq_taken", "id_reused", "duplicate_sale_no"]
+
+
+class Conflict(Strict):
+    """An event the mall recorded for a person to resolve instead of applying it."""
+
+    event_id: UUID
+    device_seq: Seq
+    reason: ConflictReason
+    message: Text200
+
+
+class PushResponse(Strict):
+    acked_through_seq: Seq
+    applied: Seq = 0
+    replayed: Seq = 0
+    conflicts: list[Conflict] = []
+
+
+# ---- what the mall sends down -------------------------------------------------------------------
+
+
+class ProductData(Strict):
+    """A product as this store sells it: the chain's data with the store's price override."""
+
+    sku: Sku
+    name: Text120
+    pinyin_full: Text400 = ""
+    pinyin_initials: Text120 = ""
+    unit: Text8 = "个"
+    price_fen: PriceFen
+    member_price_fen: PriceFen | None = None
+    tax_rate_bp: Annotated[int, Field(strict=True, ge=0, le=10_000)] = 1300
+    category: Text64 | None = None
+    weighed: bool = False
+    plu_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,8}$")] | None = None
+    status: Literal["active", "inactive"] = "active"
+    barcodes: Annotated[list[Code], Field(max_length=50)] = []
+
+
+OrderStatus = Literal["pending_payment", "paid", "ready", "completed", "cancelled"]
+OPEN_ORDER_STATUSES: tuple[OrderStatus, ...] = ("pending_payment", "paid", "ready")
+
+
+class OrderLine(Strict):
+    sku: Sku
+    name: Text120
+    qty: Annotated[int, Field(strict=True, ge=1, le=MAX_QTY)]
+    unit_price_fen: PriceFen
+    net_fen: PriceFen
+
+
+class OnlineOrder(Strict):
+    """An online order to fulfil at a store; pickup_code_sha256 = sha256("<id>:<code>")."""
+
+    id: UUID
+    order_no: Ident
+    store_id: Ident
+    kind: Literal["pickup", "delivery"]
+    status: OrderStatus
+    customer_name: Text64 = ""
+    customer_phone_tail: Annotated[str, StringConstraints(pattern=r"^[0-9]{0,4}$")] = ""
+    created_at: datetime
+    total_fen: PriceFen
+    lines: Annotated[list[OrderLine], Field(max_length=200)]
+    pickup_code_sha256: Sha256Hex
+
+
+class ProductChange(Strict):
+    server_seq: Seq
+    entity: Literal["product"]
+    key: Sku
+    data: ProductData | None  # None is a tombstone: the product was deleted
+
+
+class OrderChange(Strict):
+    server_seq: Seq
+    entity: Literal["order"]
+    key: Annotated[str, StringConstraints(max_length=36)]
+    data: OnlineOrder | None
+
+
+Change = Annotated[ProductChange | OrderChange, Field(discriminator="entity")]
+
+
+class ChangeFeedPage(Strict):
+    changes: list[Change]
+    next_cursor: Seq
+    has_more: bool
+
+
+SNAPSHOT_CONTROL_PREFIX = b'{"type":'  # how header and end lines start; product lines never do
+
+
+class SnapshotHeader(Strict):
+    """First line of the snapshot stream; then one ProductData per line, then SnapshotEnd.
+    Header and end lines are written with "type" as their first key (SNAPSHOT_CONTROL_PREFIX)."""
+
+    type: Literal["header"]
+    format: Literal[1]
+    store_id: Ident
+    server_seq: Seq
+
+
+class SnapshotEnd(Strict):
+    type: Literal["end"]
+    count: Seq
+
+
+class StockLevel(Strict):
+    store_id: Ident
+    sku: Sku
+    on_hand: int
+    reserved: int
+    safety_stock: int
+    available: int
+
+
+class HandoverRequest(Strict):
+    pickup_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4,12}$")]
+
+
+# ---- pairing, health and errors -----------------------------------------------------------------
+
+
+class PairRequest(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{4,32}$")]
+    till_id: Ident
+    device_name: Text64 = ""
+
+
+class PairResponse(Strict):
+    device_id: Ident
+    device_secret: Annotated[str, StringConstraints(min_length=32, max_length=128)]
+    store_id: Ident
+    store_name: Text100
+
+
+class Health(Strict):
+    status: Literal["ok"]
+    server_seq: Seq
+
+
+class ErrorBody(Strict):
+    """Every 4xx/5xx answer of the mall: a machine code, a sentence for people, and details."""
+
+    code: Ident
+    message: Text500
+    expected_seq: Seq | None = None
+    errors: list[dict[str, Any]] | None = None
