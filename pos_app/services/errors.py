@@ -37,5 +37,9 @@ class RefundError(ServiceError):
     pass
 
 
+class ReceiptQrInvalid(RefundError):
+    """A scanned receipt QR that this till cannot vouch for (tampered, other store, too old)."""
+
+
 class ShiftError(ServiceError):
     pass

@@ -206,8 +206,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "refund_done": ("已退款 {amount}，原路退回：{tenders}", "Refunded {amount} to: {tenders}"),
     "refund_nothing": ("请在“本次退”一列填写要退的数量", "Enter quantities in the Refund column"),
     "refund_url_unknown": (
-        "无法识别该小票二维码，请输入小票号",
-        "Receipt QR not recognised: type the number",
+        "该小票二维码无效（{detail}），请核对小票或输入小票号",
+        "Receipt QR not valid ({detail}): check it or type the number",
     ),
     # shift
     "shift_title": ("班次", "Shift"),
@@ -324,6 +324,7 @@ def error_text(error: Exception) -> str:
 
 _PLAIN_ERRORS: tuple[tuple[type[Exception], str], ...] = (
     (errors.WrongPin, "err_wrong_pin"),
+    (errors.ReceiptQrInvalid, "refund_url_unknown"),
     (errors.OverrideRequired, "err_override"),
     (errors.NoOpenShift, "err_no_shift"),
     (errors.NotFullyPaid, "err_not_paid"),

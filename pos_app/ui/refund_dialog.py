@@ -5,6 +5,7 @@ approval. The refund is committed by the refund service on the background runner
 from __future__ import annotations
 
 from pos_app.domain.money import format_fen, mul_div_half_up
+from pos_app.services.receipt_lookup import sale_no_from_scan
 from pos_app.services.refund import RefundResult, refund_sale
 from pos_app.services.till_views import RefundableLine, RefundableSale, refundable_sale
 from pos_app.ui.context import TillContext
@@ -28,15 +29,6 @@ from pos_app.ui.widgets import label, parse_qty, qty_text, show_message
 
 COLUMNS = ("col_no", "col_name", "col_sold", "col_refundable", "col_amount", "col_refund")
 REFUND_COLUMN = 5
-
-
-def sale_no_from_scan(text: str) -> str:
-    """The sale number in a scanned or typed text. Receipt QR links carry a signed token whose
-    reader is not part of the till yet; they are refused with a clear message."""
-    text = text.strip()
-    if "://" in text:
-        raise InputError(tr("refund_url_unknown"))
-    return text
 
 
 class RefundDialog(QDialog):
@@ -100,9 +92,8 @@ class RefundDialog(QDialog):
     def find(self) -> None:
         """Look the sale up (one indexed read) and list what can still be refunded."""
         try:
-            sale_no = sale_no_from_scan(self.number.text())
             with self.ctx.db.read() as session:
-                sale = refundable_sale(session, sale_no)
+                sale = refundable_sale(session, sale_no_from_scan(session, self.number.text()))
         except Exception as error:  # unknown number, refused URL: said on screen
             show_message(self.message, error_text(error), error=True)
             return
