@@ -10,8 +10,12 @@ import sys
 
 from sqlalchemy import func, select
 
+from pos_app.config import load_config
 from pos_app.store.db import Database
 from pos_app.store.models import Product
+from pos_app.store.settings import get_setting, set_setting
+from sync.engine import SyncEngine, engine_for
+from sync.errors import NotPaired, SyncError
 
 EXIT_NO_DISPLAY = 2
 
@@ -41,7 +45,7 @@ def _rerun_under_xvfb() -> int:
     return 0  # not reached
 
 
-def ensure_demo_data(db: Database, skus: int) -> None:
+def ensure_demo_catalog(db: Database, skus: int) -> None:
     from pos_app.services.demo_data import generate_demo_catalog, seed_demo_store
 
     seed_demo_store(db)
@@ -53,11 +57,49 @@ def ensure_demo_data(db: Database, skus: int) -> None:
         print(f"Demo catalog ready in {stats.seconds:.1f} s.")
 
 
+def _demo_sync(db: Database, args: argparse.Namespace) -> tuple[SyncEngine | None, object]:
+    """Start the local demo mall and pair with it; offline (None) if it cannot start."""
+    from pos_app.demo_mall import pair_with, start_demo_mall
+
+    data_dir = db.path.parent
+    try:
+        mall = start_demo_mall(db, data_dir, port=load_config().mall_port)
+        engine = pair_with(db, mall, data_dir)
+    except (OSError, RuntimeError, SyncError) as error:
+        print(f"The local mall did not start ({error}); the till runs offline.", file=sys.stderr)
+        return None, None
+    print(f"Local mall: {mall.base_url} (the till is paired with it and syncs in the background)")
+    return engine, mall
+
+
+def _paired_engine(db: Database) -> SyncEngine | None:
+    try:
+        return engine_for(db)
+    except NotPaired:
+        return None
+
+
 def launch(db: Database, args: argparse.Namespace) -> int:
     if not _has_display():
         return _rerun_under_xvfb()
+    mall = None
     if args.demo:
-        ensure_demo_data(db, args.skus)
+        ensure_demo_catalog(db, args.skus)
+        _use_demo_printer(db)
+        engine, mall = _demo_sync(db, args)
+    else:
+        engine = _paired_engine(db)
     from pos_app.ui.app import run_gui
 
-    return run_gui(db, demo=args.demo)
+    try:
+        return run_gui(db, demo=args.demo, engine=engine)
+    finally:
+        if mall is not None:
+            mall.stop()  # type: ignore[attr-defined]
+
+
+def _use_demo_printer(db: Database) -> None:
+    """Without a printer configured, the demo "prints" receipts into a file in the data dir."""
+    with db.write() as session:
+        if not get_setting(session, "printer_uri"):
+            set_setting(session, "printer_uri", f"file://{db.path.parent / 'demo-printer.bin'}")

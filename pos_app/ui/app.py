@@ -13,6 +13,8 @@ from pos_app.ui.i18n import set_language, tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication
+from pos_app.ui.sync_bridge import attach_sync
+from sync.engine import SyncEngine
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
 BASE_POINT_SIZE = 11
@@ -41,7 +43,7 @@ def build_window(db: Database, *, demo: bool) -> MainWindow:
     return window
 
 
-def run_gui(db: Database, *, demo: bool) -> int:
+def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> int:
     """Run the till until its window closes; returns the exit code."""
     app = make_application()
     # Runs on its own thread: pypinyin's dictionaries take ~1 s to load, and the first search
@@ -50,6 +52,9 @@ def run_gui(db: Database, *, demo: bool) -> int:
     window = build_window(db, demo=demo)
     printer = attach_printer(window, db)
     printer.start()
+    sync = attach_sync(window, engine) if engine is not None else None
+    if sync is not None:
+        sync.start()
     window.show()
     display = window.customer_display
     if display is not None:
@@ -58,5 +63,7 @@ def run_gui(db: Database, *, demo: bool) -> int:
         display.showFullScreen()
     code = int(app.exec())
     printer.stop()
+    if sync is not None:
+        sync.stop()
     window.dispose()
     return code

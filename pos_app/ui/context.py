@@ -15,6 +15,7 @@ from pos_app.services.till_views import discount_limit_bp
 from pos_app.store.db import Database
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.scanner import ScanRouter
+from pos_app.ui.sync_bridge import SyncBridge
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class TillContext:
     ops: OpRunner
     router: ScanRouter
     gateway: PaymentGateway = field(default_factory=UnavailableGateway)
+    sync: SyncBridge | None = None  # None until the till is paired with a mall
     staff: StaffInfo | None = None
     layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS
     rounding: RoundingMode = RoundingMode.NONE

@@ -25,6 +25,7 @@ from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.line_dialogs import DiscountDialog, MemberDialog, QtyDialog, RecallDialog
 from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.pickup_dialog import PickupDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
     QDialog,
@@ -71,6 +72,7 @@ FUNCTION_KEYS = (
     FunctionKey("Shift+F8", "key_void_sale", "void_sale"),
     FunctionKey("F9", "key_shift", "open_shift"),
     FunctionKey("F10", "key_settings", "open_settings"),
+    FunctionKey("F11", "key_pickup", "open_pickup"),
     FunctionKey("F12", "key_pay", "open_payment"),
     FunctionKey("Esc", "key_back", "back"),
 )
@@ -382,6 +384,17 @@ class SaleScreen(QWidget):
         dialog = SettingsDialog(self, self.ctx, approval.approver_id)
         dialog.accepted.connect(self.refresh)
         self._show(dialog)
+
+    def open_pickup(self) -> None:
+        if self.ctx.sync is None:
+            self.error(tr("pickup_offline"))
+            return
+        self._show(PickupDialog(self, self.ctx, self.ctx.sync))
+
+    def show_pickup_count(self, count: int) -> None:
+        """The badge on the pickup key: how many online orders wait to be collected."""
+        text = tr("key_pickup_count", count=count) if count else tr("key_pickup")
+        self.key_buttons["open_pickup"].setText(f"F11\n{text}")
 
     def open_payment(self) -> None:
         if self.cart.is_empty:
