@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import pos_app.store.backoffice_models  # noqa: F401  (its tables belong in the metadata)
 from pos_app.store.models import Base
 
 config = context.config

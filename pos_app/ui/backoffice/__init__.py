@@ -1,12 +1,6 @@
 """The shop owner's back office: figures with charts, receiving, stocktake, stock, products.
 
-The main window opens BackOfficeWindow(db, manager) behind a manager log-in;
-capture_backoffice(db, out_dir) renders it to PNG for review.
+The main window opens window.BackOfficeWindow(db, manager) behind a manager log-in;
+capture.capture_backoffice(db, out_dir) renders it to PNG for review. Nothing is imported
+here, so the main window can import the window module without a cycle through capture.
 """
-
-from __future__ import annotations
-
-from pos_app.ui.backoffice.capture import capture_backoffice
-from pos_app.ui.backoffice.window import BackOfficeWindow
-
-__all__ = ["BackOfficeWindow", "capture_backoffice"]

@@ -15,12 +15,17 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from pos_app.domain.cart import Cart
+from pos_app.domain.tenders import Tender, TenderKind
+from pos_app.services.checkout import checkout
 from pos_app.services.demo_data import generate_demo_catalog, sample_barcodes, seed_demo_store
 from pos_app.services.demo_sales import SalesPlan, generate_sales
 from pos_app.services.receiving import ReceivingInput, ReceivingLineInput, post_receiving
 from pos_app.services.reports import REPORTS, Period, shop_today
+from pos_app.services.shift import open_shift
 from pos_app.services.stock import find_product, on_hand, set_reorder_level
 from pos_app.services.stocktake import current_stocktake, open_stocktake, record_count
+from pos_app.services.till import open_shift_of, till_identity
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Product, Staff
@@ -29,6 +34,7 @@ from pos_app.ui.backoffice.widgets import Viewer
 from pos_app.ui.backoffice.window import WINDOW_SIZE, BackOfficeWindow
 from pos_app.ui.i18n import set_language
 from pos_app.ui.screenshots import wait_until
+from pos_app.ui.widgets import GRAMS_PER_KG
 
 DEMO_SKUS = 3000
 DEMO_DAYS = 400
@@ -58,9 +64,9 @@ def _manager(db: Database) -> Viewer:
 def _prepare_stock(db: Database, manager_id: int, codes: list[str]) -> None:
     """Reorder levels on the first products, and an open stocktake with a few shelves counted."""
     with db.write() as session:
-        ids = list(session.scalars(select(Product.id).order_by(Product.id).limit(RESTOCKED)))
-        for n, product_id in enumerate(ids):
-            set_reorder_level(session, product_id, 24 + 2 * n)
+        query = select(Product.id, Product.weighed).order_by(Product.id).limit(RESTOCKED)
+        for n, (product_id, weighed) in enumerate(session.execute(query).all()):
+            set_reorder_level(session, product_id, (24 + 2 * n) * (GRAMS_PER_KG if weighed else 1))
     with db.read() as session:
         open_count = current_stocktake(session)
     stocktake = open_count or open_stocktake(db, actor_id=manager_id)
@@ -76,6 +82,22 @@ def _prepare_stock(db: Database, manager_id: int, codes: list[str]) -> None:
             actor_id=manager_id,
             shelf=shelf,
         )
+    _sell_after_counting(db, manager_id, codes[0])
+
+
+def _sell_after_counting(db: Database, cashier_id: int, code: str) -> None:
+    """Two of the counted product are sold after its count: the variance view shows them as
+    moves since the count, not as shrinkage."""
+    with db.read() as session:
+        found = find_product(session, code)
+        shift_open = open_shift_of(session, till_identity(session).till_id) is not None
+    if not shift_open:
+        open_shift(db, staff_id=cashier_id, float_fen=0)
+    cart = Cart()
+    cart.add(found.info, qty=2, barcode=code)
+    checkout(
+        db, cart=cart, tenders=[Tender(TenderKind.CASH, cart.total_fen)], cashier_id=cashier_id
+    )
 
 
 def _receive(window: BackOfficeWindow, codes: list[str]) -> None:
@@ -133,15 +155,17 @@ def _restock(db: Database, manager_id: int) -> None:
     rng = random.Random(7)
     with db.read() as session:
         products = session.execute(
-            select(Product.id, Product.sku, Product.cost_fen, Product.price_fen)
+            select(Product.id, Product.sku, Product.weighed, Product.cost_fen, Product.price_fen)
             .order_by(Product.id)
             .limit(RESTOCKED)
         ).all()
         lines = [
             ReceivingLineInput(
-                sku, rng.randrange(6, 160) - on_hand(session, pid), cost or price * 7 // 10
+                sku,
+                rng.randrange(6, 160) * (GRAMS_PER_KG if weighed else 1) - on_hand(session, pid),
+                cost or price * 7 // 10,
             )
-            for pid, sku, cost, price in products
+            for pid, sku, weighed, cost, price in products
         ]
     for n, supplier in enumerate(SUPPLIERS):
         chunk = [line for line in lines[n * 20 : (n + 1) * 20] if line.qty > 0]
@@ -149,12 +173,12 @@ def _restock(db: Database, manager_id: int) -> None:
 
 
 def build_demo_db(path: Path, *, skus: int = DEMO_SKUS) -> Database:
-    """A demo store with a catalog, DEMO_DAYS of sales ending today, then restocked."""
+    """A demo store with a catalog, DEMO_DAYS of sales up to yesterday, then restocked."""
     upgrade(path)
     db = Database(path)
     seed_demo_store(db)
     generate_demo_catalog(db, skus)
-    first = shop_today() - timedelta(days=DEMO_DAYS - 1)
+    first = shop_today() - timedelta(days=DEMO_DAYS)
     generate_sales(db, SalesPlan(first_day=first, days=DEMO_DAYS, sales_per_day=DEMO_SALES_PER_DAY))
     _restock(db, _manager(db).staff_id)
     return db

@@ -33,8 +33,11 @@ from pos_app.ui.qt import QColor, QPainter, Qt
 CURRENT_COLOR = "#1565c0"
 PREVIOUS_COLOR = "#b0bec5"
 LABEL_CHARS = 11
-LABEL_PT = ((12, 7), (4, 9))  # more than 12 categories: 7 pt labels; more than 4: 9 pt
+SMALL_PT = 9
+LABEL_PT = ((12, 7), (4, SMALL_PT))  # more than 12 categories: 7 pt labels; more than 4: 9 pt
+DATE_TICKS = 6
 HBAR_REPORTS = frozenset({"top_products", "bottom_products"})
+LINE_REPORTS = frozenset({"sales_by_day", "sales_by_week", "basket"})  # many dates: a line
 TEN_THOUSAND_YUAN_FEN = 1_000_000
 LARGE_YUAN_FEN = 100 * TEN_THOUSAND_YUAN_FEN  # from ¥1,000,000 the axis counts in 万元
 
@@ -69,10 +72,6 @@ def _series(spec: ReportSpec, table: ReportTable) -> Series:
     return Series(drawn[0], drawn[1] if has_previous else None, unit)
 
 
-def _first_day(label: str) -> date:
-    return date.fromisoformat(label if len(label) == 10 else f"{label}-01")
-
-
 def _msecs(day: date) -> float:
     return float(QDateTime(day.year, day.month, day.day, 12, 0, 0).toMSecsSinceEpoch())
 
@@ -100,7 +99,7 @@ def _attach(chart: QChart, axes: list[tuple[QAbstractAxis, Qt.AlignmentFlag]]) -
 
 def _line_chart(chart: QChart, spec: ReportSpec, table: ReportTable) -> None:
     series = _series(spec, table)
-    xs = [_msecs(_first_day(str(label))) for label in table.values(table.columns[0].key)]
+    xs = [_msecs(date.fromisoformat(str(label))) for label in table.values(table.columns[0].key)]
     for values, name, color in (
         (series.previous, "col_previous", PREVIOUS_COLOR),
         (series.current, "this_period", CURRENT_COLOR),
@@ -112,12 +111,20 @@ def _line_chart(chart: QChart, spec: ReportSpec, table: ReportTable) -> None:
                 line.append(x, y)
             chart.addSeries(line)
     x_axis = QDateTimeAxis()
-    x_axis.setFormat("yyyy-MM" if table.columns[0].key == "month" else "MM-dd")
-    x_axis.setTickCount(min(8, max(2, len(xs))))
+    x_axis.setFormat("MM-dd")
+    x_axis.setTickCount(min(DATE_TICKS, max(2, len(xs))))
+    _small_labels(x_axis, SMALL_PT)
     _attach(
         chart,
         [(x_axis, Qt.AlignmentFlag.AlignBottom), (_value_axis(series), Qt.AlignmentFlag.AlignLeft)],
     )
+
+
+def _small_labels(axis: QAbstractAxis, point_size: int) -> None:
+    if point_size:
+        font = axis.labelsFont()
+        font.setPointSize(point_size)
+        axis.setLabelsFont(font)
 
 
 def _category_names(spec: ReportSpec, table: ReportTable) -> list[str]:
@@ -156,11 +163,7 @@ def _bar_chart(chart: QChart, spec: ReportSpec, table: ReportTable) -> None:
     chart.addSeries(bars)
     categories = QBarCategoryAxis()
     categories.append(names)
-    point_size = next((pt for many, pt in LABEL_PT if len(names) > many), 0)
-    if point_size:
-        font = categories.labelsFont()
-        font.setPointSize(point_size)
-        categories.setLabelsFont(font)
+    _small_labels(categories, next((pt for many, pt in LABEL_PT if len(names) > many), 0))
     left, bottom = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom
     _attach(
         chart,
@@ -178,7 +181,7 @@ def report_chart(spec: ReportSpec, table: ReportTable) -> QChart:
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    if spec.by_position:
+    if spec.key in LINE_REPORTS:
         _line_chart(chart, spec, table)
     else:
         _bar_chart(chart, spec, table)

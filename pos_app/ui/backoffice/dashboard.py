@@ -4,18 +4,16 @@ the best sellers and the payment mix. Runs on the GUI thread; figures load in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from pos_app.services.report_table import ReportTable, figure_text
-from pos_app.services.reports import Kpi, Period, key_figures, run_report
-from pos_app.store.db import Database
+from pos_app.services.report_table import figure_text
+from pos_app.services.report_worker import DashboardFigures, dashboard_figures
+from pos_app.services.reports import Kpi
 from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.qt_extra import QSplitter
 from pos_app.ui.backoffice.reports_page import fill_model, readable
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, PeriodBar, RowsModel, Viewer, table_view
-from pos_app.ui.ops import OpRunner
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, table_view
 from pos_app.ui.qt import QFrame, QGridLayout, QLabel, Qt, QVBoxLayout, QWidget
 
 TILES = (
@@ -30,28 +28,8 @@ TILES = (
     "qr_claim_share_bp",
 )
 TILE_COLUMNS = 3
-TOP_ROWS = 5
 GOOD, BAD, FLAT = "#2e7d32", "#c62828", "#607d8b"
 LOWER_IS_BETTER = frozenset({"void_lines", "void_sales", "refund_receipts"})
-
-
-@dataclass(frozen=True)
-class DashboardData:
-    kpis: dict[str, Kpi]
-    trend: ReportTable
-    top: ReportTable
-    mix: ReportTable
-
-
-def load_dashboard(db: Database, period: Period, compare: bool) -> DashboardData:
-    """Everything the dashboard shows, in one read snapshot (runs in the background)."""
-    with db.read() as session:
-        kpis = {kpi.key: kpi for kpi in key_figures(session, period)}
-        trend = run_report(session, "sales_by_day", period, compare=compare)
-        top = run_report(session, "top_products", period, compare=False)
-        mix = run_report(session, "payment_mix", period, compare=compare)
-    top = ReportTable(top.report, top.columns, top.rows[:TOP_ROWS])
-    return DashboardData(kpis, readable(trend), readable(top), readable(mix))
 
 
 def change_text(kpi: Kpi) -> tuple[str, str]:
@@ -96,9 +74,8 @@ class Tile(QFrame):
 
 
 class Dashboard(Page):
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer, period_bar: PeriodBar) -> None:
-        super().__init__(db, ops, viewer)
-        self.period_bar = period_bar
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
         self.tiles = {key: Tile(key) for key in TILES}
         tiles = QWidget()
         grid = QGridLayout(tiles)
@@ -132,15 +109,15 @@ class Dashboard(Page):
         return box
 
     def refresh(self) -> None:
-        db, period = self.db, self.period_bar.period()
+        reports, period = self.reports, self.period_bar.period()
         compare = self.period_bar.compare.isChecked()
         self.say(bt("working"))
-        self.run(lambda: load_dashboard(db, period, compare), self._show)
+        self.run(lambda: reports.call(dashboard_figures, period, compare), self._show)
 
-    def _show(self, data: DashboardData) -> None:
+    def _show(self, data: DashboardFigures) -> None:
         self.say("")
         for key, tile in self.tiles.items():
             tile.show_kpi(data.kpis[key])
-        fill_model(self.top_model, data.top)
-        show_chart(self.trend, data.trend, bt("dash_trend"))
-        show_chart(self.mix, data.mix, bt("report_payment_mix"))
+        fill_model(self.top_model, readable(data.top))
+        show_chart(self.trend, readable(data.trend), bt("dash_trend"))
+        show_chart(self.mix, readable(data.mix), bt("report_payment_mix"))

@@ -31,9 +31,8 @@ from pos_app.store.models import Category
 from pos_app.ui.backoffice.qt_extra import QCheckBox, QFileDialog, QSplitter
 from pos_app.ui.backoffice.stock_page import find_any
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, Viewer, button, parse_count
+from pos_app.ui.backoffice.widgets import Page, Shared, button, parse_count
 from pos_app.ui.i18n import InputError
-from pos_app.ui.ops import OpRunner
 from pos_app.ui.qt import (
     QComboBox,
     QFormLayout,
@@ -164,8 +163,8 @@ class ProductFields(QWidget):
 
 
 class ProductsPage(Page):
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
-        super().__init__(db, ops, viewer)
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
         self.editing = Editing(None, ProductForm(sku="", name="", price_fen=0))
         self.find = QLineEdit(objectName="find", placeholderText=bt("find_hint"))
         self.find.returnPressed.connect(self.search)
@@ -181,7 +180,7 @@ class ProductsPage(Page):
             button(bt("labels_pdf"), "labels_pdf", self.labels_pdf),
         ]
         for widget in self.writes:
-            widget.setEnabled(viewer.can_write)
+            widget.setEnabled(self.viewer.can_write)
         self._layout()
 
     def _layout(self) -> None:

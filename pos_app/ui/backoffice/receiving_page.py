@@ -16,20 +16,13 @@ from pos_app.services.receiving import (
     post_receiving,
     supplier_names,
 )
+from pos_app.services.report_table import grouped_fen
 from pos_app.services.stock import find_product, stock_value_fen
 from pos_app.store.db import Database
 from pos_app.store.models import Product
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import (
-    Page,
-    RowsModel,
-    Viewer,
-    button,
-    qty_str,
-    table_view,
-)
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, qty_str, table_view
 from pos_app.ui.i18n import InputError
-from pos_app.ui.ops import OpRunner
 from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 from pos_app.ui.widgets import parse_qty
 
@@ -67,8 +60,8 @@ def look_up(db: Database, code: str) -> Scanned:
 class ReceivingPage(Page):
     HEADERS = ("col_code", "col_name", "col_qty", "col_cost", "col_line_cost")
 
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
-        super().__init__(db, ops, viewer)
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
         self.lines: list[DraftLine] = []
         self.scanned: Scanned | None = None
         self.supplier = QComboBox(objectName="supplier", editable=True)
@@ -83,7 +76,7 @@ class ReceivingPage(Page):
         self.view = table_view(self.model, "receiving_lines")
         self.total = QLabel(objectName="total")
         self.post_button = button(bt("post_receiving"), "post", self.post)
-        self.post_button.setEnabled(viewer.can_write)
+        self.post_button.setEnabled(self.viewer.can_write)
         self._layout()
         self._show_lines()
 
@@ -174,13 +167,13 @@ class ReceivingPage(Page):
                 line.code,
                 line.name,
                 qty_str(line.qty, weighed=line.weighed),
-                format_fen(line.cost_fen),
-                format_fen(line.line_cost_fen),
+                grouped_fen(line.cost_fen),
+                grouped_fen(line.line_cost_fen),
             ]
             for line in self.lines
         ]
         self.model.set_rows(rows)
-        amount = format_fen(sum(line.line_cost_fen for line in self.lines))
+        amount = grouped_fen(sum(line.line_cost_fen for line in self.lines))
         self.total.setText(bt("receiving_total", n=len(self.lines), amount=amount))
 
     def post(self) -> None:
@@ -194,6 +187,6 @@ class ReceivingPage(Page):
     def _posted(self, posted: PostedReceiving) -> None:
         self.lines = []
         self._show_lines()
-        amount = format_fen(posted.total_cost_fen)
+        amount = grouped_fen(posted.total_cost_fen)
         self.say(bt("receiving_posted", doc=posted.doc_no, n=posted.lines, amount=amount))
         self.refresh()

@@ -15,13 +15,12 @@ from pos_app.services.report_table import (
     export_csv,
     export_xlsx,
 )
-from pos_app.services.reports import REPORTS, Period, run_report
-from pos_app.store.db import Database
+from pos_app.services.report_worker import every_report, report_figures
+from pos_app.services.reports import REPORTS
 from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.qt_extra import QFileDialog, QSplitter
 from pos_app.ui.backoffice.texts import bt, value_text
-from pos_app.ui.backoffice.widgets import Page, PeriodBar, RowsModel, Viewer, button, table_view
-from pos_app.ui.ops import OpRunner
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, table_view
 from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, Qt, QVBoxLayout
 
 KEY_COLUMNS = frozenset({"tender", "kind", "segment", "category"})
@@ -51,19 +50,11 @@ def fill_model(model: RowsModel, table: ReportTable) -> None:
     )
 
 
-def all_reports(db: Database, period: Period, compare: bool) -> list[tuple[str, ReportTable]]:
-    """(sheet title, readable table) of every report that has figures; runs in the background."""
-    with db.read() as session:
-        tables = [run_report(session, spec.key, period, compare=compare) for spec in REPORTS]
-    return [(bt(f"report_{t.report}"), readable(t)) for t in tables if not t.note]
-
-
 class ReportsPage(Page):
     """One report at a time: chart on the left, its table on the right."""
 
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer, period_bar: PeriodBar) -> None:
-        super().__init__(db, ops, viewer)
-        self.period_bar = period_bar
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
         self.table: ReportTable | None = None
         self.choice = QComboBox(objectName="report_choice")
         for spec in REPORTS:
@@ -99,18 +90,13 @@ class ReportsPage(Page):
         self.choice.setCurrentIndex(self.choice.findData(key))
 
     def refresh(self) -> None:
-        db, key = self.db, self.report_key
+        reports, key = self.reports, self.report_key
         period, compare = self.period_bar.period(), self.period_bar.compare.isChecked()
-
-        def load() -> ReportTable:
-            with db.read() as session:
-                return readable(run_report(session, key, period, compare=compare))
-
         self.say(bt("working"))
-        self.run(load, self._show)
+        self.run(lambda: reports.call(report_figures, key, period, compare), self._show)
 
-    def _show(self, table: ReportTable) -> None:
-        self.table = table
+    def _show(self, figures: ReportTable) -> None:
+        self.table = table = readable(figures)
         self.say("")
         fill_model(self.model, table)
         unavailable = bool(table.note)
@@ -139,13 +125,13 @@ class ReportsPage(Page):
         path = self.ask_save_path(self._suggested("xlsx"), "Excel (*.xlsx)")
         if path is None:
             return
-        db, period = self.db, self.period_bar.period()
+        reports, period = self.reports, self.period_bar.period()
         compare = self.period_bar.compare.isChecked()
 
         def export() -> Path:
-            tables = all_reports(db, period, compare)
-            names = {k: v for _, t in tables for k, v in headers(t).items()}
-            return export_xlsx(tables, path, names)
+            tables = [readable(t) for t in reports.call(every_report, period, compare)]
+            names = {k: v for t in tables for k, v in headers(t).items()}
+            return export_xlsx([(bt(f"report_{t.report}"), t) for t in tables], path, names)
 
         self.run(export, self._exported)
 

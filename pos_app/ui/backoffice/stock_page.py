@@ -26,8 +26,7 @@ from pos_app.store.db import Database
 from pos_app.store.models import Product
 from pos_app.ui.backoffice.qt_extra import QSplitter
 from pos_app.ui.backoffice.texts import bt, value_text
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Viewer, button, qty_str, table_view
-from pos_app.ui.ops import OpRunner
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, qty_str, table_view
 from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget
 
 LISTS = {"low_stock": low_stock, "negative_stock": negative_stock}
@@ -65,8 +64,8 @@ def load_history(db: Database, found: FoundProduct, before: int | None) -> Histo
 class StockListsPage(Page):
     """Low or negative stock on the left; the chosen product's history on the right."""
 
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
-        super().__init__(db, ops, viewer)
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
         self.pages: list[StockKey | None] = [None]  # where each shown page starts
         self.list_page: StockPage | None = None
         self.history: History | None = None
@@ -109,7 +108,7 @@ class StockListsPage(Page):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([480, 520])
+        splitter.setSizes([560, 440])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)

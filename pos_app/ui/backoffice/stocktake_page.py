@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_app.domain.money import format_fen
+from pos_app.services.report_table import grouped_fen
 from pos_app.services.stock import find_product
 from pos_app.services.stocktake import (
     CountRecorded,
@@ -26,13 +26,12 @@ from pos_app.ui.backoffice.texts import bt
 from pos_app.ui.backoffice.widgets import (
     Page,
     RowsModel,
-    Viewer,
+    Shared,
     button,
     parse_count,
     qty_str,
     table_view,
 )
-from pos_app.ui.ops import OpRunner
 from pos_app.ui.qt import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 
 HEADERS = (
@@ -78,7 +77,7 @@ def variance_row(line: VarianceLine) -> list[str]:
     def qty(value: int) -> str:
         return qty_str(value, weighed=line.weighed)
 
-    value = "—" if line.variance_cost_fen is None else format_fen(line.variance_cost_fen)
+    value = "—" if line.variance_cost_fen is None else grouped_fen(line.variance_cost_fen)
     return [
         line.shelf,
         line.sku,
@@ -93,8 +92,8 @@ def variance_row(line: VarianceLine) -> list[str]:
 
 
 class StocktakePage(Page):
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
-        super().__init__(db, ops, viewer)
+    def __init__(self, shared: Shared) -> None:
+        super().__init__(shared)
         self.view_data = StocktakeView(None, [])
         self.status = QLabel(objectName="stocktake_status")
         self.shelf = QLineEdit(objectName="shelf", placeholderText=bt("shelf"))
@@ -153,7 +152,7 @@ class StocktakePage(Page):
         self.model.set_rows([variance_row(line) for line in data.lines])
         differing = [line for line in data.lines if line.variance]
         value = sum(line.variance_cost_fen or 0 for line in differing)
-        self.summary.setText(bt("variance_summary", n=len(differing), amount=format_fen(value)))
+        self.summary.setText(bt("variance_summary", n=len(differing), amount=grouped_fen(value)))
 
     def on_scan(self, code: str) -> None:
         self.code.setText(code.strip())

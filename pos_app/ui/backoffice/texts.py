@@ -16,7 +16,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "read_only": ("只读：只有经理可以修改数据", "Read only: only a manager can change data"),
     "user": ("当前用户 {name}", "Signed in: {name}"),
     "working": ("正在计算…", "Working…"),
-    "error": ("操作失败：{detail}", "Failed: {detail}"),
     # navigation
     "nav_dashboard": ("概览", "Dashboard"),
     "nav_reports": ("报表", "Reports"),
@@ -79,8 +78,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export_csv": ("导出 CSV", "Export CSV"),
     "export_xlsx": ("导出 Excel", "Export Excel"),
     "exported": ("已导出：{path}", "Exported: {path}"),
-    "print_summary": ("打印今日日结", "Print today's summary"),
-    "summary_queued": ("日结汇总已发送到小票打印机", "Daily summary sent to the printer"),
     "this_period": ("本期", "This period"),
     # columns
     "col_hour": ("时段", "Hour"),

@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from pos_app.services.report_table import Kind, figure_text
+from pos_app.services.report_worker import ReportRunner
 from pos_app.services.reports import Period, shop_today
 from pos_app.store.db import Database
 from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit
@@ -36,7 +37,8 @@ from pos_app.ui.qt import (
 from pos_app.ui.widgets import GRAMS_PER_KG, show_message
 
 T = TypeVar("T")
-Index = QModelIndex | QPersistentModelIndex
+Index: TypeAlias = QModelIndex | QPersistentModelIndex
+MAX_COLUMN_PX = 180
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -96,6 +98,7 @@ def table_view(model: RowsModel, name: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(26)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setMaximumSectionSize(MAX_COLUMN_PX)  # long product names elide; figures stay seen
     header.setStretchLastSection(True)
     return view
 
@@ -119,13 +122,26 @@ class Viewer:
         return cls(int(staff_id), str(staff.name), str(staff.role))
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What every back-office page works with: the database, the background runner, who is
+    signed in, the period on show and where report figures are computed."""
+
+    db: Database
+    ops: OpRunner
+    viewer: Viewer
+    period_bar: PeriodBar
+    reports: ReportRunner
+
+
 class Page(QWidget):
     """A back-office page: its database work runs on the runner's worker thread; the results
     and errors come back here on the GUI thread. `message` shows the last outcome."""
 
-    def __init__(self, db: Database, ops: OpRunner, viewer: Viewer) -> None:
+    def __init__(self, shared: Shared) -> None:
         super().__init__()
-        self.db, self.ops, self.viewer = db, ops, viewer
+        self.db, self.ops, self.viewer = shared.db, shared.ops, shared.viewer
+        self.period_bar, self.reports = shared.period_bar, shared.reports
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
 

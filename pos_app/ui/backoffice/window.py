@@ -3,8 +3,10 @@ receiving, stocktake, stock lists and history, products. Made for a manager; any
 the figures but every button that changes data is disabled (the services refuse them anyway).
 
 Database work runs on a background runner (its own by default, or the till's when given), never
-on the GUI thread. Scans reach the page on show through on_scan(): the main window pushes it on
-its ScanRouter while the back office is open. Runs on the GUI thread.
+on the GUI thread; report figures are computed in a separate process (ReportProcess) so the
+sale screen keeps its speed while they are summed. Scans reach the page on show through
+on_scan(): the main window pushes it on its ScanRouter while the back office is open. Runs on
+the GUI thread.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pos_app.services.report_worker import ReportProcess, ReportRunner
 from pos_app.store.db import Database
 from pos_app.ui.backoffice.dashboard import Dashboard
 from pos_app.ui.backoffice.products_page import ProductsPage
@@ -21,7 +24,7 @@ from pos_app.ui.backoffice.reports_page import ReportsPage
 from pos_app.ui.backoffice.stock_page import StockListsPage
 from pos_app.ui.backoffice.stocktake_page import StocktakePage
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, PeriodBar, Viewer
+from pos_app.ui.backoffice.widgets import Page, PeriodBar, Shared, Viewer
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.qt import QCloseEvent, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -38,6 +41,7 @@ class BackOfficeWindow(QWidget):
         manager: Any,
         *,
         ops: OpRunner | None = None,
+        reports: ReportRunner | None = None,
         today: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -47,13 +51,16 @@ class BackOfficeWindow(QWidget):
         self.viewer = Viewer.of(manager)
         self.owns_ops = ops is None
         self.ops = ops or OpRunner(self)
+        self.figures = reports or ReportProcess(db.path)
+        self.owns_figures = reports is None
         self.period_bar = PeriodBar(today)
-        self.dashboard = Dashboard(db, self.ops, self.viewer, self.period_bar)
-        self.reports = ReportsPage(db, self.ops, self.viewer, self.period_bar)
-        self.receiving = ReceivingPage(db, self.ops, self.viewer)
-        self.stocktake = StocktakePage(db, self.ops, self.viewer)
-        self.stock = StockListsPage(db, self.ops, self.viewer)
-        self.products = ProductsPage(db, self.ops, self.viewer)
+        shared = Shared(db, self.ops, self.viewer, self.period_bar, self.figures)
+        self.dashboard = Dashboard(shared)
+        self.reports = ReportsPage(shared)
+        self.receiving = ReceivingPage(shared)
+        self.stocktake = StocktakePage(shared)
+        self.stock = StockListsPage(shared)
+        self.products = ProductsPage(shared)
         self.tabs = QTabWidget(objectName="backoffice_tabs")
         for key, page in (
             ("nav_dashboard", self.dashboard),
@@ -108,4 +115,6 @@ class BackOfficeWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.owns_ops:
             self.ops.shutdown()
+        if self.owns_figures:
+            self.figures.shutdown()
         super().closeEvent(event)

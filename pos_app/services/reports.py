@@ -1,0 +1,540 @@
+"""Sales figures for the back office: over time (hour of day, day, week, month), by category
+and product (top and bottom), by cashier, payment mix, refunds and voids, basket, member share,
+gross margin, the same for the previous period of equal length, and a short daily summary for
+the receipt printer.
+
+Every figure is a SQL aggregate over the report_* tables, which triggers keep from sales,
+sale_lines and payments in the same transaction (migration 0002): a year of 500,000 sales
+reads a few thousand rows, not two million lines. Product figures come from whole months where
+the range covers them and from days for the rest. Voids come from the journal. Money is integer
+fen, shares are basis points (1234 = 12.34 %), days are business days at UTC+8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Select, String, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from pos_app.domain.money import mul_div_half_up
+from pos_app.services.report_table import Column, Kind, ReportTable, columns
+from pos_app.store.backoffice_models import (
+    ReportPaymentDay,
+    ReportProductDay,
+    ReportProductMonth,
+    ReportSalesHour,
+)
+from pos_app.store.models import Category, JournalEntry, Product, Staff
+
+SHOP_TZ = timezone(timedelta(hours=8), "CST")
+BASIS_POINTS = 10_000
+TOP_N = 10
+QR_CLAIMS_NOTE = (
+    "not yet available: claims are counted by the mall, which the till does not sync yet"
+)
+VOID_KINDS = ("void_line", "void_sale")
+
+_TIME_COLUMNS = columns(
+    receipts=Kind.COUNT, sales_fen=Kind.FEN, refunds_fen=Kind.FEN, net_fen=Kind.FEN
+)
+_PRODUCT_COLUMNS = columns(
+    rank=Kind.COUNT,
+    sku=Kind.TEXT,
+    name=Kind.TEXT,
+    weighed=Kind.FLAG,
+    qty=Kind.QTY,
+    net_fen=Kind.FEN,
+    share_bp=Kind.BP,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Business days first..last, both included."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"The period ends ({self.last}) before it starts ({self.first}).")
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> Period:
+        """The period of equal length just before this one."""
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        """[start, end) of the period as aware UTC datetimes."""
+        start = datetime.combine(self.first, time(), SHOP_TZ)
+        end = datetime.combine(self.last + timedelta(days=1), time(), SHOP_TZ)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+    @classmethod
+    def ending(cls, last: date, days: int) -> Period:
+        return cls(last - timedelta(days=days - 1), last)
+
+
+def shop_today(now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(SHOP_TZ).date()
+
+
+def share_bp(part: int, whole: int) -> int:
+    """part / whole in basis points, half up; 0 when there is no whole."""
+    return mul_div_half_up(part, BASIS_POINTS, whole) if whole else 0
+
+
+def average_fen(total_fen: int, count: int) -> int:
+    return mul_div_half_up(total_fen, 1, count) if count else 0
+
+
+# --- receipts: report_sales_hours -------------------------------------------------------------
+
+_SALE = ReportSalesHour.kind == "sale"
+_REFUND = ReportSalesHour.kind == "refund"
+
+
+def _sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+def _receipt_sums() -> tuple[ColumnElement[int], ...]:
+    return (
+        _sum_if(_SALE, ReportSalesHour.receipts),
+        _sum_if(_SALE, ReportSalesHour.total_fen),
+        _sum_if(_REFUND, ReportSalesHour.total_fen),
+        _sum_if(_REFUND, ReportSalesHour.receipts),
+    )
+
+
+def _receipts_by(session: Session, period: Period, key: Any) -> dict[Any, tuple[int, ...]]:
+    """key → (receipts, sales_fen, refunds_fen, refund receipts) over the period."""
+    query = (
+        select(key, *_receipt_sums())
+        .where(ReportSalesHour.day.between(period.first.isoformat(), period.last.isoformat()))
+        .group_by(key)
+    )
+    return {row[0]: tuple(int(v) for v in row[1:]) for row in session.execute(query)}
+
+
+def _time_row(label: str, sums: tuple[int, ...]) -> tuple[object, ...]:
+    receipts, sales, refunds = sums[:3]
+    return (label, receipts, sales, refunds, sales + refunds)
+
+
+def _days(period: Period) -> Iterable[date]:
+    return (period.first + timedelta(days=i) for i in range(period.days))
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+_BUCKETS: dict[str, tuple[Any, Callable[[Period], Iterable[str]]]] = {
+    "day": (ReportSalesHour.day, lambda p: (d.isoformat() for d in _days(p))),
+    "week": (
+        func.date(ReportSalesHour.day, "weekday 0", "-6 days"),
+        lambda p: dict.fromkeys(_monday(d).isoformat() for d in _days(p)),
+    ),
+    "month": (
+        func.substr(ReportSalesHour.day, 1, 7),
+        lambda p: dict.fromkeys(d.isoformat()[:7] for d in _days(p)),
+    ),
+}
+
+
+def sales_over_time(session: Session, period: Period, bucket: str) -> ReportTable:
+    """Receipts, sales, refunds and net per day, week (starting Monday) or month, gaps as 0."""
+    key, labels = _BUCKETS[bucket]
+    found = _receipts_by(session, period, key)
+    rows = tuple(_time_row(label, found.get(label, (0, 0, 0, 0))) for label in labels(period))
+    return ReportTable(f"sales_by_{bucket}", (Column(bucket, Kind.TEXT), *_TIME_COLUMNS), rows)
+
+
+def sales_by_hour(session: Session, period: Period) -> ReportTable:
+    """The same figures per hour of the day, over the opening hours that saw receipts."""
+    found = _receipts_by(session, period, ReportSalesHour.hour)
+    hours = range(min(found), max(found) + 1) if found else range(0)
+    rows = tuple(_time_row(f"{h:02d}:00", found.get(h, (0, 0, 0, 0))) for h in hours)
+    return ReportTable("sales_by_hour", (Column("hour", Kind.TEXT), *_TIME_COLUMNS), rows)
+
+
+def sales_by_cashier(session: Session, period: Period) -> ReportTable:
+    found = _receipts_by(session, period, ReportSalesHour.cashier_id)
+    query = select(Staff.id, Staff.name).where(Staff.id.in_(list(found)))
+    names = dict(session.execute(query).all())
+    rows = []
+    for cashier_id, sums in sorted(found.items(), key=lambda item: -item[1][1]):
+        receipts, sales = sums[:2]
+        label = names.get(cashier_id, f"#{cashier_id}")
+        rows.append((*_time_row(label, sums), average_fen(sales, receipts)))
+    header = (Column("cashier", Kind.TEXT), *_TIME_COLUMNS, Column("avg_basket_fen", Kind.FEN))
+    return ReportTable("by_cashier", header, tuple(rows))
+
+
+def member_share(session: Session, period: Period) -> ReportTable:
+    """Members against walk-in customers: receipts, sales, their share and average basket."""
+    found = _receipts_by(session, period, ReportSalesHour.is_member)
+    total_sales = sum(sums[1] for sums in found.values())
+    rows = []
+    for flag, segment in ((1, "member"), (0, "walk_in")):
+        receipts, sales = found.get(flag, (0, 0))[:2]
+        rows.append(
+            (segment, receipts, sales, share_bp(sales, total_sales), average_fen(sales, receipts))
+        )
+    header = columns(
+        segment=Kind.TEXT,
+        receipts=Kind.COUNT,
+        sales_fen=Kind.FEN,
+        share_bp=Kind.BP,
+        avg_basket_fen=Kind.FEN,
+    )
+    return ReportTable("member_share", header, tuple(rows))
+
+
+def basket_by_day(session: Session, period: Period) -> ReportTable:
+    """Average basket (sales ÷ sale receipts) per day."""
+    by_day = sales_over_time(session, period, "day")
+    rows = tuple((day, n, sales, average_fen(sales, n)) for day, n, sales, *_ in by_day.rows)  # type: ignore[arg-type]
+    header = columns(
+        day=Kind.TEXT, receipts=Kind.COUNT, sales_fen=Kind.FEN, avg_basket_fen=Kind.FEN
+    )
+    return ReportTable("basket", header, rows)
+
+
+# --- lines: report_product_months + report_product_days ---------------------------------------
+
+_FIGURES = ("qty", "lines", "net_fen", "costed_net_fen", "cost_fen")
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _split(period: Period) -> tuple[tuple[str, str], list[tuple[str, str]]]:
+    """(first month, last month) wholly inside the period, and the day ranges left over."""
+    first_month = period.first if period.first.day == 1 else _next_month(period.first)
+    after_months = _month_start(period.last + timedelta(days=1))
+    if first_month >= after_months:
+        return ("", ""), [(period.first.isoformat(), period.last.isoformat())]
+    day_ranges = [
+        (period.first.isoformat(), (first_month - timedelta(days=1)).isoformat()),
+        (after_months.isoformat(), period.last.isoformat()),
+    ]
+    last_month = after_months - timedelta(days=1)
+    return (first_month.isoformat()[:7], last_month.isoformat()[:7]), day_ranges
+
+
+def _product_figures(period: Period) -> Any:
+    """A subquery of product_id and the _FIGURES summed over the period."""
+    (month_from, month_to), day_ranges = _split(period)
+    months = ReportProductMonth
+    parts: list[Select[Any]] = [
+        select(months.product_id, *(getattr(months, f) for f in _FIGURES)).where(
+            months.month.between(month_from, month_to)
+        )
+    ]
+    days = ReportProductDay
+    for day_from, day_to in day_ranges:
+        parts.append(
+            select(days.product_id, *(getattr(days, f) for f in _FIGURES)).where(
+                days.day.between(day_from, day_to)
+            )
+        )
+    lines = union_all(*parts).subquery("figures")
+    sums = (func.sum(lines.c[f]).label(f) for f in _FIGURES)
+    return select(lines.c.product_id, *sums).group_by(lines.c.product_id).subquery("by_product")
+
+
+def _products(session: Session, period: Period, *, bottom: bool, n: int) -> ReportTable:
+    figures = _product_figures(period)
+    total = int(session.scalar(select(func.coalesce(func.sum(figures.c.net_fen), 0))) or 0)
+    order = figures.c.net_fen.asc() if bottom else figures.c.net_fen.desc()
+    query = (
+        select(Product.sku, Product.name, Product.weighed, figures.c.qty, figures.c.net_fen)
+        .join(Product, Product.id == figures.c.product_id)
+        .order_by(order, Product.sku)
+        .limit(n)
+    )
+    rows = tuple(
+        (rank, sku, name, weighed, int(qty), int(net), share_bp(int(net), total))
+        for rank, (sku, name, weighed, qty, net) in enumerate(session.execute(query), start=1)
+    )
+    return ReportTable("bottom_products" if bottom else "top_products", _PRODUCT_COLUMNS, rows)
+
+
+def top_products(session: Session, period: Period, n: int = TOP_N) -> ReportTable:
+    """The n products with the highest net sales."""
+    return _products(session, period, bottom=False, n=n)
+
+
+def bottom_products(session: Session, period: Period, n: int = TOP_N) -> ReportTable:
+    """The n products that sold least (among those that sold at all in the period)."""
+    return _products(session, period, bottom=True, n=n)
+
+
+def _by_category(session: Session, period: Period) -> list[tuple[str, tuple[int, ...]]]:
+    """(category name, summed _FIGURES) per category, largest net first; "" = uncategorised."""
+    figures = _product_figures(period)
+    name = func.coalesce(Category.name, cast(literal(""), String))
+    query = (
+        select(name, *(func.sum(figures.c[f]) for f in _FIGURES))
+        .select_from(figures)
+        .join(Product, Product.id == figures.c.product_id)
+        .outerjoin(Category, Category.id == Product.category_id)
+        .group_by(name)
+    )
+    found = [(row[0], tuple(int(v) for v in row[1:])) for row in session.execute(query)]
+    return sorted(found, key=lambda item: (-item[1][2], item[0]))
+
+
+def sales_by_category(session: Session, period: Period) -> ReportTable:
+    found = _by_category(session, period)
+    total = sum(sums[2] for _, sums in found)
+    rows = tuple((name, sums[1], sums[2], share_bp(sums[2], total)) for name, sums in found)
+    header = columns(category=Kind.TEXT, lines=Kind.COUNT, net_fen=Kind.FEN, share_bp=Kind.BP)
+    return ReportTable("by_category", header, rows)
+
+
+def gross_margin(session: Session, period: Period) -> ReportTable:
+    """Per category: net of the lines whose cost was known, their cost, margin and margin %;
+    uncosted_net_fen is the net of lines sold without a known cost (left out of the margin)."""
+    rows = []
+    for name, (_qty, _lines, net, costed, cost) in _by_category(session, period):
+        margin = costed - cost
+        rows.append((name, costed, cost, margin, share_bp(margin, costed), net - costed))
+    header = columns(
+        category=Kind.TEXT,
+        costed_net_fen=Kind.FEN,
+        cost_fen=Kind.FEN,
+        margin_fen=Kind.FEN,
+        margin_bp=Kind.BP,
+        uncosted_net_fen=Kind.FEN,
+    )
+    return ReportTable("margin", header, tuple(rows))
+
+
+# --- payments, refunds and voids --------------------------------------------------------------
+
+
+def payment_mix(session: Session, period: Period) -> ReportTable:
+    """Per tender: payments taken, amounts paid in and refunded, net and share of the net."""
+    p = ReportPaymentDay
+    sale, refund = p.sale_kind == "sale", p.sale_kind == "refund"
+    query = (
+        select(
+            p.tender,
+            _sum_if(sale, p.payments),
+            _sum_if(sale, p.amount_fen),
+            _sum_if(refund, p.amount_fen),
+        )
+        .where(p.day.between(period.first.isoformat(), period.last.isoformat()))
+        .group_by(p.tender)
+    )
+    found = [(t, int(n), int(s), int(r)) for t, n, s, r in session.execute(query)]
+    total = sum(s + r for _, _, s, r in found)
+    rows = tuple(
+        (tender, n, s, r, s + r, share_bp(s + r, total))
+        for tender, n, s, r in sorted(found, key=lambda row: -(row[2] + row[3]))
+    )
+    header = columns(
+        tender=Kind.TEXT,
+        payments=Kind.COUNT,
+        sales_fen=Kind.FEN,
+        refunds_fen=Kind.FEN,
+        net_fen=Kind.FEN,
+        share_bp=Kind.BP,
+    )
+    return ReportTable("payment_mix", header, rows)
+
+
+def _void_amount() -> ColumnElement[int]:
+    """What a void took off: a line's amount_fen, a whole sale's total_fen (0 when the entry
+    recorded no amount)."""
+    payload = JournalEntry.payload
+    return func.coalesce(
+        func.json_extract(payload, "$.amount_fen"), func.json_extract(payload, "$.total_fen"), 0
+    )
+
+
+def _voids(session: Session, period: Period) -> dict[str, tuple[int, int]]:
+    """kind → (count, amount) of void_line / void_sale journal entries in the period."""
+    start, end = period.utc_bounds()
+    amount = func.coalesce(func.sum(_void_amount()), 0)
+    query = (
+        select(JournalEntry.kind, func.count(), amount)
+        .where(
+            JournalEntry.kind.in_(VOID_KINDS),
+            JournalEntry.created_at >= start,
+            JournalEntry.created_at < end,
+        )
+        .group_by(JournalEntry.kind)
+    )
+    return {kind: (int(n), int(fen)) for kind, n, fen in session.execute(query)}
+
+
+def refunds_and_voids(session: Session, period: Period) -> ReportTable:
+    """Refund receipts and amount; lines and whole sales voided before payment (amounts where
+    the journal entry recorded one)."""
+    totals = _receipts_by(session, period, literal(1)).get(1, (0, 0, 0, 0))
+    voids = _voids(session, period)
+    rows = (
+        ("refund", totals[3], totals[2]),
+        *((kind, *voids.get(kind, (0, 0))) for kind in VOID_KINDS),
+    )
+    header = columns(kind=Kind.TEXT, count=Kind.COUNT, amount_fen=Kind.FEN)
+    return ReportTable("refunds_voids", header, rows)
+
+
+def qr_claims(session: Session, period: Period) -> ReportTable:
+    """Share of receipts whose QR code was claimed in the mini-program: needs the mall's data."""
+    header = columns(claimed=Kind.COUNT, receipts=Kind.COUNT, share_bp=Kind.BP)
+    return ReportTable("qr_claims", header, (), note=QR_CLAIMS_NOTE)
+
+
+# --- the dashboard's key figures and the previous period --------------------------------------
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One key figure for the period and the previous period of equal length."""
+
+    key: str
+    kind: Kind
+    current: int | None  # None: not available (see QR_CLAIMS_NOTE)
+    previous: int | None
+
+    @property
+    def change_bp(self) -> int | None:
+        if self.current is None or not self.previous:
+            return None
+        return share_bp(self.current - self.previous, abs(self.previous))
+
+
+def _key_figures(session: Session, period: Period) -> dict[str, tuple[Kind, int | None]]:
+    receipts, sales, refunds, refund_receipts = _receipts_by(session, period, literal(1)).get(
+        1, (0, 0, 0, 0)
+    )
+    members = _receipts_by(session, period, ReportSalesHour.is_member).get(1, (0, 0))
+    margin_rows = gross_margin(session, period).as_dicts()
+    costed = sum(int(r["costed_net_fen"]) for r in margin_rows)  # type: ignore[call-overload]
+    margin = sum(int(r["margin_fen"]) for r in margin_rows)  # type: ignore[call-overload]
+    voids = _voids(session, period)
+    return {
+        "net_fen": (Kind.FEN, sales + refunds),
+        "sales_fen": (Kind.FEN, sales),
+        "receipts": (Kind.COUNT, receipts),
+        "avg_basket_fen": (Kind.FEN, average_fen(sales, receipts)),
+        "member_share_bp": (Kind.BP, share_bp(members[1], sales)),
+        "margin_fen": (Kind.FEN, margin),
+        "margin_bp": (Kind.BP, share_bp(margin, costed)),
+        "refunds_fen": (Kind.FEN, refunds),
+        "refund_receipts": (Kind.COUNT, refund_receipts),
+        "void_lines": (Kind.COUNT, voids.get("void_line", (0, 0))[0]),
+        "void_sales": (Kind.COUNT, voids.get("void_sale", (0, 0))[0]),
+        "qr_claim_share_bp": (Kind.BP, None),
+    }
+
+
+def key_figures(session: Session, period: Period) -> list[Kpi]:
+    """The dashboard's figures, each beside the previous period's."""
+    now = _key_figures(session, period)
+    before = _key_figures(session, period.previous())
+    return [Kpi(key, kind, value, before[key][1]) for key, (kind, value) in now.items()]
+
+
+PreviousValues = Callable[[Session, Period, ReportTable], list[int]]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report of the back office: `value` is the column charted and compared with the previous
+    period. Time series compare bucket n with the previous period's bucket n; other reports
+    compare the rows with the same value in `key_column`, or use their own `previous`."""
+
+    key: str
+    build: Callable[[Session, Period], ReportTable]
+    value: str
+    by_position: bool = False
+    previous: PreviousValues | None = None
+
+
+def _previous_products(session: Session, period: Period, table: ReportTable) -> list[int]:
+    """Net sales in `period` of each product of the table (wherever it ranked then)."""
+    figures = _product_figures(period)
+    skus = [str(sku) for sku in table.values("sku")]
+    query = (
+        select(Product.sku, figures.c.net_fen)
+        .join(figures, figures.c.product_id == Product.id)
+        .where(Product.sku.in_(skus))
+    )
+    found = {sku: int(net) for sku, net in session.execute(query)}
+    return [found.get(sku, 0) for sku in skus]
+
+
+REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec("sales_by_hour", sales_by_hour, "net_fen"),
+    ReportSpec("sales_by_day", lambda s, p: sales_over_time(s, p, "day"), "net_fen", True),
+    ReportSpec("sales_by_week", lambda s, p: sales_over_time(s, p, "week"), "net_fen", True),
+    ReportSpec("sales_by_month", lambda s, p: sales_over_time(s, p, "month"), "net_fen", True),
+    ReportSpec("by_category", sales_by_category, "net_fen"),
+    ReportSpec("top_products", top_products, "net_fen", previous=_previous_products),
+    ReportSpec("bottom_products", bottom_products, "net_fen", previous=_previous_products),
+    ReportSpec("by_cashier", sales_by_cashier, "net_fen"),
+    ReportSpec("payment_mix", payment_mix, "net_fen"),
+    ReportSpec("refunds_voids", refunds_and_voids, "count"),
+    ReportSpec("basket", basket_by_day, "avg_basket_fen", True),
+    ReportSpec("member_share", member_share, "share_bp"),
+    ReportSpec("margin", gross_margin, "margin_fen"),
+    ReportSpec("qr_claims", qr_claims, "share_bp"),
+)
+REPORTS_BY_KEY = {spec.key: spec for spec in REPORTS}
+
+
+def previous_values(
+    session: Session, spec: ReportSpec, period: Period, table: ReportTable
+) -> list[int]:
+    """The value of each row of `table` (made for `period`) in the period before it."""
+    before = period.previous()
+    if spec.previous is not None:
+        return spec.previous(session, before, table)
+    earlier = spec.build(session, before)
+    values = [int(v) for v in earlier.values(spec.value)]  # type: ignore[call-overload]
+    if spec.by_position:
+        return [values[n] if n < len(values) else 0 for n in range(len(table.rows))]
+    key = table.columns[0].key
+    keyed = dict(zip(earlier.values(key), values, strict=True))
+    return [keyed.get(name, 0) for name in table.values(key)]
+
+
+def with_previous(spec: ReportSpec, current: ReportTable, previous: list[int]) -> ReportTable:
+    """current with two more columns: the previous period's value and the change in bp."""
+    value = current.index(spec.value)
+    kind = current.columns[value].kind
+    rows = []
+    for row, before in zip(current.rows, previous, strict=True):
+        change = Kpi(spec.value, kind, int(row[value]), before).change_bp  # type: ignore[call-overload]
+        rows.append((*row, before, change))
+    header = (*current.columns, Column("previous", kind), Column("change_bp", Kind.BP))
+    return ReportTable(current.report, header, tuple(rows), current.note)
+
+
+def run_report(session: Session, key: str, period: Period, *, compare: bool = True) -> ReportTable:
+    """The report `key` over the period, with the previous period beside it when compare."""
+    spec = REPORTS_BY_KEY[key]
+    table = spec.build(session, period)
+    if not compare or table.note:
+        return table
+    return with_previous(spec, table, previous_values(session, spec, period, table))

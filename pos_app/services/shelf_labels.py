@@ -1,0 +1,62 @@
+"""Shelf labels to print again for products whose label changed (catalog_admin queues them):
+the list, and sending it to the receipt printer or to an A4 sheet (PDF) through hardware.labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_app.hardware.labels import PriceLabel, render_labels_job, save_label_sheet_pdf
+from pos_app.hardware.print_queue import JobKind, enqueue_job
+from pos_app.services.labels import load_labels
+from pos_app.store.backoffice_models import LabelRequest
+from pos_app.store.db import Database
+from pos_app.store.models import Product, utc_now
+
+
+def pending_labels(session: Session, *, limit: int = 500) -> dict[int, PriceLabel]:
+    """product id → its label, for the products with a label waiting, oldest request first."""
+    query = (
+        select(Product.id, Product.sku)
+        .join(LabelRequest, LabelRequest.product_id == Product.id)
+        .where(LabelRequest.printed_at.is_(None))
+        .order_by(LabelRequest.id)
+        .limit(limit)
+    )
+    skus = dict(session.execute(query).all())
+    return dict(zip(skus, load_labels(session, list(skus.values())), strict=True))
+
+
+def _mark_printed(session: Session, product_ids: list[int]) -> None:
+    query = select(LabelRequest).where(
+        LabelRequest.product_id.in_(product_ids), LabelRequest.printed_at.is_(None)
+    )
+    for request in session.scalars(query):
+        request.printed_at = utc_now()
+
+
+def print_pending_labels(db: Database) -> int:
+    """Queue every waiting label as one job for the receipt printer; returns how many."""
+    with db.read() as session:
+        labels = pending_labels(session)
+    if not labels:
+        return 0
+    chosen = list(labels.values())
+    enqueue_job(db, JobKind.LABEL, lambda _session, profile: render_labels_job(chosen, profile))
+    with db.write() as session:
+        _mark_printed(session, list(labels))
+    return len(labels)
+
+
+def save_pending_labels_pdf(db: Database, path: Path) -> int:
+    """Draw every waiting label on A4 sheets (PDF) and take them off the list; returns how many."""
+    with db.read() as session:
+        labels = pending_labels(session)
+    if labels:
+        save_label_sheet_pdf(list(labels.values()), path)
+        with db.write() as session:
+            _mark_printed(session, list(labels))
+    return len(labels)
