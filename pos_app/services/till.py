@@ -59,6 +59,8 @@ def new_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> 
     identity = till_identity(session)
     shift = require_open_shift(session, identity.till_id)
     seq = next_till_seq(session, identity.till_id)
+    fields.setdefault("lines", [])  # a new sale's collections start empty: no lazy SELECT
+    fields.setdefault("payments", [])
     sale = Sale(
         sale_no=sale_number(identity.till_id, seq),
         kind=kind,
