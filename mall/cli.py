@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,8 +20,10 @@ from mall.db import MallDatabase
 from mall.demo import seed_demo
 from mall.devices import new_pairing_code, revoke
 from mall.errors import MallError
+from mall.members.cli import add_member_commands
 from mall.migrate import upgrade
 from mall.orders import create_order
+from mall.payments.reconcile import reconcile, report_lines
 from mall.settings import MallSettings, default_database_url
 from mall.stock import add_move
 from sync.protocol import ProductData
@@ -34,6 +37,7 @@ def _serve(args: argparse.Namespace) -> None:
     from mall.app import create_app
 
     app = create_app(MallSettings(database_url=args.db))
+    app.state.payment_poller.ensure_started()  # follow payments left pending by a restart
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
@@ -128,6 +132,12 @@ def _order_add(db: MallDatabase, args: argparse.Namespace) -> None:
             customer_phone=args.phone,
         )
     print(f"order {order.order_no} ({order.id}) total {order.total_fen} fen, pickup code {code}")
+
+
+def _reconcile(db: MallDatabase, args: argparse.Namespace) -> None:
+    with db.read() as session:
+        report = reconcile(session, args.date, args.store)
+    print(report.model_dump_json(indent=2) if args.json else "\n".join(report_lines(report)))
 
 
 def _seed_demo(db: MallDatabase, args: argparse.Namespace) -> None:
@@ -226,8 +236,14 @@ def _parser() -> argparse.ArgumentParser:
     oadd.add_argument("--customer", default="")
     oadd.add_argument("--phone", default="")
 
+    recon = command("reconcile", _reconcile, "payment-code money vs till sales for one day")
+    recon.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD (UTC+8)")
+    recon.add_argument("--store", help="one store only")
+    recon.add_argument("--json", action="store_true", help="print the report as JSON")
+
     seed = command("seed-demo", _seed_demo, "add demo stores and generated products")
     seed.add_argument("--skus", type=int, default=2000)
+    add_member_commands(commands, command)
     return parser
 
 

@@ -1,4 +1,6 @@
-"""Devices (tills) and their credentials: one-time pairing codes, secrets, revocation.
+"""Devices (tills) and their credentials: one-time pairing codes, secrets, revocation. Pairing
+also hands the till its store's receipt token keys, the member code public key and the points
+rules.
 
 A device secret is 256 random bits, so a plain SHA-256 of it is enough to store (no password
 stretching needed, and checking it on every request stays cheap); comparison is constant-time.
@@ -6,6 +8,7 @@ stretching needed, and checking it on every request stays cheap); comparison is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -15,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mall.errors import Forbidden, NotFound, Unauthorized
+from mall.members.keys import ensure_receipt_key, member_code_public_key, points_rules
 from mall.models import DeviceRow, PairingCodeRow, StoreRow, utc_now
-from sync.protocol import PairRequest, PairResponse
+from sync.protocol import PairRequest, PairResponse, PointsRulesData
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed by hand
 CODE_LENGTH = 10
@@ -75,8 +79,16 @@ def pair(session: Session, request: PairRequest) -> PairResponse:
         )
     )
     row.used_at, row.device_id = utc_now(), device_id
+    keys, kid = ensure_receipt_key(session, store.id)
     return PairResponse(
-        device_id=device_id, device_secret=secret, store_id=store.id, store_name=store.name
+        device_id=device_id,
+        device_secret=secret,
+        store_id=store.id,
+        store_name=store.name,
+        receipt_keys={name: base64.b64encode(key).decode("ascii") for name, key in keys.items()},
+        receipt_kid=kid,
+        member_code_public_key=base64.b64encode(member_code_public_key(session)).decode("ascii"),
+        points_rules=PointsRulesData.model_validate(points_rules(session).to_dict()),
     )
 
 

@@ -1,4 +1,5 @@
-"""What an applied event does to the mall's data: sales with lines and payments, stock moves.
+"""What an applied event does to the mall's data: sales with lines and payments, stock moves,
+and (mall.members.effects) members' points, holds and claims.
 
 Rows are collected for a whole batch and inserted with one executemany per table, inside the
 push transaction, so 500 sales cost a handful of statements.
@@ -13,6 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from mall.devices import DeviceIdentity
+from mall.members.effects import MemberEvent, apply_member_events
 from mall.models import (
     AppliedEventRow,
     SaleLineRow,
@@ -22,6 +24,7 @@ from mall.models import (
     utc_now,
 )
 from sync.protocol import (
+    MemberSignupPayload,
     PushEvent,
     RefundPayload,
     SalePayload,
@@ -35,6 +38,7 @@ from sync.protocol import (
 class Effects:
     device: DeviceIdentity
     tables: dict[type[Any], list[dict[str, Any]]] = field(default_factory=dict)
+    member_events: list[MemberEvent] = field(default_factory=list)
 
     def _add(self, table: type[Any], row: dict[str, Any]) -> None:
         self.tables.setdefault(table, []).append(row)
@@ -58,6 +62,8 @@ class Effects:
             self._sale(event_id, event.kind, payload)
         elif isinstance(payload, StockPayload):
             self._move(payload.sku, payload.delta, payload.reason, payload.ref, event_id)
+        if isinstance(payload, SalePayload | MemberSignupPayload):
+            self.member_events.append((event_id, payload))
 
     def _move(self, sku: str, delta: int, reason: str, ref: str, event_id: str) -> None:
         self._add(
@@ -110,3 +116,4 @@ class Effects:
             rows = self.tables.get(table)
             if rows:
                 session.execute(insert(table), rows)
+        apply_member_events(session, self.device, self.member_events)

@@ -1,12 +1,16 @@
-"""The mall's settings: where its database lives and the limits it enforces on requests."""
+"""The mall's settings: where its database lives, the limits it enforces on requests, and how it
+takes payment-code payments (mall.payments.config)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from mall.members.settings import MemberSettings
+from mall.payments.config import PaymentSettings, payment_settings_from_env
 
 DB_URL_ENV = "POS_MALL_DB"
 
@@ -28,3 +32,5 @@ class MallSettings:
     max_inflated_bytes: int = 16 * 1024 * 1024  # after gunzip
     pairing_code_ttl_s: int = 30 * 60
     snapshot_chunk: int = 5000
+    payments: PaymentSettings = field(default_factory=payment_settings_from_env)
+    members: MemberSettings = field(default_factory=MemberSettings)

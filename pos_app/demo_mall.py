@@ -23,6 +23,7 @@ from mall.stock import add_move
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
 from pos_app.store.models import Product
+from pos_app.store.settings import set_setting
 from sync.credentials import credentials_path, load_credentials, pair, save_credentials
 from sync.engine import SyncEngine, engine_for
 from sync.protocol import ProductData
@@ -105,8 +106,12 @@ def pair_with(db: Database, mall: LocalMall, data_dir: Path) -> SyncEngine:
                 code = new_pairing_code(session, identity.store_id, ttl_s=60)
         finally:
             mall_db.dispose()
-        pair(mall.base_url, code, data_dir, till_id=identity.till_id, device_name="demo till")
+        pair(
+            mall.base_url, code, data_dir, till_id=identity.till_id, device_name="demo till", db=db
+        )
     credentials = load_credentials(data_dir)
     if credentials.base_url != mall.base_url:
         save_credentials(data_dir, replace(credentials, base_url=mall.base_url))
+        with db.write() as session:  # the receipt QR links follow the mall too
+            set_setting(session, "mall_base_url", mall.base_url)
     return engine_for(db, data_dir)

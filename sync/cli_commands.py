@@ -28,7 +28,12 @@ def pair_command(db: Database, args: argparse.Namespace) -> int:
         store_id = get_setting(session, "store_id")
     try:
         credentials = pair(
-            args.url, args.code, _data_dir(db, args), till_id=till_id, device_name=f"till {till_id}"
+            args.url,
+            args.code,
+            _data_dir(db, args),
+            till_id=till_id,
+            device_name=f"till {till_id}",
+            db=db,
         )
     except (SyncError, ValueError) as error:
         print(f"pairing failed: {error}", file=sys.stderr)

@@ -24,6 +24,8 @@ import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sync.errors import SyncAuthError, SyncGap, SyncOffline, SyncRejected, SyncServerError
+from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
+from sync.payment_protocol import CreatePayment, CreateRefund, Payment, Refund
 from sync.protocol import (
     API_PREFIX,
     ChangeFeedPage,
@@ -32,6 +34,7 @@ from sync.protocol import (
     OnlineOrder,
     PairRequest,
     PairResponse,
+    PointsRulesData,
     PushEvent,
     PushRequest,
     PushResponse,
@@ -217,6 +220,52 @@ class MallClient:
             retry=True,
             body=HandoverRequest(pickup_code=pickup_code),
         )
+
+    # Payments: every call is safe to repeat (idempotency keys), so all of them are retried.
+
+    def create_payment(self, request: CreatePayment) -> Payment:
+        return self._json("POST", "/payments", Payment, retry=True, body=request)
+
+    def find_payment(self, idempotency_key: str) -> Payment | None:
+        found = self._json(
+            "GET",
+            "/payments",
+            list[Payment],
+            retry=True,
+            params={"idempotency_key": idempotency_key},
+        )
+        return found[0] if found else None
+
+    def payment(self, payment_id: str) -> Payment:
+        return self._json("GET", f"/payments/{payment_id}", Payment, retry=True)
+
+    def cancel_payment(self, payment_id: str) -> Payment:
+        return self._json("POST", f"/payments/{payment_id}/cancel", Payment, retry=True)
+
+    def refund_payment(self, payment_id: str, request: CreateRefund) -> Refund:
+        return self._json(
+            "POST", f"/payments/{payment_id}/refunds", Refund, retry=True, body=request
+        )
+
+    # Members: lookups only read, signup is keyed by phone, holds by request_id: all retried.
+
+    def lookup_member(self, query: MemberLookup) -> MemberInfo:
+        return self._json("POST", "/members/lookup", MemberInfo, retry=True, body=query)
+
+    def member(self, member_id: str) -> MemberInfo:
+        return self._json("GET", f"/members/{member_id}", MemberInfo, retry=True)
+
+    def signup_member(self, request: MemberSignup) -> MemberInfo:
+        return self._json("POST", "/members/signup", MemberInfo, retry=True, body=request)
+
+    def points_rules(self) -> PointsRulesData:
+        return self._json("GET", "/members/rules", PointsRulesData, retry=True)
+
+    def hold(self, request: HoldRequest) -> HoldInfo:
+        return self._json("POST", "/members/holds", HoldInfo, retry=True, body=request)
+
+    def release_hold(self, hold_id: str) -> HoldInfo:
+        return self._json("POST", f"/members/holds/{hold_id}/release", HoldInfo, retry=True)
 
     @contextmanager
     def snapshot_lines(self, chunk_bytes: int = 1 << 16) -> Iterator[Iterator[bytes]]:

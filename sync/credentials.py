@@ -13,8 +13,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pos_app.store.db import Database
+from pos_app.store.settings import set_setting
 from sync.client import MallClient
 from sync.errors import NotPaired
+from sync.protocol import PairResponse
 
 FILE_NAME = "mall-device.json"
 
@@ -71,10 +74,32 @@ def load_credentials(data_dir: Path) -> DeviceCredentials:
     return DeviceCredentials(**data)
 
 
+def save_member_settings(db: Database, base_url: str, answer: PairResponse) -> None:
+    """Keep what pairing brought for members in the till's settings: the mall's address (the
+    receipt QR links point there), the store's receipt token keys, the member code public key
+    and the points rules."""
+    with db.write() as session:
+        set_setting(session, "mall_base_url", base_url)
+        if answer.receipt_keys and answer.receipt_kid is not None:
+            set_setting(session, "receipt_token_keys", dict(answer.receipt_keys))
+            set_setting(session, "receipt_token_kid", answer.receipt_kid)
+        if answer.member_code_public_key is not None:
+            set_setting(session, "member_code_public_key", answer.member_code_public_key)
+        if answer.points_rules is not None:
+            set_setting(session, "points_rules", answer.points_rules.model_dump())
+
+
 def pair(
-    base_url: str, code: str, data_dir: Path, *, till_id: str, device_name: str = ""
+    base_url: str,
+    code: str,
+    data_dir: Path,
+    *,
+    till_id: str,
+    device_name: str = "",
+    db: Database | None = None,
 ) -> DeviceCredentials:
-    """Exchange a one-time pairing code for credentials and keep them in data_dir."""
+    """Exchange a one-time pairing code for credentials and keep them in data_dir (and, given
+    the till's database, the member settings that came with them)."""
     client = MallClient(base_url)
     try:
         answer = client.pair(code, till_id=till_id, device_name=device_name)
@@ -89,4 +114,6 @@ def pair(
         device_secret=answer.device_secret,
     )
     save_credentials(data_dir, credentials)
+    if db is not None:
+        save_member_settings(db, client.base_url, answer)
     return credentials

@@ -116,10 +116,24 @@ class StockPayload(Strict):
     ref: Text64 = ""
 
 
+Phone = Annotated[str, StringConstraints(pattern=r"^1[3-9][0-9]{9}$")]  # mainland mobile
+
+
+class MemberSignupPayload(Strict):
+    """A quick signup at the till (kind "member_signup"), queued while the mall was offline;
+    the till's sales name this member "tel:<phone>" until the mall knows it."""
+
+    phone: Phone
+    name: Text64 = ""
+    store_id: Ident
+    created_at: AwareDatetime
+
+
 EVENT_PAYLOADS: dict[str, type[Strict]] = {
     "sale": SalePayload,
     "refund": RefundPayload,
     "stock": StockPayload,
+    "member_signup": MemberSignupPayload,
 }
 
 
@@ -292,11 +306,33 @@ class PairRequest(Strict):
     device_name: Text64 = ""
 
 
+Kid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]$")]
+Base64Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{22,88}={0,2}$")]
+
+
+class PointsRulesData(Strict):
+    """The chain's points rules (pos_app.domain.points.PointsRules on the wire)."""
+
+    points_per_yuan: Annotated[int, Field(strict=True, ge=0, le=1000)] = 1
+    excluded_categories: Annotated[list[Text64], Field(max_length=200)] = []
+    tier_multipliers_bp: dict[Ident, Annotated[int, Field(strict=True, ge=0, le=100_000)]] = {}
+    expiry_days: Annotated[int, Field(strict=True, ge=0, le=3650)] = 365
+    redeem_points_per_yuan: Annotated[int, Field(strict=True, ge=1, le=100_000)] = 100
+
+
 class PairResponse(Strict):
+    """Device credentials, and what the till needs for members: the store's receipt token keys
+    {kid: base64 key} (receipt_kid signs new receipts), the mall's Ed25519 public key for member
+    codes (base64, raw 32 bytes) and the points rules."""
+
     device_id: Ident
     device_secret: Annotated[str, StringConstraints(min_length=32, max_length=128)]
     store_id: Ident
     store_name: Text100
+    receipt_keys: dict[Kid, Base64Key] = {}
+    receipt_kid: Kid | None = None
+    member_code_public_key: Base64Key | None = None
+    points_rules: PointsRulesData | None = None
 
 
 class Health(Strict):

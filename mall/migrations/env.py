@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import mall.members.models  # its tables belong in the metadata
+import mall.payment_models  # noqa: F401  (its tables belong in the metadata)
 from mall.models import Base
 
 url = context.config.get_main_option("sqlalchemy.url")

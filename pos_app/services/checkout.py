@@ -15,7 +15,9 @@ from pos_app.domain.cart import Cart
 from pos_app.domain.money import format_fen
 from pos_app.domain.tenders import Settlement, Tender, TenderKind, settle
 from pos_app.services.errors import EmptyCart, NotFullyPaid
-from pos_app.services.points import points_for_sale
+from pos_app.services.members import record_member_sale, redeemed_fen
+from pos_app.services.payment_attempts import claim_code_payments
+from pos_app.services.points import cart_points
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
 from pos_app.services.till import new_sale, rounding_mode
 from pos_app.store.db import Database
@@ -54,7 +56,12 @@ def _insert_sale(draft: _Draft) -> None:
         discount_fen=cart.discount_fen,
         rounding_fen=draft.payable_fen - cart.total_fen,
         total_fen=draft.payable_fen,
-        points_earned=points_for_sale(cart.member_id, draft.payable_fen),
+        points_earned=cart_points(
+            draft.session,
+            cart,
+            payable_fen=draft.payable_fen,
+            redeemed_fen=redeemed_fen(draft.settlement.applied),
+        ),
     )
 
 
@@ -103,6 +110,14 @@ def _insert_payments(draft: _Draft) -> None:
     draft.session.flush()
 
 
+def _claim_code_payments(draft: _Draft) -> None:
+    claim_code_payments(draft.session, draft.sale)
+
+
+def _record_member(draft: _Draft) -> None:
+    record_member_sale(draft.session, draft.sale)
+
+
 def _post_stock(draft: _Draft) -> None:
     post_stock(draft.session, draft.sale)
 
@@ -119,8 +134,10 @@ CHECKOUT_STEPS: list[Callable[[_Draft], None]] = [
     _insert_sale,
     _insert_lines,
     _insert_payments,
+    _claim_code_payments,
     _post_stock,
     _queue_event,
+    _record_member,
     _write_journal,
 ]
 

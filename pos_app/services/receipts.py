@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.receipt import Receipt, ReceiptLine, ReceiptMember, ReceiptTender, qty_text
 from pos_app.domain.receipt_token import receipt_url, sign_receipt_token
 from pos_app.services.errors import ServiceError
+from pos_app.services.members import balance_after
 from pos_app.store.models import Sale, Staff, Store
 from pos_app.store.settings import get_setting, set_setting
 
@@ -96,10 +97,14 @@ def _qr_url(session: Session, sale: Sale) -> str | None:
     return receipt_url(get_setting(session, "mall_base_url"), token)
 
 
-def _member(sale: Sale) -> ReceiptMember | None:
+def _member(session: Session, sale: Sale) -> ReceiptMember | None:
     if not sale.member_id:
         return None
-    return ReceiptMember(masked_id=mask_member_id(sale.member_id), points_earned=sale.points_earned)
+    return ReceiptMember(
+        masked_id=mask_member_id(sale.member_id),
+        points_earned=sale.points_earned,
+        points_balance=balance_after(session, sale.id),
+    )
 
 
 def _lines(sale: Sale) -> tuple[ReceiptLine, ...]:
@@ -143,7 +148,7 @@ def build_receipt(session: Session, sale_id: int) -> Receipt:
         total_fen=sale.total_fen,
         tenders=tuple(ReceiptTender(p.kind, p.amount_fen) for p in sale.payments),
         change_fen=sum(p.change_fen for p in sale.payments),
-        member=_member(sale),
+        member=_member(session, sale),
         footer=get_setting(session, "receipt_footer") or "",
         qr_url=_qr_url(session, sale),
         is_refund=sale.kind == "refund",

@@ -1,5 +1,6 @@
 """Refunds against an original sale (DESIGN §3): at most what was sold, at the price paid, back to
-the original tenders, stock back, points reversed; a manager or supervisor approves.
+the original tenders, stock back, points reversed; a manager or supervisor approves. The share
+paid by payment code is queued for the mall in the same transaction (never lost offline).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.money import mul_div_half_up
 from pos_app.services.errors import RefundError
+from pos_app.services.members import record_member_sale
+from pos_app.services.payment_attempts import queue_code_refunds
 from pos_app.services.points import points_to_reverse
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
 from pos_app.services.till import new_sale
@@ -147,8 +150,10 @@ def refund_sale(
                     )
                 )
         session.flush()
+        queue_code_refunds(session, refund)  # sent to the mall by MallPaymentGateway.send_refunds
         post_stock(session, refund)
         queue_sale_event(session, refund)
+        record_member_sale(session, refund)
         journal_sale(
             session,
             refund,

@@ -3,19 +3,25 @@ on a second screen when there is one. The entry point is run_gui()."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 
+from pos_app.services.mall_payments import till_gateway
+from pos_app.services.member_directory import directory_for
+from pos_app.services.members import refresh_rules
 from pos_app.services.search import prepare_search
 from pos_app.services.till_settings import read_settings
 from pos_app.store.db import Database
 from pos_app.ui.i18n import set_language, tr
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.payment_upkeep import attach_payment_upkeep
 from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication
 from pos_app.ui.sync_bridge import attach_sync
 from sync.engine import SyncEngine
 
+log = logging.getLogger(__name__)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
 BASE_POINT_SIZE = 11
 
@@ -37,10 +43,26 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def build_window(db: Database, *, demo: bool) -> MainWindow:
     """The main window in the store's language; the demo shows the demo staff log-ins."""
     set_language(read_settings(db).language)
-    window = MainWindow(db, with_customer_display=len(QGuiApplication.screens()) > 1)
+    window = MainWindow(
+        db,
+        gateway=till_gateway(db),
+        with_customer_display=len(QGuiApplication.screens()) > 1,
+    )
+    window.ctx.members = directory_for(db.path.parent)
     if demo:
         window.login.hint.setText(tr("demo_hint"))
     return window
+
+
+def refresh_points_rules(window: MainWindow, db: Database) -> None:
+    """Ask the mall for the current points rules in the background (kept from pairing if the
+    mall cannot be reached now)."""
+    directory = window.ctx.members
+    window.ops.run(
+        lambda: refresh_rules(db, directory),
+        success=lambda _rules: None,
+        failure=lambda error: log.info("points rules not refreshed: %s", error),
+    )
 
 
 def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> int:
@@ -50,11 +72,13 @@ def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> in
     # should not pay for it.
     threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
     window = build_window(db, demo=demo)
+    refresh_points_rules(window, db)
     printer = attach_printer(window, db)
     printer.start()
     sync = attach_sync(window, engine) if engine is not None else None
     if sync is not None:
         sync.start()
+    upkeep = attach_payment_upkeep(window, printer, sync)
     window.show()
     display = window.customer_display
     if display is not None:
@@ -62,6 +86,8 @@ def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> in
         display.setGeometry(second.availableGeometry())
         display.showFullScreen()
     code = int(app.exec())
+    if upkeep is not None:
+        upkeep.stop()
     printer.stop()
     if sync is not None:
         sync.stop()

@@ -8,6 +8,7 @@ Runs on the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeAlias
 
 from pos_app.domain.cart import Cart, CartLine
 from pos_app.domain.money import format_fen
@@ -18,7 +19,7 @@ from pos_app.ui.widgets import qty_text
 COLUMNS = ("col_no", "col_name", "col_qty", "col_price", "col_discount", "col_amount")
 NAME_COLUMN, QTY_COLUMN, AMOUNT_COLUMN = 1, 2, 5
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-AnyIndex = QModelIndex | QPersistentModelIndex
+AnyIndex: TypeAlias = QModelIndex | QPersistentModelIndex
 
 
 def _price(line: CartLine) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.money import RoundingMode
 from pos_app.services.audit import record_action
+from pos_app.services.member_directory import MemberDirectory, NoMallDirectory
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
 from pos_app.services.till import rounding_mode, scale_layouts
 from pos_app.services.till_views import discount_limit_bp
@@ -37,6 +38,7 @@ class TillContext:
     ops: OpRunner
     router: ScanRouter
     gateway: PaymentGateway = field(default_factory=UnavailableGateway)
+    members: MemberDirectory = field(default_factory=NoMallDirectory)
     sync: SyncBridge | None = None  # None until the till is paired with a mall
     staff: StaffInfo | None = None
     layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pos_app.domain.barcodes import InvalidBarcode
 from pos_app.domain.cart import CartError
+from pos_app.domain.member_code import ExpiredMemberCode, ForgedMemberCode, MalformedMemberCode
 from pos_app.domain.money import InvalidAmount
 from pos_app.domain.scan import WrongScanContext
 from pos_app.domain.tenders import TenderError
 from pos_app.services import errors
+from pos_app.services.member_directory import MallUnavailable, MemberNotFound, RedemptionRefused
 from pos_app.services.payments import PaymentUnavailable
 
 LANGUAGES = ("zh_CN", "en")
@@ -66,6 +68,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_shift": ("当前没有班次，请按 F9 开班", "No shift open: press F9 to open one"),
     "scan_on_login": ("请先登录再扫码", "Log in before scanning"),
     "not_connected": ("未连接", "not connected"),
+    "backoffice": ("后台", "Back office"),
+    "recovered_title": ("上次中断的扫码支付", "Interrupted code payments"),
+    "recovered_text": (
+        "程序上次在扫码支付中途关闭，现已向商城核实：\n{lines}",
+        "The till closed during a code payment last time; the mall says:\n{lines}",
+    ),
+    "reason_backoffice": ("进入后台管理", "Open the back office"),
     "sync_connecting": ("连接中", "connecting"),
     "sync_online": ("在线", "online"),
     "sync_offline": ("离线", "offline"),
@@ -159,6 +168,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "member_title": ("会员", "Member"),
     "member_hint": ("扫描会员码或输入手机号", "Scan the member code or type the phone number"),
     "member_remove": ("取消会员", "Remove member"),
+    "member_signup": ("快速注册", "Quick signup"),
+    "member_finding": ("正在查找会员…", "Finding the member…"),
+    "member_signup_queued": (
+        "商城离线：已在本机登记 ****{tail}，联网后自动注册",
+        "Mall offline: ****{tail} recorded here, signed up when back online",
+    ),
+    "member_panel": ("会员 {who}{tier}", "Member {who}{tier}"),
+    "member_balance": ("积分 {points}", "{points} points"),
+    "member_balance_unknown": ("积分以商城为准", "balance at the mall"),
+    "member_earn": ("本单可得 {points} 积分", "This sale earns {points} points"),
+    "pay_points": ("积分抵扣", "Points"),
+    "pay_stored_value": ("储值支付", "Stored value"),
+    "pay_need_member": ("请先按 F4 登记会员", "Attach a member first (F4)"),
+    "pay_redeem_offline": ("商城离线：本单离线抵扣，联网后结算", "Mall offline: redeemed offline"),
+    "err_member_offline": (
+        "无法连接商城：手机号和卡号查询需要联网，请扫描会员码（{detail}）",
+        "The mall cannot be reached: scan the member code instead ({detail})",
+    ),
+    "err_member_not_found": ("没有找到这个会员，可以按“快速注册”", "No such member ({detail})"),
+    "err_member_code_expired": ("会员码已过期，请顾客刷新会员码", "Member code expired: {detail}"),
+    "err_member_code_forged": (
+        "会员码校验失败：不是本商城签发的，或已被改动",
+        "Member code refused: {detail}",
+    ),
+    "err_member_code_malformed": ("这不是会员码", "Not a member code: {detail}"),
+    "err_redeem": ("不能使用积分/储值：{detail}", "Cannot redeem: {detail}"),
     # discount
     "discount_title": ("折扣与改价", "Discount and price"),
     "discount_line_amount": ("本行优惠金额 (元)", "Line discount (yuan)"),
@@ -201,6 +236,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "pay_code_hint": ("付款码 (扫码或输入)", "Payment code (scan or type)"),
     "pay_committing": ("正在保存交易…", "Saving the sale…"),
+    "pay_waiting_password": (
+        "等待顾客输入密码… 剩余 {s} 秒",
+        "Waiting for the customer's password… {s} s left",
+    ),
+    "pay_code_cancel": ("取消扫码支付", "Cancel code payment"),
+    "pay_code_cancelling": ("正在撤销扫码支付…", "Cancelling the code payment…"),
+    "pay_code_busy": (
+        "请先等待当前扫码支付完成或取消",
+        "Wait for the current code payment, or cancel it, first",
+    ),
+    "pay_reconnecting": ("商城连接中断，正在重试…", "Lost the mall; trying again…"),
     "pay_done": ("交易完成 {sale_no}，找零 {change}", "Sale {sale_no} done, change {change}"),
     "tender_row": ("{kind}　{amount}", "{kind}  {amount}"),
     "tender_cash": ("现金", "Cash"),
@@ -349,4 +395,10 @@ _PLAIN_ERRORS: tuple[tuple[type[Exception], str], ...] = (
     (errors.NotFullyPaid, "err_not_paid"),
     (errors.EmptyCart, "err_empty_cart"),
     (PaymentUnavailable, "err_payment_unavailable"),
+    (MallUnavailable, "err_member_offline"),
+    (MemberNotFound, "err_member_not_found"),
+    (ExpiredMemberCode, "err_member_code_expired"),
+    (ForgedMemberCode, "err_member_code_forged"),
+    (MalformedMemberCode, "err_member_code_malformed"),
+    (RedemptionRefused, "err_redeem"),
 )

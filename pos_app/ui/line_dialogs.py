@@ -1,4 +1,4 @@
-"""Small dialogs of the sale screen: quantity or weight of a line, member, discount and price
+"""Small dialogs of the sale screen: quantity or weight of a line, discount and price
 override (with manager approval above the limit), and the list of held sales to recall.
 All run on the GUI thread; each changes the cart only when OK succeeds."""
 
@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from pos_app.domain.cart import Cart, CartLine
 from pos_app.domain.money import format_fen, parse_yuan, percent_of
-from pos_app.domain.scan import ScanContext, route_scan
 from pos_app.services.hold import HeldSummary
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import InputError, tr
@@ -54,34 +53,6 @@ class QtyDialog(FormDialog):
 
     def apply(self) -> None:
         self.qty = parse_qty(self.value.text(), weighed=self.weighed, in_kg=self.kg.isChecked())
-
-
-class MemberDialog(FormDialog):
-    """Attach a member by scanned member code or typed phone number, or remove the member."""
-
-    def __init__(self, parent: QWidget | None, ctx: TillContext, cart: Cart) -> None:
-        super().__init__(parent, tr("member_title"))
-        self.ctx, self.cart = ctx, cart
-        self.code = QLineEdit(objectName="member_code")
-        self.code.setPlaceholderText(tr("member_hint"))
-        self.code.setText(cart.member_id or "")
-        self.form.addRow(tr("member"), self.code)
-        remove = self.buttons.addButton(tr("member_remove"), self.buttons.ButtonRole.ResetRole)
-        remove.clicked.connect(self._remove)
-        ctx.router.push(self._on_scan)
-        self.finished.connect(lambda _: ctx.router.remove(self._on_scan))
-
-    def _on_scan(self, code: str) -> None:
-        intent = route_scan(code, ScanContext.MEMBER)
-        self.code.setText(getattr(intent, "code", code))
-        self._on_ok()
-
-    def _remove(self) -> None:
-        self.cart.detach_member()
-        self.accept()
-
-    def apply(self) -> None:
-        self.cart.attach_member(self.code.text())
 
 
 class DiscountDialog(FormDialog):

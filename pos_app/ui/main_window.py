@@ -11,11 +11,13 @@ from pos_app.services.audit import record_action
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
 from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
+from pos_app.ui.backoffice.window import BackOfficeWindow
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.i18n import tr
 from pos_app.ui.login import LoginPage
 from pos_app.ui.ops import OpRunner
+from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.qt import (
     QApplication,
     QCloseEvent,
@@ -23,6 +25,7 @@ from pos_app.ui.qt import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    Qt,
     QTimer,
     delete_now,
 )
@@ -111,6 +114,9 @@ class MainWindow(QMainWindow):
                 bar.addPermanentWidget(widget)
             else:
                 bar.addWidget(widget)
+        backoffice = QPushButton(tr("backoffice"), objectName="backoffice")
+        backoffice.clicked.connect(self.open_backoffice)
+        bar.addPermanentWidget(backoffice)
         lock = QPushButton(tr("lock"), objectName="lock")
         lock.clicked.connect(self.lock)
         bar.addPermanentWidget(lock)
@@ -161,6 +167,23 @@ class MainWindow(QMainWindow):
         self.login.reset(locked_by=staff)
         self.stack.setCurrentWidget(self.login)
         self.refresh_status()
+
+    def open_backoffice(self) -> BackOfficeWindow | None:
+        """The owner's back office in its own window, behind a manager's approval. While it is
+        open, scans go to it (receiving and stocktake are done by scanning)."""
+        if self.ctx.staff is None:
+            self.login.message.setText(tr("scan_on_login"))
+            return None
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_backoffice"))
+        if approval is None:
+            return None
+        manager = StaffInfo(approval.approver_id, approval.name, "manager")
+        window = BackOfficeWindow(self.ctx.db, manager)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.router.push(window.on_scan)
+        window.destroyed.connect(lambda: self.router.remove(window.on_scan))
+        window.show()
+        return window
 
     def _scan_default(self, code: str) -> None:
         if self.ctx.staff is None or self.stack.currentWidget() is not self.sale:

@@ -2,20 +2,27 @@
 PaymentGateway, split across several tenders, 抹零 per the store's rounding setting.
 
 When the tenders cover the amount due, the sale is committed by the checkout service on the
-background runner; `paid` fires with the result. Until the mall's gateway is wired the payment
-code step shows plainly that online payment is unavailable; it never fakes success.
+background runner; `paid` fires with the result. A payment code goes to the gateway (the mall);
+while the customer confirms on the phone the dialog shows a countdown and the cashier may cancel
+(the mall reverses it). Code payments taken but not used by a committed sale (the dialog is
+cancelled or the tenders cleared) are cancelled too, so the customer is never charged for
+nothing. Without a mall the step shows plainly that online payment is unavailable.
 """
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 import uuid
+from functools import partial
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.money import format_fen, parse_yuan
 from pos_app.domain.scan import PaymentCodeScan, PaymentProvider, ScanContext, route_scan
 from pos_app.domain.tenders import Settlement, Tender, TenderError, TenderKind, settle
 from pos_app.services.checkout import CheckoutResult, checkout
-from pos_app.services.payments import AttemptState, PaymentAttempt
+from pos_app.services.payments import AttemptState, PaymentAttempt, SaleDraft
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tender_name, tr
 from pos_app.ui.qt import (
@@ -30,8 +37,10 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
+from pos_app.ui.redeem_panel import RedeemPanel
 from pos_app.ui.widgets import label, show_message
 
+log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 2000
 NOTES_FEN = (1000, 2000, 5000, 10000)  # ¥10, ¥20, ¥50, ¥100 notes for quick cash amounts
 QUICK_AMOUNTS = 4
@@ -75,7 +84,18 @@ class PaymentDialog(QDialog):
         self.code.setPlaceholderText(tr("pay_code_hint"))
         self.message = label(name="message")
         self.message.setWordWrap(True)
+        self.pending = label(point_size=16, bold=True, name="pending")
+        self.cancel_code = QPushButton(tr("pay_code_cancel"), objectName="cancel_code")
+        self.cancel_code.clicked.connect(self.cancel_code_payment)
+        self._pending: PaymentAttempt | None = None  # the code payment the customer confirms
+        self._deadline = 0.0  # time.monotonic() when the mall gives up on it
+        self._code_busy = False  # a payment code is with the gateway
+        self._code_attempts: dict[str, str] = {}  # tender reference → attempt id
+        self._dropped: set[str] = set()  # attempts cancelled here: late answers are ignored
+        self._countdown = QTimer(self, interval=1000)
+        self._countdown.timeout.connect(self._tick)
         self.quick_buttons = [QPushButton() for _ in range(QUICK_AMOUNTS)]
+        self.redeem = RedeemPanel(self)
         self._build()
         rounding = cart.rounding_fen(ctx.rounding)
         if rounding:
@@ -124,9 +144,15 @@ class PaymentDialog(QDialog):
         layout.addLayout(quick)
         layout.addWidget(label(tr("pay_scan_code")))
         layout.addWidget(self.code)
+        pending = QHBoxLayout()
+        pending.addWidget(self.pending, 1)
+        pending.addWidget(self.cancel_code)
+        layout.addLayout(pending)
         layout.addLayout(actions)
+        layout.addLayout(self.redeem.row())
         layout.addWidget(self.message)
         self.setMinimumWidth(640)
+        self._end_pending()
 
     # -- figures ---------------------------------------------------------------------------
 
@@ -191,7 +217,9 @@ class PaymentDialog(QDialog):
             self.add_tender(Tender(TenderKind.CARD, amount))
 
     def clear_tenders(self) -> None:
+        self._void_code_payments()
         self.tenders.clear()
+        self.redeem.release_unused()
         self.message.clear()
         self._update()
 
@@ -203,6 +231,9 @@ class PaymentDialog(QDialog):
         self._code_from_field()
 
     def _code_from_field(self) -> None:
+        if self._code_busy:
+            show_message(self.message, tr("pay_code_busy"), error=True)
+            return
         amount = self._field_fen()
         if not amount:
             return
@@ -213,36 +244,121 @@ class PaymentDialog(QDialog):
             return
         assert isinstance(intent, PaymentCodeScan)
         self.code.clear()
-        gateway, draft_id = self.ctx.gateway, self.draft_id
+        gateway = self.ctx.gateway
+        draft = SaleDraft(self.draft_id, self.cart, tuple(self.tenders), self.ctx.staff_id)
+        self._code_busy = True
         show_message(self.message, tr("checking"), error=False)
         self.ctx.ops.run(
-            lambda: gateway.start(draft_id, amount, intent.code),
+            lambda: gateway.start(draft, amount, intent.code),
             success=lambda attempt: self._attempt(attempt, intent.provider),
             failure=self._payment_failed,
             owner=self,
         )
 
     def _attempt(self, attempt: PaymentAttempt, provider: PaymentProvider) -> None:
+        if attempt.attempt_id in self._dropped:
+            return
+        if attempt.state is AttemptState.USERPAYING:
+            self._show_pending(attempt, provider)
+            return
+        self._end_pending()
         if attempt.state is AttemptState.SUCCESS:
+            self._code_attempts[attempt.reference] = attempt.attempt_id
             tender = Tender(_PROVIDER_TENDER[provider], attempt.amount_fen, attempt.reference)
             self.add_tender(tender)
-        elif attempt.state is AttemptState.USERPAYING:
-            show_message(self.message, attempt.message or tr("checking"), error=False)
-            QTimer.singleShot(POLL_INTERVAL_MS, self, lambda: self._poll(attempt, provider))
         else:
             show_message(self.message, attempt.message or tr("err_payment_unavailable"), error=True)
 
-    def _poll(self, attempt: PaymentAttempt, provider: PaymentProvider) -> None:
+    def _show_pending(self, attempt: PaymentAttempt, provider: PaymentProvider) -> None:
+        """The customer is confirming on the phone: count down, poll, let the cashier cancel."""
+        self._pending = attempt
+        if attempt.seconds_left is not None:
+            self._deadline = time.monotonic() + attempt.seconds_left
+        self.message.clear()
+        self.pending.show()
+        self.cancel_code.show()
+        self.cancel_code.setEnabled(True)
+        self._tick()
+        self._countdown.start()
+        attempt_id = attempt.attempt_id
+        QTimer.singleShot(POLL_INTERVAL_MS, self, lambda: self._poll(attempt_id, provider))
+
+    def _tick(self) -> None:
+        left = max(0, math.ceil(self._deadline - time.monotonic()))
+        self.pending.setText(tr("pay_waiting_password", s=left))
+
+    def _poll(self, attempt_id: str, provider: PaymentProvider) -> None:
+        if self._pending is None or self._pending.attempt_id != attempt_id:
+            return
         gateway = self.ctx.gateway
         self.ctx.ops.run(
-            lambda: gateway.poll(attempt.attempt_id),
+            lambda: gateway.poll(attempt_id),
             success=lambda polled: self._attempt(polled, provider),
+            failure=lambda _error: self._poll_failed(attempt_id, provider),
+            owner=self,
+        )
+
+    def _poll_failed(self, attempt_id: str, provider: PaymentProvider) -> None:
+        """The mall did not answer: the payment may still complete, so keep asking."""
+        if self._pending is not None and self._pending.attempt_id == attempt_id:
+            show_message(self.message, tr("pay_reconnecting"), error=True)
+            QTimer.singleShot(POLL_INTERVAL_MS, self, lambda: self._poll(attempt_id, provider))
+
+    def cancel_code_payment(self) -> None:
+        """The cashier gives up the pending code payment; the mall reverses it."""
+        attempt = self._pending
+        if attempt is None:
+            return
+        self._dropped.add(attempt.attempt_id)
+        self._countdown.stop()
+        self.cancel_code.setEnabled(False)
+        show_message(self.message, tr("pay_code_cancelling"), error=False)
+        gateway = self.ctx.gateway
+        self.ctx.ops.run(
+            lambda: gateway.cancel(attempt.attempt_id),
+            success=self._code_cancelled,
             failure=self._payment_failed,
             owner=self,
         )
 
+    def _code_cancelled(self, attempt: PaymentAttempt) -> None:
+        self._end_pending()
+        show_message(self.message, attempt.message, error=False)
+
+    def _end_pending(self) -> None:
+        self._pending = None
+        self._code_busy = False
+        self._countdown.stop()
+        self.pending.hide()
+        self.cancel_code.hide()
+
     def _payment_failed(self, error: Exception) -> None:
+        self._end_pending()
         show_message(self.message, error_text(error), error=True)
+
+    def _void_code_payments(self) -> None:
+        """Cancel the code payments this dialog took that no committed sale uses (on the worker;
+        one the mall cannot be reached for is cancelled later by the gateway's void_abandoned)."""
+        attempt_ids = [self._code_attempts.pop(t.reference, "") for t in self.tenders]
+        if self._pending is not None:
+            attempt_ids.append(self._pending.attempt_id)
+        self._end_pending()
+        gateway = self.ctx.gateway
+        for attempt_id in filter(None, attempt_ids):
+            self._dropped.add(attempt_id)
+            self.ctx.ops.run(
+                partial(gateway.cancel, attempt_id),
+                success=lambda _attempt: None,
+                failure=lambda error: log.warning("a code payment was not cancelled: %s", error),
+            )
+
+    def reject(self) -> None:
+        """Close without a sale: code payments already taken are cancelled (money back)."""
+        if self._code_busy and self._pending is None:
+            show_message(self.message, tr("pay_code_busy"), error=True)
+            return  # the gateway is still answering: its payment must not be lost
+        self._void_code_payments()
+        super().reject()
 
     # -- commit ----------------------------------------------------------------------------
 

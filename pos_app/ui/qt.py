@@ -111,16 +111,16 @@ __all__ = [
 ]
 
 
-def cpp_address(obj: object | None) -> int:
+def cpp_address(obj: QObject | None) -> int:
     """The C++ address behind a Qt object (0 for None): identity that Python wrappers lack."""
     return 0 if obj is None else int(getCppPointer(obj)[0])
 
 
-def is_alive(obj: object | None) -> bool:
+def is_alive(obj: QObject | None) -> bool:
     """False once the C++ side of a Qt object is deleted (a closed dialog, a destroyed widget)."""
     return obj is not None and isValid(obj)
 
 
-def delete_now(obj: object) -> None:
+def delete_now(obj: QObject) -> None:
     """Destroy a Qt object's C++ side at once (not later from the event loop)."""
     delete(obj)

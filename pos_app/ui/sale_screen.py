@@ -22,7 +22,9 @@ from pos_app.services.till_views import product_by_id
 from pos_app.ui.cart_model import AMOUNT_COLUMN, NAME_COLUMN, CartModel
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
-from pos_app.ui.line_dialogs import DiscountDialog, MemberDialog, QtyDialog, RecallDialog
+from pos_app.ui.line_dialogs import DiscountDialog, QtyDialog, RecallDialog
+from pos_app.ui.member_dialog import MemberDialog
+from pos_app.ui.member_panel import member_text
 from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.pickup_dialog import PickupDialog
@@ -186,9 +188,7 @@ class SaleScreen(QWidget):
         if cart.rounding_fen(mode):
             parts.append(tr("rounding", amount=format_fen(cart.rounding_fen(mode))))
         self.summary.setText("　".join(parts))
-        self.member.setText(
-            tr("member_id", id=cart.member_id) if cart.member_id else tr("no_member")
-        )
+        self.member.setText(member_text(self.ctx, cart))
         self.cart_changed.emit()
 
     def _changed(self, *, select_row: int | None = None) -> None:
@@ -220,9 +220,8 @@ class SaleScreen(QWidget):
             with self.ctx.db.read() as session:
                 line = add_scanned_item(session, self.cart, code, self.ctx.layouts)
         except InvalidBarcode as error:
-            if detect_payment_provider(code) is not None:
-                error = WrongScanContext(str(error))
-            self.error(error)
+            payment_code = detect_payment_provider(code) is not None
+            self.error(WrongScanContext(str(error)) if payment_code else error)
             return
         except (ServiceError, CartError) as error:
             self.error(error)

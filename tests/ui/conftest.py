@@ -9,11 +9,14 @@ from typing import TypeVar
 import pytest
 from pytestqt.qtbot import QtBot
 
+from pos_app.services.payments import PaymentGateway
 from pos_app.store.db import Database
+from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import set_language
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.override_dialog import Approval, OverrideDialog
 from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget
-from tests.conftest import CASHIER_PIN
+from tests.conftest import CASHIER_PIN, MANAGER_ID
 
 D = TypeVar("D", bound=QDialog)
 SCANNER_KEY_MS = 10  # a keyboard-wedge scanner
@@ -38,10 +41,12 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def open_window(qtbot: QtBot, db: Database, clock: FakeClock) -> MainWindow:
+def open_window(
+    qtbot: QtBot, db: Database, clock: FakeClock, *, gateway: PaymentGateway | None = None
+) -> MainWindow:
     """A shown main window on db whose scanner uses clock."""
     set_language("zh_CN")
-    window = MainWindow(db, scanner_clock=clock)
+    window = MainWindow(db, scanner_clock=clock, gateway=gateway)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -89,3 +94,16 @@ def find_open(window: MainWindow, kind: type[D]) -> D:
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until every background operation has delivered its result."""
     qtbot.waitUntil(lambda: not window.ops.busy)
+
+
+@pytest.fixture
+def manager_approves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """OverrideDialog.ask answers as if the manager typed their PIN; returns the reasons asked."""
+    reasons: list[str] = []
+
+    def ask(parent: QWidget | None, ctx: TillContext, reason: str) -> Approval:
+        reasons.append(reason)
+        return Approval(MANAGER_ID, "李经理")
+
+    monkeypatch.setattr(OverrideDialog, "ask", ask)
+    return reasons

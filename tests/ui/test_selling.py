@@ -13,7 +13,7 @@ from pos_app.store.models import JournalEntry, Payment, Product, Sale, Shift
 from pos_app.ui.context import TillContext
 from pos_app.ui.line_dialogs import QtyDialog, RecallDialog
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.override_dialog import Approval, OverrideDialog
+from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QDialogButtonBox, Qt, QWidget
 from pos_app.ui.refund_dialog import RefundDialog
@@ -54,19 +54,6 @@ def sales(db: Database) -> list[Sale]:
             _ = (sale.payments, sale.lines)
         session.expunge_all()  # keep them readable after the read transaction ends
         return list(rows)
-
-
-@pytest.fixture
-def manager_approves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """OverrideDialog.ask answers as if the manager typed their PIN; returns the reasons asked."""
-    reasons: list[str] = []
-
-    def ask(parent: QWidget | None, ctx: TillContext, reason: str) -> Approval:
-        reasons.append(reason)
-        return Approval(MANAGER_ID, "李经理")
-
-    monkeypatch.setattr(OverrideDialog, "ask", ask)
-    return reasons
 
 
 def test_a_cash_sale_shows_the_change_and_is_stored(

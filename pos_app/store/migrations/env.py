@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import pos_app.store.backoffice_models  # noqa: F401  (its tables belong in the metadata)
+import pos_app.store.backoffice_models  # these modules' tables belong in the metadata
+import pos_app.store.member_models
+import pos_app.store.payment_models  # noqa: F401
 from pos_app.store.models import Base
 
 config = context.config

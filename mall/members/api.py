@@ -1,0 +1,109 @@
+"""The members API under /api/v1 for paired tills: find a member (phone, card, dynamic digits),
+quick signup, balances, the points rules, and redemption holds. Scoped to the device's store
+where it matters (holds); members are chain-wide.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+
+from mall.api import Db, Device, _errors
+from mall.errors import NotFound
+from mall.http import LimitedRoute
+from mall.members.holds import create_hold, release_hold
+from mall.members.keys import points_rules
+from mall.members.ledger import (
+    apply_expiry,
+    find_by_card,
+    find_by_phone,
+    get_or_create_member,
+    member_by_digits,
+    member_info,
+)
+from mall.members.models import MemberRow
+from mall.members.settings import MemberSettings
+from mall.models import utc_now
+from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
+from sync.protocol import PointsRulesData
+
+router = APIRouter(route_class=LimitedRoute, responses=_errors)  # type: ignore[arg-type]
+MemberIdPath = Annotated[str, Path(pattern=r"^M[0-9A-F]{12}$")]
+HoldIdPath = Annotated[str, Path(pattern=r"^[0-9A-Za-z_.-]{1,32}$")]
+
+
+def limits(request: Request) -> MemberSettings:
+    return request.app.state.settings.members
+
+
+def _found(member: MemberRow | None, what: str) -> MemberRow:
+    if member is None:
+        raise NotFound(f"no member with this {what}")
+    return member
+
+
+@router.post("/members/lookup")
+def lookup(body: MemberLookup, device: Device, db: Db, request: Request) -> MemberInfo:
+    """The member with this phone number, card number or dynamic digits (shown for 5 minutes)."""
+    now, member_limits = utc_now(), limits(request)
+    with db.write() as session:
+        if body.phone is not None:
+            member = _found(find_by_phone(session, body.phone), "phone number")
+        elif body.card_no is not None:
+            member = _found(find_by_card(session, body.card_no), "card number")
+        else:
+            member = _found(
+                member_by_digits(
+                    session,
+                    body.digits or "",
+                    now=now,
+                    step_s=member_limits.member_code_refresh_s,
+                    ttl_s=member_limits.member_code_ttl_s,
+                ),
+                "member code (it may have expired: ask for a fresh one)",
+            )
+        apply_expiry(session, member.id, now)
+        return member_info(session, member, now=now)
+
+
+@router.post("/members/signup")
+def signup(body: MemberSignup, device: Device, db: Db) -> MemberInfo:
+    """Quick signup with a phone number; an existing member with that phone is returned."""
+    now = utc_now()
+    with db.write() as session:
+        member, created = get_or_create_member(
+            session, body.phone, source="till", store_id=device.store_id, name=body.name
+        )
+        return member_info(session, member, now=now, created=created)
+
+
+@router.get("/members/rules")
+def rules(device: Device, db: Db) -> PointsRulesData:
+    """The chain's points rules, which the till applies to sales with a member."""
+    with db.read() as session:
+        return PointsRulesData.model_validate(points_rules(session).to_dict())
+
+
+@router.get("/members/{member_id}")
+def member(member_id: MemberIdPath, device: Device, db: Db) -> MemberInfo:
+    """A member's balances now (after expiring points past their date)."""
+    now = utc_now()
+    with db.write() as session:
+        row = _found(session.get(MemberRow, member_id), "id")
+        apply_expiry(session, row.id, now)
+        return member_info(session, row, now=now)
+
+
+@router.post("/members/holds")
+def hold(body: HoldRequest, device: Device, db: Db, request: Request) -> HoldInfo:
+    """Set points or stored value aside for a sale in progress (409 if not enough is available)."""
+    with db.write() as session:
+        return create_hold(session, device, body, now=utc_now(), ttl_s=limits(request).hold_ttl_s)
+
+
+@router.post("/members/holds/{hold_id}/release")
+def release(hold_id: HoldIdPath, device: Device, db: Db) -> HoldInfo:
+    """Give a hold back because its sale was abandoned (a captured hold stays captured)."""
+    with db.write() as session:
+        return release_hold(session, device, hold_id, now=utc_now())

@@ -1,0 +1,104 @@
+"""`pos-mall member …` and `pos-mall points-rules`: add members, adjust points or stored value,
+expire points past their date, and show or change the chain's points rules."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from mall.db import MallDatabase
+from mall.errors import MallError, NotFound
+from mall.members.keys import points_rules, set_points_rules
+from mall.members.ledger import (
+    PHONE,
+    add_units,
+    apply_expiry,
+    find_by_phone,
+    get_or_create_member,
+    member_info,
+)
+from mall.members.models import MemberRow
+from mall.members.rate_limits import forget_old
+from mall.models import utc_now
+
+Command = Callable[..., argparse.ArgumentParser]
+
+
+def _member_add(db: MallDatabase, args: argparse.Namespace) -> None:
+    if not PHONE.match(args.phone):
+        raise MallError(400, "bad_phone", f"{args.phone!r} is not an 11-digit mobile number")
+    with db.write() as session:
+        member, created = get_or_create_member(session, args.phone, source="admin", name=args.name)
+        if args.tier is not None:
+            member.tier = args.tier
+    print(f"member {member.id} card {member.card_no} {'added' if created else 'already there'}")
+
+
+def _member_adjust(db: MallDatabase, args: argparse.Namespace) -> None:
+    now = utc_now()
+    with db.write() as session:
+        member = find_by_phone(session, args.phone)
+        if member is None:
+            raise NotFound(f"no member with phone {args.phone}")
+        for kind, delta in (("points", args.points), ("stored_value", args.stored_value_fen)):
+            add_units(session, kind, member.id, delta, "adjustment", args.reason, now=now)
+        info = member_info(session, member, now=now)
+    print(
+        f"member {info.member_id}: {info.points_balance} points, "
+        f"{info.stored_value_fen} fen stored value"
+    )
+
+
+def _member_expire(db: MallDatabase, args: argparse.Namespace) -> None:
+    now = utc_now()
+    with db.write() as session:
+        ids = list(session.scalars(select(MemberRow.id)))
+        expired = sum(apply_expiry(session, member_id, now) for member_id in ids)
+        forget_old(session, now)
+    print(f"{expired} points expired across {len(ids)} members")
+
+
+def _points_rules(db: MallDatabase, args: argparse.Namespace) -> None:
+    with db.write() as session:
+        rules = points_rules(session)
+        changes = {
+            "points_per_yuan": args.per_yuan,
+            "expiry_days": args.expiry_days,
+            "redeem_points_per_yuan": args.redeem_per_yuan,
+            "excluded_categories": frozenset(args.exclude) if args.exclude is not None else None,
+            "tier_multipliers_bp": dict(args.tier) if args.tier is not None else None,
+        }
+        rules = replace(rules, **{k: v for k, v in changes.items() if v is not None})
+        set_points_rules(session, rules)
+    print(rules.to_dict())
+
+
+def _tier(text: str) -> tuple[str, int]:
+    name, _, bp = text.partition("=")
+    if not name or not bp.isdigit():
+        raise argparse.ArgumentTypeError(f"expected TIER=BASIS_POINTS (15000 = 1.5×), got {text!r}")
+    return name, int(bp)
+
+
+def add_member_commands(commands: argparse._SubParsersAction, command: Command) -> None:  # type: ignore[type-arg]
+    """Add the member commands with the CLI's `command(name, handler, help, parent)` helper."""
+    member = commands.add_parser("member", help="members").add_subparsers(dest="sub", required=True)
+    add = command("add", _member_add, "add a member by phone number", member)
+    add.add_argument("phone")
+    add.add_argument("--name", default="")
+    add.add_argument("--tier")
+    adjust = command("adjust", _member_adjust, "add or take points / stored value", member)
+    adjust.add_argument("phone")
+    adjust.add_argument("--points", type=int, default=0)
+    adjust.add_argument("--stored-value-fen", type=int, default=0)
+    adjust.add_argument("--reason", default="admin")
+    command("expire", _member_expire, "expire points past their date (run daily)", member)
+    rules = command("points-rules", _points_rules, "show or change the points rules")
+    rules.add_argument("--per-yuan", type=int)
+    rules.add_argument("--expiry-days", type=int)
+    rules.add_argument("--redeem-per-yuan", type=int)
+    rules.add_argument("--exclude", action="append", metavar="CATEGORY")
+    rules.add_argument("--tier", type=_tier, action="append", metavar="TIER=BP")

@@ -1,0 +1,103 @@
+"""The chain's member keys and settings: the Ed25519 key pair that signs member codes, the
+secret of the 18 dynamic digits, each store's receipt token keys, and the points rules.
+
+Keys are created once (ensure_member_keys at start-up, a store's receipt key at pairing), kept
+in the database and never logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mall.errors import NotFound
+from mall.members.models import ChainSettingRow, ReceiptKeyRow
+from mall.models import StoreRow
+from pos_app.domain.points import PointsRules
+
+MEMBER_CODE_KEY = "member_code_ed25519"
+DIGITS_KEY = "member_digits_hmac"
+RULES_KEY = "points_rules"
+FIRST_KID = "1"
+RECEIPT_KEY_BYTES = 32
+
+
+def chain_value(session: Session, key: str) -> Any:
+    row = session.get(ChainSettingRow, key)
+    return None if row is None else json.loads(row.value)
+
+
+def set_chain_value(session: Session, key: str, value: Any) -> None:
+    encoded = json.dumps(value, ensure_ascii=False)
+    row = session.get(ChainSettingRow, key)
+    if row is None:
+        session.add(ChainSettingRow(key=key, value=encoded))
+    else:
+        row.value = encoded
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def ensure_member_keys(session: Session) -> None:
+    """Create the member code key pair and the digits secret if this mall has none yet."""
+    if chain_value(session, MEMBER_CODE_KEY) is None:
+        private = Ed25519PrivateKey.generate().private_bytes_raw()
+        set_chain_value(session, MEMBER_CODE_KEY, _b64(private))
+    if chain_value(session, DIGITS_KEY) is None:
+        set_chain_value(session, DIGITS_KEY, _b64(secrets.token_bytes(32)))
+
+
+def _stored_key(session: Session, key: str) -> bytes:
+    value = chain_value(session, key)
+    if value is None:
+        raise RuntimeError("the member keys were not created (ensure_member_keys at start-up)")
+    return base64.b64decode(value)
+
+
+def member_code_private_key(session: Session) -> bytes:
+    return _stored_key(session, MEMBER_CODE_KEY)
+
+
+def member_code_public_key(session: Session) -> bytes:
+    private = Ed25519PrivateKey.from_private_bytes(member_code_private_key(session))
+    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def digits_secret(session: Session) -> bytes:
+    return _stored_key(session, DIGITS_KEY)
+
+
+def store_receipt_keys(session: Session, store_id: str) -> dict[str, bytes]:
+    """The store's receipt token keys {kid: key}; empty for a store never paired."""
+    rows = session.scalars(select(ReceiptKeyRow).where(ReceiptKeyRow.store_id == store_id))
+    return {row.kid: base64.b64decode(row.key_b64) for row in rows}
+
+
+def ensure_receipt_key(session: Session, store_id: str) -> tuple[dict[str, bytes], str]:
+    """The store's keys and the kid new receipts are signed with (the newest; created if none)."""
+    if session.get(StoreRow, store_id) is None:
+        raise NotFound(f"no store {store_id!r}")
+    keys = store_receipt_keys(session, store_id)
+    if not keys:
+        key = secrets.token_bytes(RECEIPT_KEY_BYTES)
+        session.add(ReceiptKeyRow(store_id=store_id, kid=FIRST_KID, key_b64=_b64(key)))
+        keys = {FIRST_KID: key}
+    return keys, max(keys)
+
+
+def points_rules(session: Session) -> PointsRules:
+    stored = chain_value(session, RULES_KEY)
+    return PointsRules() if stored is None else PointsRules.from_dict(stored)
+
+
+def set_points_rules(session: Session, rules: PointsRules) -> None:
+    set_chain_value(session, RULES_KEY, rules.to_dict())

@@ -1,0 +1,79 @@
+"""The members part of the sync contract: lookups, quick signup and redemption holds that a
+paired till asks the mall for while a member stands at the counter (DESIGN §7).
+
+The same strict style as sync.protocol: unknown fields refused, strings and numbers bounded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from sync.protocol import MAX_FEN, Ident, Phone, Strict, Text64
+
+CardNo = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
+Digits = Annotated[str, StringConstraints(pattern=r"^8[0-9]{17}$")]
+MemberId = Annotated[str, StringConstraints(pattern=r"^M[0-9A-F]{12}$")]
+Tier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{0,16}$")]
+HoldKind = Literal["points", "stored_value"]
+HoldStatus = Literal["active", "captured", "released", "expired"]
+Points = Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN)]
+
+
+class MemberLookup(Strict):
+    """Find a member by exactly one of: phone number, card number, the 18 dynamic digits."""
+
+    phone: Phone | None = None
+    card_no: CardNo | None = None
+    digits: Digits | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> MemberLookup:
+        given = [value for value in (self.phone, self.card_no, self.digits) if value is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of phone, card_no, digits")
+        return self
+
+
+class MemberInfo(Strict):
+    """A member as the till may show them: phone masked to its last four digits."""
+
+    member_id: MemberId
+    name: Text64
+    tier: Tier
+    phone_tail: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+    card_no: CardNo
+    points_balance: Points
+    points_available: Points  # balance less the points held for sales in progress
+    stored_value_fen: Points
+    stored_value_available_fen: Points
+    created: bool = False  # true only in the answer to the signup that created the member
+
+
+class MemberSignup(Strict):
+    phone: Phone
+    name: Text64 = ""
+
+
+class HoldRequest(Strict):
+    """Hold points or stored value worth amount_fen for a sale in progress; request_id makes a
+    retry return the same hold."""
+
+    request_id: Ident
+    member_id: MemberId
+    kind: HoldKind
+    amount_fen: Annotated[int, Field(strict=True, ge=1, le=MAX_FEN)]
+
+
+class HoldInfo(Strict):
+    """A hold: the sale event names hold_id in its payment's reference to capture it."""
+
+    hold_id: Ident
+    member_id: MemberId
+    kind: HoldKind
+    amount_fen: Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
+    points: Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
+    status: HoldStatus
+    expires_at: datetime

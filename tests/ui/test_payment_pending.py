@@ -1,0 +1,120 @@
+"""The payment dialog with a real mall behind the gateway: the customer confirming on the phone is
+shown live with a countdown, the cashier can cancel it, and code payments the sale does not use
+are given back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from mall.payment_models import PaymentRow
+from mall.payments.sandbox import sandbox_books_fen
+from pos_app.services.mall_payments import MallPaymentGateway
+from pos_app.store.db import Database
+from pos_app.store.models import Payment, Sale
+from pos_app.ui import payment_dialog
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.qt import Qt
+from sync.credentials import pair
+from tests.conftest import barcode_of
+from tests.mall.payment_support import FAST_PAYMENTS, payment_code
+from tests.sync.conftest import Mall, open_mall
+from tests.ui.conftest import FakeClock, find_open, log_in, open_window, scan, wait_idle
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def pay_mall(tmp_path: Path) -> Iterator[Mall]:
+    """A mall whose customers confirm in 0.3 s and that waits 30 s before reversing."""
+    payments = replace(FAST_PAYMENTS, deadline_s=30.0)
+    yield from open_mall(f"sqlite:///{tmp_path / 'mall.db'}", payments=payments)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def till(
+    qtbot: QtBot, db: Database, clock: FakeClock, pay_mall: Mall, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """The main window of a till paired with the mall, logged in, polling every 0.1 s."""
+    monkeypatch.setattr(payment_dialog, "POLL_INTERVAL_MS", 100)
+    pair(pay_mall.base_url, pay_mall.pair_code("S001"), db.path.parent, till_id="T01")
+    gateway = MallPaymentGateway.paired(db)
+    window = open_window(qtbot, db, clock)
+    window.ctx.gateway = gateway
+    log_in(qtbot, window)
+    yield window
+    wait_idle(qtbot, window)
+    gateway.client.close()
+
+
+def pay_by_code(window: MainWindow, clock: FakeClock, code: str) -> PaymentDialog:
+    scan(window, barcode_of("1001"), clock, target=window.sale.table)
+    window.sale.open_payment()
+    dialog = find_open(window, PaymentDialog)
+    scan(window, code, clock, target=dialog.amount)
+    return dialog
+
+
+def books(mall: Mall) -> int:
+    with mall.db.read() as session:
+        return sandbox_books_fen(session, "S001")
+
+
+def test_the_pending_payment_shows_a_countdown_and_the_cashier_can_cancel_it(
+    qtbot: QtBot, till: MainWindow, clock: FakeClock, db: Database, pay_mall: Mall
+) -> None:
+    """ "等待顾客输入密码… 剩余 N 秒" with a cancel button; cancelling reverses it at the mall."""
+    dialog = pay_by_code(till, clock, payment_code("03"))  # the customer never confirms
+    qtbot.waitUntil(lambda: dialog.pending.isVisible(), timeout=WAIT_MS)
+    text = dialog.pending.text()
+    assert text.startswith("等待顾客输入密码… 剩余 ") and text.endswith(" 秒")
+    assert 25 <= int(text.split()[-2]) <= 30
+    assert dialog.cancel_code.isVisible()
+    qtbot.mouseClick(dialog.cancel_code, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.pending.isVisible(), timeout=WAIT_MS)
+    wait_idle(qtbot, till)
+    assert dialog.message.text() == "已撤销" and dialog.tenders == []
+    with pay_mall.db.read() as session:
+        assert session.scalar(select(PaymentRow.status)) == "cancelled"
+    assert books(pay_mall) == 0
+    dialog.reject()
+
+
+def test_a_customer_who_confirms_on_the_phone_completes_the_sale(
+    qtbot: QtBot, till: MainWindow, clock: FakeClock, db: Database, pay_mall: Mall
+) -> None:
+    """Pending, then paid: the sale commits with the mall payment as its WeChat tender."""
+    dialog = pay_by_code(till, clock, payment_code("01"))
+    qtbot.waitUntil(lambda: dialog.pending.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: till.sale.open_dialogs() == [], timeout=WAIT_MS)
+    with db.read() as session:
+        [tender] = session.execute(select(Payment.kind, Payment.amount_fen, Payment.reference))
+    with pay_mall.db.read() as session:
+        assert tender == ("wechat", 350, session.scalar(select(PaymentRow.id)))
+    assert books(pay_mall) == 350
+
+
+def test_closing_the_dialog_gives_back_a_code_payment_the_sale_did_not_use(
+    qtbot: QtBot, till: MainWindow, clock: FakeClock, db: Database, pay_mall: Mall
+) -> None:
+    """Part paid by code, then the payment is abandoned: the mall reverses the code payment."""
+    scan(till, barcode_of("1001"), clock, target=till.sale.table)
+    till.sale.open_payment()
+    dialog = find_open(till, PaymentDialog)
+    dialog.amount.setText("1.00")
+    scan(till, payment_code(), clock, target=dialog.code)
+    qtbot.waitUntil(lambda: len(dialog.tenders) == 1, timeout=WAIT_MS)
+    assert books(pay_mall) == 100
+    dialog.reject()
+    wait_idle(qtbot, till)
+    with pay_mall.db.read() as session:
+        assert session.scalar(select(PaymentRow.status)) == "cancelled"
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Sale)) == 0
+    assert books(pay_mall) == 0
