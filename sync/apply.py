@@ -8,11 +8,10 @@ nothing, so a page can be re-applied after a crash.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.store.models import Barcode, Category, Product, utc_now
@@ -45,7 +44,6 @@ _UPSERT_BARCODE = (
     "INSERT INTO barcodes (code, product_id) VALUES (?, ?) "
     "ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id"
 )
-SEARCH_INDEX = "products_fts"  # the till's FTS5 index over products (pos_app/store migrations)
 
 
 def _category_ids(session: Session, names: set[str]) -> dict[str, int]:
@@ -101,28 +99,6 @@ def apply_products(session: Session, products: Sequence[ProductData]) -> None:
     codes = [(code, ids[p.sku]) for p in products for code in p.barcodes]
     if codes:
         connection.exec_driver_sql(_UPSERT_BARCODE, codes)
-
-
-@contextmanager
-def search_index_paused(session: Session) -> Iterator[None]:
-    """Within the caller's transaction: the triggers that keep the search index in step with
-    products are dropped while a bulk load runs, and put back before the transaction ends.
-    The index is then stale until rebuild_search_index() (DDL is transactional in SQLite, so a
-    failure rolls the triggers back too)."""
-    query = text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products'"
-    )
-    triggers = session.execute(query).all()
-    for name, _sql in triggers:
-        session.execute(text(f'DROP TRIGGER "{name}"'))
-    yield
-    for _name, sql in triggers:
-        session.execute(text(sql))
-
-
-def rebuild_search_index(session: Session) -> None:
-    """Rebuild the products search index from the products table, all at once."""
-    session.execute(text(f"INSERT INTO {SEARCH_INDEX}({SEARCH_INDEX}) VALUES ('rebuild')"))
 
 
 def apply_tombstones(session: Session, skus: Sequence[str]) -> None:

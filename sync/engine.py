@@ -24,12 +24,11 @@ from sqlalchemy import CursorResult, select, update
 from pos_app.store.db import Database
 from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
 from pos_app.store.outbox import count_pending, pending_events
+from pos_app.store.search_index import rebuild_search_index, search_index_paused
 from sync.apply import (
     apply_products,
     apply_tombstones,
     forget_order,
-    rebuild_search_index,
-    search_index_paused,
     store_order,
 )
 from sync.client import MallClient, decode_line

@@ -26,6 +26,7 @@ from pos_app.services.demo_vocabulary import CATEGORIES, FRESH, CategoryWords
 from pos_app.services.pinyin import pinyin_keys
 from pos_app.store.db import Database
 from pos_app.store.models import Barcode, Product, Staff, Store, Till
+from pos_app.store.search_index import rebuild_search_index, search_index_paused
 
 BATCH_SIZE = 50_000
 WEIGHED_EVERY = 50  # one product in 50 is a weighed fresh item with a scale PLU
@@ -63,7 +64,6 @@ _PRODUCT_COLUMNS = (
 )
 _BARCODE_COLUMNS = ("code", "product_id")
 _STOCK_COLUMNS = ("product_id", "delta", "reason", "ref", "created_at")
-_FTS_INSERT_TRIGGER = "products_fts_ai"
 
 
 class DemoDataError(RuntimeError):
@@ -224,14 +224,6 @@ def _raw_connection(session: Session) -> sqlite3.Connection:
     return raw
 
 
-def _trigger_sql(raw: sqlite3.Connection, name: str) -> str:
-    row = raw.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name=?", (name,))
-    found = row.fetchone()
-    if found is None:
-        raise DemoDataError(f"The search index trigger {name} is missing; run `pos db upgrade`")
-    return str(found[0])
-
-
 def _shrink_wal(db: Database) -> None:
     """Copy the load into the database file and truncate the WAL it passed through (for 1M SKUs
     that is ~600 MB that would otherwise stay on disk while the app runs)."""
@@ -249,23 +241,18 @@ def _batches(generator: _Generator, skus: int, first_id: int) -> Iterator[_Batch
         yield generator.batch(first_id, start, min(start + BATCH_SIZE, skus))
 
 
-def _bulk_insert(raw: sqlite3.Connection, generator: _Generator, skus: int) -> None:
-    """Insert all rows, then index their names for search in one pass (rebuild).
-
-    The per-row FTS trigger is dropped for the load and re-created from its own stored SQL, all
-    inside the caller's transaction, so a failure leaves the schema as it was.
-    """
-    trigger_sql = _trigger_sql(raw, _FTS_INSERT_TRIGGER)
-    raw.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
+def _bulk_insert(session: Session, generator: _Generator, skus: int) -> None:
+    """Insert all rows with the search index paused, then index their names in one pass."""
+    raw = _raw_connection(session)
     products_sql = _insert_sql("products", _PRODUCT_COLUMNS)
     barcodes_sql = _insert_sql("barcodes", _BARCODE_COLUMNS)
     stock_sql = _insert_sql("stock_moves", _STOCK_COLUMNS)
-    for batch in _batches(generator, skus, first_id=1):
-        raw.executemany(products_sql, batch.products)
-        raw.executemany(barcodes_sql, batch.barcodes)
-        raw.executemany(stock_sql, batch.stock)
-    raw.execute("INSERT INTO products_fts(products_fts) VALUES('rebuild')")
-    raw.execute(trigger_sql)
+    with search_index_paused(session):
+        for batch in _batches(generator, skus, first_id=1):
+            raw.executemany(products_sql, batch.products)
+            raw.executemany(barcodes_sql, batch.barcodes)
+            raw.executemany(stock_sql, batch.stock)
+        rebuild_search_index(session)
 
 
 def generate_demo_catalog(db: Database, skus: int, *, seed: int = 1) -> DemoStats:
@@ -284,7 +271,7 @@ def generate_demo_catalog(db: Database, skus: int, *, seed: int = 1) -> DemoStat
             raise DemoDataError("The catalog already has products; demo data needs an empty one")
         names = [words.name for words in (*CATEGORIES, FRESH)]
         generator = _Generator(seed, skus, ensure_categories(session, names), now)
-        _bulk_insert(_raw_connection(session), generator, skus)
+        _bulk_insert(session, generator, skus)
     _shrink_wal(db)
     return DemoStats(
         skus=skus,
