@@ -28,6 +28,7 @@ def demo_db(skus: int) -> Path:
     path = DATA_DIR / f"till-{skus}.db"
     ready = path.with_suffix(".ready")
     if ready.exists():
+        upgrade(path)  # a file built by an older schema is brought up to date once
         return path
     for stale in DATA_DIR.glob(f"till-{skus}.db*"):
         stale.unlink()
