@@ -58,9 +58,13 @@ def cmd_screenshots(db: Database, args: argparse.Namespace) -> int:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from pos_app.ui.backoffice.capture import capture_demo as capture_backoffice_demo
     from pos_app.ui.screenshots import capture_demo
 
-    for path in capture_demo(args.out_dir):
+    for path in [
+        *capture_demo(args.out_dir),
+        *capture_backoffice_demo(args.out_dir / "backoffice"),
+    ]:
         print(path)
     return EXIT_OK
 

@@ -196,7 +196,10 @@ class Sale(Base):
         back_populates="sale", order_by="Payment.id", cascade="all, delete-orphan"
     )
     original_sale: Mapped[Sale | None] = relationship(remote_side=[id])
-    __table_args__ = (UniqueConstraint("till_id", "till_seq", name="uq_sales_till_seq"),)
+    __table_args__ = (
+        UniqueConstraint("till_id", "till_seq", name="uq_sales_till_seq"),
+        Index("ix_sales_member_id", "member_id", "created_at"),
+    )
 
 
 class SaleLine(Base):

@@ -13,7 +13,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.tenders import Tender, TenderKind
@@ -27,8 +27,9 @@ from pos_app.services.stock import find_product, on_hand, set_reorder_level
 from pos_app.services.stocktake import current_stocktake, open_stocktake, record_count
 from pos_app.services.till import open_shift_of, till_identity
 from pos_app.store.db import Database
+from pos_app.store.member_models import KnownMember
 from pos_app.store.migrate import upgrade
-from pos_app.store.models import Product, Staff
+from pos_app.store.models import Product, Sale, Staff
 from pos_app.ui.app import make_application
 from pos_app.ui.backoffice.widgets import Viewer
 from pos_app.ui.backoffice.window import WINDOW_SIZE, BackOfficeWindow
@@ -39,6 +40,8 @@ from pos_app.ui.widgets import GRAMS_PER_KG
 DEMO_SKUS = 3000
 DEMO_DAYS = 400
 DEMO_SALES_PER_DAY = 120
+DEMO_MEMBERS = 12
+DEMO_MEMBER_NAMES = ("王女士", "李先生", "张阿姨", "刘先生", "陈女士", "赵先生")
 REPORT_DAYS = 90
 RESTOCKED = 80
 SUPPLIERS = ("康师傅经销商", "华润万家批发部", "本地粮油批发", "蒙牛乳业配送")
@@ -144,9 +147,41 @@ def capture_backoffice(db: Database, out_dir: Path) -> list[Path]:
     window.show_page(window.products)
     window.products.on_scan(codes[1])
     shots.append(_shot(window, out_dir, "23-product"))
+    _know_demo_members(db)
+    window.show_page(window.members)
+    window.members.refresh()
+    _idle(window)
+    if window.members.members:
+        window.members.member_view.selectRow(0)
+        window.members.show_member(window.members.members[0])
+    shots.append(_shot(window, out_dir, "24-members"))
     window.close()
     window.deleteLater()
     return shots
+
+
+def _know_demo_members(db: Database) -> None:
+    """What the till would have heard from the mall about the demo's most frequent members."""
+    with db.write() as session:
+        top = session.execute(
+            select(Sale.member_id)
+            .where(Sale.member_id.is_not(None))
+            .group_by(Sale.member_id)
+            .order_by(func.count().desc())
+            .limit(DEMO_MEMBERS)
+        ).scalars()
+        for n, member_id in enumerate(top):
+            if member_id is not None and session.get(KnownMember, member_id) is None:
+                session.add(
+                    KnownMember(
+                        member_id=member_id,
+                        name=DEMO_MEMBER_NAMES[n % len(DEMO_MEMBER_NAMES)],
+                        tier="金卡" if n % 3 == 0 else "普通",
+                        phone_tail=f"{1000 + n * 37:04d}",
+                        points_balance=800 + 53 * n,
+                        stored_value_fen=10_000 * (n % 4),
+                    )
+                )
 
 
 def _restock(db: Database, manager_id: int) -> None:

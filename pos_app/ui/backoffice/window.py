@@ -17,6 +17,7 @@ from typing import Any
 from pos_app.services.report_worker import ReportProcess, ReportRunner
 from pos_app.store.db import Database
 from pos_app.ui.backoffice.dashboard import Dashboard
+from pos_app.ui.backoffice.members_page import MembersPage
 from pos_app.ui.backoffice.products_page import ProductsPage
 from pos_app.ui.backoffice.qt_extra import QTabWidget
 from pos_app.ui.backoffice.receiving_page import ReceivingPage
@@ -61,6 +62,7 @@ class BackOfficeWindow(QWidget):
         self.stocktake = StocktakePage(shared)
         self.stock = StockListsPage(shared)
         self.products = ProductsPage(shared)
+        self.members = MembersPage(shared)
         self.tabs = QTabWidget(objectName="backoffice_tabs")
         for key, page in (
             ("nav_dashboard", self.dashboard),
@@ -69,6 +71,7 @@ class BackOfficeWindow(QWidget):
             ("nav_stocktake", self.stocktake),
             ("nav_stock", self.stock),
             ("nav_products", self.products),
+            ("nav_members", self.members),
         ):
             self.tabs.addTab(page, bt(key))
         self._layout()
