@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pypinyin import lazy_pinyin
-
 FULL_MAX, INITIALS_MAX = 400, 120
 _OTHER = "\x00"  # marks a run of non-Han characters in pypinyin's output
 
@@ -18,6 +16,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     A Han character contributes its syllable to the full key and its first letter to the
     initials; a run of Latin letters or digits stays whole in both.
     """
+    from pypinyin import lazy_pinyin  # here, not at import: its dictionaries cost ~0.2 s
+
     full: list[str] = []
     initials: list[str] = []
     for chunk in lazy_pinyin(name, errors=_mark_other):

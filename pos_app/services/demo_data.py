@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, make_ean13, make_scale_barcode
 from pos_app.services.auth import hash_pin
 from pos_app.services.catalog_import import ensure_categories
+from pos_app.services.demo_staff import DEMO_STAFF, DEMO_STORE, DEMO_TILL
 from pos_app.services.demo_vocabulary import CATEGORIES, FRESH, CategoryWords
 from pos_app.services.pinyin import pinyin_keys
 from pos_app.store.db import Database
@@ -37,13 +38,6 @@ COST_PERCENT = 70
 CHINA_PREFIXES = 10  # GS1 China: 690-699
 EAN_BODY_SPACE = 1_000_000_000  # nine digits after the three-digit prefix
 
-DEMO_STORE = ("S001", "门店通便利店")
-DEMO_TILL = ("T01", "一号收银台")
-DEMO_STAFF = (  # code, name, role, PIN
-    ("1001", "张三", "cashier", "1234"),
-    ("2001", "李经理", "manager", "9999"),
-    ("3001", "王主管", "supervisor", "5678"),
-)
 
 _PRODUCT_COLUMNS = (
     "id",

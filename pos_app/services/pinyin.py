@@ -12,9 +12,6 @@ import itertools
 import re
 from functools import cache, lru_cache
 
-from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-from pypinyin.contrib.tone_convert import to_normal
-
 from sync.pinyin import pinyin_keys
 
 __all__ = ["MAX_READINGS", "hanzi_readings", "is_hanzi", "pinyin_keys"]
@@ -31,6 +28,9 @@ def is_hanzi(text: str) -> bool:
 @cache
 def _phrase_readings() -> dict[str, frozenset[str]]:
     """Hanzi → the toneless readings pypinyin's phrase dictionary gives it (乐 → le, yue, lao)."""
+    from pypinyin.constants import PHRASES_DICT  # loaded on first use: it costs ~0.2 s
+    from pypinyin.contrib.tone_convert import to_normal
+
     found: dict[str, set[str]] = {}
     for phrase, readings in PHRASES_DICT.items():
         for char, options in zip(phrase, readings, strict=False):
@@ -42,6 +42,9 @@ def _phrase_readings() -> dict[str, frozenset[str]]:
 def _char_readings(char: str) -> tuple[str, ...]:
     """Every reading pypinyin can give char inside a name: its reading on its own, and the one
     each dictionary phrase containing it uses; ("",) for a character it does not know."""
+    from pypinyin.constants import PINYIN_DICT
+    from pypinyin.contrib.tone_convert import to_normal
+
     own = PINYIN_DICT.get(ord(char))
     readings = {to_normal(own.split(",")[0])} if own else set()
     readings |= _phrase_readings().get(char, frozenset())

@@ -5,13 +5,12 @@ and the scan router of this window. Runs on the GUI thread.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pos_app.services.audit import record_action
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
 from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
-from pos_app.ui.backoffice.window import BackOfficeWindow
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.i18n import tr
@@ -31,6 +30,9 @@ from pos_app.ui.qt import (
 )
 from pos_app.ui.sale_screen import SaleScreen
 from pos_app.ui.scanner import KeyClock, ScannerFilter, ScanRouter, monotonic_ms
+
+if TYPE_CHECKING:
+    from pos_app.ui.backoffice.window import BackOfficeWindow
 
 STATUS_REFRESH_MS = 1000
 WINDOW_SIZE = (1024, 768)
@@ -177,6 +179,8 @@ class MainWindow(QMainWindow):
         approval = OverrideDialog.ask(self, self.ctx, tr("reason_backoffice"))
         if approval is None:
             return None
+        from pos_app.ui.backoffice.window import BackOfficeWindow  # charts load on first use
+
         manager = StaffInfo(approval.approver_id, approval.name, "manager")
         window = BackOfficeWindow(self.ctx.db, manager)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

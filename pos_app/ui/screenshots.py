@@ -8,8 +8,6 @@ hand it a scratch demo database (capture_demo() makes one in a temporary folder)
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from pos_app.domain.cart import Cart
@@ -22,6 +20,7 @@ from pos_app.services.demo_data import (
     sample_scale_barcodes,
     seed_demo_store,
 )
+from pos_app.services.demo_staff import DEMO_CASHIER
 from pos_app.services.shift import open_shift, x_report
 from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
@@ -34,24 +33,13 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.shift_dialog import ShiftDialog
+from pos_app.ui.widgets import wait_until
 
-DEMO_CASHIER = ("1001", "1234")
 DEMO_SKUS = 3000
 SEARCH_TEXT = "kkkl"  # pinyin initials of 可口可乐
-WAIT_TIMEOUT_S = 10.0
 TITLE_BAR_PX = 30
 COUNTED_SHORT_FEN = 100  # the demo drawer is ¥1 short at the Z close
 FRAME_COLOR = "#37474f"
-
-
-def wait_until(done: Callable[[], bool]) -> None:
-    """Let Qt run until done() is true (background results arrive through the event loop)."""
-    deadline = time.monotonic() + WAIT_TIMEOUT_S
-    while not done():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not get ready in time")
-        QApplication.processEvents()
-        time.sleep(0.005)
 
 
 def _shot(window: QWidget, dialog: QDialog | None, path: Path) -> Path:

@@ -13,13 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from pos_app.services.demo_data import sample_barcodes
-from pos_app.services.search import search_products
+from pos_app.services.demo_staff import DEMO_CASHIER
 from pos_app.store.db import Database
 from pos_app.ui.app import build_window, make_application
 from pos_app.ui.qt import QApplication
-from pos_app.ui.screenshots import DEMO_CASHIER
-from pos_app.ui.screenshots import wait_until as wait
+from pos_app.ui.widgets import wait_until as wait
 
 SEARCH_TEXT = "kkkl"
 
@@ -53,6 +51,9 @@ def main(argv: list[str]) -> int:
     QApplication.processEvents()
     print("READY", flush=True)
     if args.scans:
+        from pos_app.services.demo_data import sample_barcodes
+        from pos_app.services.search import search_products
+
         with db.read() as session:
             codes = sample_barcodes(session, args.scans)
             search_products(session, SEARCH_TEXT, limit=50)

@@ -3,6 +3,8 @@ styled labels, the warning beep, and quantity text for units and weights."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from pos_app.ui.i18n import InputError, error_text, tr
@@ -102,3 +104,17 @@ class FormDialog(QDialog):
 def center_text(widget: QLabel) -> QLabel:
     widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return widget
+
+
+WAIT_TIMEOUT_S = 10.0
+
+
+def wait_until(done: Callable[[], bool]) -> None:
+    """Let Qt run until done() is true (background results arrive through the event loop); for
+    scripted runs (screenshots, the startup probe), never inside the running app."""
+    deadline = time.monotonic() + WAIT_TIMEOUT_S
+    while not done():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get ready in time")
+        QApplication.processEvents()
+        time.sleep(0.005)

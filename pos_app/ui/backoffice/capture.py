@@ -34,8 +34,7 @@ from pos_app.ui.app import make_application
 from pos_app.ui.backoffice.widgets import Viewer
 from pos_app.ui.backoffice.window import WINDOW_SIZE, BackOfficeWindow
 from pos_app.ui.i18n import set_language
-from pos_app.ui.screenshots import wait_until
-from pos_app.ui.widgets import GRAMS_PER_KG
+from pos_app.ui.widgets import GRAMS_PER_KG, wait_until
 
 DEMO_SKUS = 3000
 DEMO_DAYS = 400

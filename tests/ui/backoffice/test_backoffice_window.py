@@ -180,7 +180,7 @@ def test_a_cashier_sees_the_figures_but_every_change_is_disabled(
 
 
 def test_capture_renders_every_screen_at_1024_by_768(qtbot: QtBot, tmp_path: Path) -> None:
-    """Dashboard, a chart per report, receiving, stocktake, stock and product: one PNG each."""
+    """Dashboard, a chart per report, receiving, stocktake, stock, product, members: a PNG each."""
     path = tmp_path / "demo.db"
     upgrade(path)
     db = Database(path)
@@ -190,5 +190,5 @@ def test_capture_renders_every_screen_at_1024_by_768(qtbot: QtBot, tmp_path: Pat
     generate_sales(db, SalesPlan(first_day=first, days=20, sales_per_day=15))
     shots = capture_backoffice(db, tmp_path / "shots")
     db.dispose()
-    assert len(shots) == len(REPORTS) + 5
+    assert len(shots) == len(REPORTS) + 6
     assert all(Image.open(shot).size == (1024, 768) for shot in shots)
