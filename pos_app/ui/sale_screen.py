@@ -341,6 +341,7 @@ class SaleScreen(QWidget):
         approval = OverrideDialog.ask(self, self.ctx, reason)
         if approval is None:
             return
+        amount_fen = line.net_fen
         self.cart.void_line(line.line_no)
         self.ctx.journal(
             "void_line",
@@ -348,6 +349,7 @@ class SaleScreen(QWidget):
             on_error=self.error,
             line=line.line_no,
             sku=line.product.sku,
+            amount_fen=amount_fen,
         )
         self.last_item.setText(tr("no_last_item"))
         self._changed(select_row=len(self.cart.lines) - 1)

@@ -223,7 +223,7 @@ def test_a_wrong_manager_pin_refuses_the_void(
 def test_a_void_with_the_managers_approval_is_journaled(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, db: Database, manager_approves: list[str]
 ) -> None:
-    """F8 with approval removes the line and the journal names both people."""
+    """F8 with approval removes the line; the journal names both people and the amount."""
     ring_up(window, clock, "1001", "1002")
     window.sale.void_line()
     wait_idle(qtbot, window)
@@ -231,6 +231,7 @@ def test_a_void_with_the_managers_approval_is_journaled(
     with db.read() as session:
         entry = session.scalars(select(JournalEntry).where(JournalEntry.kind == "void_line")).one()
         assert (entry.actor_id, entry.approver_id) == (1, MANAGER_ID)
+        assert '"amount_fen":200' in entry.payload  # the voided water, for the voids report
 
 
 def test_z_close_figures_match_the_sales_made(
