@@ -89,6 +89,7 @@ class JobKind(StrEnum):
     DRAWER = "drawer"
     TEST = "test"
     LABEL = "label"
+    REPORT = "report"
 
 
 class JobStatus(StrEnum):

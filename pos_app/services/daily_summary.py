@@ -10,10 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from pos_app.hardware.layout import center, left_right, printable
+from pos_app.hardware.escpos_render import PrinterProfile, render_job
+from pos_app.hardware.layout import TextRow, center, left_right, printable
+from pos_app.hardware.print_queue import JobKind, enqueue_job
 from pos_app.hardware.receipt_layout import TENDER_LABELS, yuan
 from pos_app.services.report_table import ReportTable
 from pos_app.services.reports import Kpi, Period, key_figures, payment_mix, top_products
+from pos_app.store.db import Database
 from pos_app.store.settings import get_setting
 
 WEEKDAYS = "一二三四五六日"
@@ -73,3 +76,13 @@ def daily_summary_lines(session: Session, day: date, *, columns: int) -> list[st
         *_table_rows(top_products(session, period, TOP_SELLERS), "name", columns),
         rule,
     ]
+
+
+def print_daily_summary(db: Database, day: date) -> int:
+    """Queue the day's summary for the receipt printer; returns the print job id."""
+
+    def render(session: Session, profile: PrinterProfile) -> bytes:
+        lines = daily_summary_lines(session, day, columns=profile.columns)
+        return render_job([TextRow(line) for line in lines], profile)
+
+    return enqueue_job(db, JobKind.REPORT, render)

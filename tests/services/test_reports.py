@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pos_app.services.daily_summary import daily_summary_lines
+from pos_app.hardware.print_queue import send_job
+from pos_app.services.daily_summary import daily_summary_lines, print_daily_summary
 from pos_app.services.demo_data import generate_demo_catalog, seed_demo_store
 from pos_app.services.demo_sales import SalesPlan, generate_sales
 from pos_app.services.report_table import export_csv, export_xlsx
@@ -41,6 +42,9 @@ from pos_app.services.reports import (
 )
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
+from pos_app.store.settings import set_setting
+from tests.hardware.escpos_decode import decode_escpos
+from tests.hardware.fake_printer import FakePrinter
 from tests.services.report_oracle import Rows, avg, bp, costs, read_rows, time_rows
 
 YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -330,3 +334,18 @@ def test_daily_summary_fits_58mm_paper_and_shows_the_days_net_sales(
     assert all(sum(1 if ord(ch) < 128 else 2 for ch in line) <= 32 for line in lines)
     net = f"{Decimal(totals[1] + totals[2]) / 100:.2f}"
     assert any(line.startswith("净销售额") and line.endswith(net) for line in lines)
+
+
+def test_the_daily_summary_prints_on_the_receipt_printer(db: Database) -> None:
+    """The summary goes to the printer as one job whose text reads back as the summary."""
+    printer = FakePrinter()
+    try:
+        with db.write() as session:
+            set_setting(session, "printer_uri", printer.uri)
+        job_id = print_daily_summary(db, date.today())
+        send_job(db, job_id)
+        [job] = printer.wait_for_jobs(1)
+    finally:
+        printer.close()
+    text = "\n".join(decode_escpos(job).lines)
+    assert "日结汇总" in text and "收款方式" in text

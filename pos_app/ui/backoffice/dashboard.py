@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pos_app.services.daily_summary import print_daily_summary
 from pos_app.services.report_table import figure_text
 from pos_app.services.report_worker import DashboardFigures, dashboard_figures
 from pos_app.services.reports import Kpi
@@ -13,8 +14,8 @@ from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.qt_extra import QSplitter
 from pos_app.ui.backoffice.reports_page import fill_model, readable
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, table_view
-from pos_app.ui.qt import QFrame, QGridLayout, QLabel, Qt, QVBoxLayout, QWidget
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, table_view
+from pos_app.ui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, Qt, QVBoxLayout, QWidget
 
 TILES = (
     "net_fen",
@@ -94,10 +95,19 @@ class Dashboard(Page):
         lower.addWidget(self._titled(bt("dash_top"), self.top))
         lower.addWidget(self.mix)
         lower.setSizes([560, 440])
+        self.print_button = button(bt("print_daily"), "print_daily", self.print_daily_summary)
+        footer = QHBoxLayout()
+        footer.addWidget(self.message, 1)
+        footer.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(upper, 3)
         layout.addWidget(lower, 2)
-        layout.addWidget(self.message)
+        layout.addLayout(footer)
+
+    def print_daily_summary(self) -> None:
+        """The last day of the period, summarised on the receipt printer (queued, not waited)."""
+        db, day = self.db, self.period_bar.period().last
+        self.run(lambda: print_daily_summary(db, day), lambda _job: self.say(bt("printed_daily")))
 
     @staticmethod
     def _titled(title: str, widget: QWidget) -> QWidget:

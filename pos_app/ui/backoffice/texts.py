@@ -24,6 +24,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav_stock": ("库存", "Stock"),
     "nav_products": ("商品", "Products"),
     "nav_members": ("会员", "Members"),
+    "print_daily": ("打印日结", "Print daily summary"),
+    "printed_daily": ("日结已送往小票打印机", "Daily summary sent to the receipt printer"),
     "member_find_hint": (
         "手机尾号、姓名、卡号或会员号，回车查找",
         "Phone tail, name, card or member id; Enter to search",

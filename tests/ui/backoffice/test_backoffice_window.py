@@ -22,7 +22,7 @@ from pos_app.services.reports import REPORTS, Period, run_report, shop_today
 from pos_app.services.stock import find_product, on_hand
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
-from pos_app.store.models import Product, StockMove
+from pos_app.store.models import PrintJob, Product, StockMove
 from pos_app.ui.backoffice.capture import capture_backoffice
 from pos_app.ui.backoffice.widgets import Viewer
 from pos_app.ui.backoffice.window import BackOfficeWindow
@@ -192,3 +192,16 @@ def test_capture_renders_every_screen_at_1024_by_768(qtbot: QtBot, tmp_path: Pat
     db.dispose()
     assert len(shots) == len(REPORTS) + 6
     assert all(Image.open(shot).size == (1024, 768) for shot in shots)
+
+
+def test_print_daily_summary_queues_a_report_job(qtbot: QtBot, db: Database, sold: int) -> None:
+    """打印日结 queues the day's summary for the receipt printer and says so."""
+    window = open_window(qtbot, db, MANAGER)
+    window.period_bar.set_period(Period(shop_today(), shop_today()))
+    idle(qtbot, window)
+    window.dashboard.print_button.click()
+    idle(qtbot, window)
+    assert "日结已送往" in window.dashboard.message.text()
+    with db.read() as session:
+        kinds = list(session.scalars(select(PrintJob.kind)))
+    assert kinds == ["report"]
