@@ -136,10 +136,10 @@ class MainWindow(QMainWindow):
             "shift": tr("status_shift", id=status.shift_id)
             if status.shift_id
             else tr("status_no_shift"),
-            "till": tr("status_till", till=f"{status.store_name} {status.till_id}"),
+            "till": tr("status_till", till=status.till_id),
             "sync": tr("status_sync", text=self.sync_status.status_text()),
             "printer": tr("status_printer", text=self.printer_status.status_text()),
-            "clock": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            "clock": datetime.now().strftime("%m-%d %H:%M"),
         }
         for name, text in texts.items():
             self.status_labels[name].setText(text)

@@ -29,7 +29,7 @@ def status_text(status: SyncStatus) -> str:
         parts.append(tr("sync_last", time=status.last_sync_at.astimezone().strftime("%H:%M")))
     if status.last_error and not status.online:
         parts.append(status.last_error[:40])
-    return " · ".join(parts)
+    return " ".join(parts)
 
 
 class SyncBridge(QObject):
