@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "till.db"
         shutil.copy(demo_db(args.skus), path)  # sales must not pile up in the shared demo file
-        db = Database(path)
+        db = Database(path, checkpoint_in_background=True)  # as the running till does
         with db.read() as session:
             cashier_id = session.scalars(select(Staff.id).where(Staff.role == "cashier")).one()
             codes = sample_barcodes(session, 2000)

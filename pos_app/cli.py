@@ -16,10 +16,11 @@ from sync.cli_commands import add_commands as add_sync_commands
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def open_db(path: Path) -> Database:
-    """Upgrade the database to this version's schema, then open it."""
+def open_db(path: Path, *, long_running: bool = False) -> Database:
+    """Upgrade the database to this version's schema, then open it. The long-running app
+    checkpoints the WAL in the background; a short command leaves it to SQLite."""
     upgrade(path)
-    return Database(path)
+    return Database(path, checkpoint_in_background=long_running)
 
 
 def cmd_db_upgrade(db: Database, args: argparse.Namespace) -> int:
@@ -144,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     db_path = args.db or load_config().db_path
     try:
-        db = open_db(db_path)
+        db = open_db(db_path, long_running=args.command == "run")
     except DatabaseTooNew as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED

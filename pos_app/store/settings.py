@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.store.models import Setting
@@ -31,11 +32,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+_CACHE = "settings"  # session.info key: the settings table as read once in this session
+
+
+def _stored(session: Session) -> dict[str, str]:
+    """All stored settings, read with one query per session (a checkout needs several)."""
+    cached: dict[str, str] | None = session.info.get(_CACHE)
+    if cached is None:
+        cached = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
+        session.info[_CACHE] = cached
+    return cached
+
+
 def get_setting(session: Session, key: str) -> Any:
-    row = session.get(Setting, key)
-    if row is None:
-        return DEFAULTS.get(key)
-    return json.loads(row.value)
+    encoded = _stored(session).get(key)
+    return DEFAULTS.get(key) if encoded is None else json.loads(encoded)
 
 
 def set_setting(session: Session, key: str, value: Any) -> None:
@@ -45,3 +56,4 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value=encoded))
     else:
         row.value = encoded
+    _stored(session)[key] = encoded
