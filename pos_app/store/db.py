@@ -89,12 +89,10 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only snapshot; anything written in it is rolled back."""
+        """A read-only snapshot; anything written in it is rolled back. Rows read here stay
+        usable after the block (closing the session detaches them without expiring them)."""
         with Session(self.read_engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self._stopping.set()
