@@ -146,7 +146,7 @@ def build_receipt(session: Session, sale_id: int) -> Receipt:
         discount_fen=sale.discount_fen,
         rounding_fen=sale.rounding_fen,
         total_fen=sale.total_fen,
-        tenders=tuple(ReceiptTender(p.kind, p.amount_fen) for p in sale.payments),
+        tenders=tuple(ReceiptTender(p.kind, p.tendered_fen) for p in sale.payments),  # as handed
         change_fen=sum(p.change_fen for p in sale.payments),
         member=_member(session, sale),
         footer=get_setting(session, "receipt_footer") or "",

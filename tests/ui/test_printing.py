@@ -57,6 +57,7 @@ def test_a_cash_sale_prints_its_receipt_and_the_status_bar_says_ready(
     jobs = printer_on.wait_for_jobs(2)  # the drawer kick, then the receipt
     text = "\n".join(receipt_text(job) for job in jobs)
     assert "T01-000001" in text and "可口可乐" in text
+    assert "￥10.00" in text and "￥6.50" in text  # cash as handed over, and the change
     qtbot.waitUntil(lambda: bridge.status_text() == "就绪")
 
 
