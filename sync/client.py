@@ -24,7 +24,14 @@ import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sync.errors import SyncAuthError, SyncGap, SyncOffline, SyncRejected, SyncServerError
-from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
+from sync.member_protocol import (
+    ClaimedReceipts,
+    HoldInfo,
+    HoldRequest,
+    MemberInfo,
+    MemberLookup,
+    MemberSignup,
+)
 from sync.payment_protocol import CreatePayment, CreateRefund, Payment, Refund
 from sync.protocol import (
     API_PREFIX,
@@ -257,6 +264,10 @@ class MallClient:
 
     def signup_member(self, request: MemberSignup) -> MemberInfo:
         return self._json("POST", "/members/signup", MemberInfo, retry=True, body=request)
+
+    def claimed_receipts(self, after: int) -> ClaimedReceipts:
+        params = {"after": after}
+        return self._json("GET", "/receipts/claimed", ClaimedReceipts, retry=True, params=params)
 
     def points_rules(self) -> PointsRulesData:
         return self._json("GET", "/members/rules", PointsRulesData, retry=True)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import CursorResult, select, update
 
 from pos_app.store.db import Database
+from pos_app.store.member_models import ClaimedReceipt
 from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
 from pos_app.store.outbox import count_pending, pending_events
 from pos_app.store.search_index import rebuild_search_index, search_index_paused
@@ -49,6 +50,7 @@ from sync.protocol import (
     pickup_code_sha256,
 )
 from sync.state import (
+    CLAIMS_AFTER,
     CONFLICTS,
     CURSOR,
     LAST_ERROR,
@@ -125,6 +127,7 @@ class SyncEngine:
             if needs_snapshot:
                 self.bootstrap()
             self.pull()
+            self.pull_claims()
         except Exception as error:
             self._finish(error)
             raise
@@ -237,6 +240,28 @@ class SyncEngine:
             applied += len(page.changes)
             if not page.has_more:
                 return applied
+
+    def pull_claims(self) -> int:
+        """Record the receipts of this store claimed in the mini-program since the last round
+        (each page and its cursor in one transaction); returns how many claims arrived."""
+        recorded = 0
+        while True:
+            with self.db.read() as session:
+                after = get_state(session, CLAIMS_AFTER, 0)
+            page = self.client.claimed_receipts(after)
+            if not page.claims:
+                return recorded
+            with self.db.write() as session:
+                for claim in page.claims:
+                    session.merge(
+                        ClaimedReceipt(
+                            till_id=claim.till_id,
+                            till_seq=claim.till_seq,
+                            claimed_at=claim.claimed_at,
+                        )
+                    )
+                set_state(session, CLAIMS_AFTER, page.next_after)
+            recorded += len(page.claims)
 
     def bootstrap(self) -> int:
         """First start: load the whole catalog from the snapshot, then the store's open orders.

@@ -77,3 +77,18 @@ class HoldInfo(Strict):
     points: Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
     status: HoldStatus
     expires_at: datetime
+
+
+class ClaimedReceipt(Strict):
+    """A receipt of this store whose QR code a customer claimed in the mini-program."""
+
+    till_id: Ident
+    till_seq: Annotated[int, Field(strict=True, ge=1)]
+    claimed_at: datetime
+
+
+class ClaimedReceipts(Strict):
+    """A page of claims after a cursor; pass next_after back for the next page."""
+
+    claims: Annotated[list[ClaimedReceipt], Field(max_length=1000)]
+    next_after: Annotated[int, Field(strict=True, ge=0)]

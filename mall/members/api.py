@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy import select
 
 from mall.api import Db, Device, _errors
 from mall.errors import NotFound
@@ -22,10 +23,18 @@ from mall.members.ledger import (
     member_by_digits,
     member_info,
 )
-from mall.members.models import MemberRow
+from mall.members.models import MemberRow, ReceiptClaimRow
 from mall.members.settings import MemberSettings
 from mall.models import utc_now
-from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
+from sync.member_protocol import (
+    ClaimedReceipt,
+    ClaimedReceipts,
+    HoldInfo,
+    HoldRequest,
+    MemberInfo,
+    MemberLookup,
+    MemberSignup,
+)
 from sync.protocol import PointsRulesData
 
 router = APIRouter(route_class=LimitedRoute, responses=_errors)  # type: ignore[arg-type]
@@ -107,3 +116,35 @@ def release(hold_id: HoldIdPath, device: Device, db: Db) -> HoldInfo:
     """Give a hold back because its sale was abandoned (a captured hold stays captured)."""
     with db.write() as session:
         return release_hold(session, device, hold_id, now=utc_now())
+
+
+CLAIMS_PAGE = 500
+MAX_CLAIM_ID = 2**62  # ids are SQLite/PostgreSQL 64-bit integers
+
+
+@router.get("/receipts/claimed")
+def claimed_receipts(
+    device: Device,
+    db: Db,
+    after: Annotated[int, Query(ge=0, le=MAX_CLAIM_ID)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = CLAIMS_PAGE,
+) -> ClaimedReceipts:
+    """This store's receipts claimed in the mini-program since a cursor (the till's QR-claim
+    share in its reports); claims voided by the mall are left out."""
+    query = (
+        select(ReceiptClaimRow)
+        .where(
+            ReceiptClaimRow.store_id == device.store_id,
+            ReceiptClaimRow.id > after,
+            ReceiptClaimRow.status != "void",
+        )
+        .order_by(ReceiptClaimRow.id)
+        .limit(limit)
+    )
+    with db.read() as session:
+        rows = [(r.id, r.till_id, r.till_seq, r.created_at) for r in session.scalars(query)]
+    claims = [
+        ClaimedReceipt(till_id=till_id, till_seq=till_seq, claimed_at=claimed_at)
+        for _id, till_id, till_seq, claimed_at in rows
+    ]
+    return ClaimedReceipts(claims=claims, next_after=rows[-1][0] if rows else after)

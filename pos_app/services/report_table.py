@@ -45,12 +45,11 @@ def columns(**kinds: Kind) -> tuple[Column, ...]:
 
 @dataclass(frozen=True)
 class ReportTable:
-    """A report's figures: `report` names it, `note` says why it is empty when it must be."""
+    """A report's figures; `report` names it."""
 
     report: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[object, ...], ...]
-    note: str = ""
 
     def index(self, key: str) -> int:
         return next(i for i, column in enumerate(self.columns) if column.key == key)

@@ -91,10 +91,9 @@ def report_figures(db: Database, key: str, period: Period, compare: bool) -> Rep
 
 
 def every_report(db: Database, period: Period, compare: bool) -> list[ReportTable]:
-    """Every report that has figures, for one workbook."""
+    """Every report, for one workbook."""
     with db.read() as session:
-        tables = [run_report(session, spec.key, period, compare=compare) for spec in REPORTS]
-    return [table for table in tables if not table.note]
+        return [run_report(session, spec.key, period, compare=compare) for spec in REPORTS]
 
 
 @dataclass(frozen=True)

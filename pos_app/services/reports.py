@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, func, literal, select, union_all
+from sqlalchemy import Select, String, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -29,14 +29,13 @@ from pos_app.store.backoffice_models import (
     ReportProductMonth,
     ReportSalesHour,
 )
-from pos_app.store.models import Category, JournalEntry, Product, Staff
+from pos_app.store.member_models import ClaimedReceipt
+from pos_app.store.models import Category, JournalEntry, Product, Sale, Staff
 
 SHOP_TZ = timezone(timedelta(hours=8), "CST")
 BASIS_POINTS = 10_000
 TOP_N = 10
-QR_CLAIMS_NOTE = (
-    "not yet available: claims are counted by the mall, which the till does not sync yet"
-)
+SHOP_TZ_MODIFIER = "+8 hours"  # SQLite date() of a UTC time, on the shop's calendar (SHOP_TZ)
 VOID_KINDS = ("void_line", "void_sale")
 
 _TIME_COLUMNS = columns(
@@ -398,10 +397,38 @@ def refunds_and_voids(session: Session, period: Period) -> ReportTable:
     return ReportTable("refunds_voids", header, rows)
 
 
+def _claims_by_day(session: Session, period: Period) -> dict[str, tuple[int, int]]:
+    """day → (receipts, of them claimed in the mini-program), from the claims the mall synced."""
+    start, end = period.utc_bounds()
+    day = func.date(Sale.created_at, SHOP_TZ_MODIFIER)
+    claimed = and_(ClaimedReceipt.till_id == Sale.till_id, ClaimedReceipt.till_seq == Sale.till_seq)
+    query = (
+        select(day, func.count(), func.count(ClaimedReceipt.till_seq))
+        .select_from(Sale)
+        .outerjoin(ClaimedReceipt, claimed)
+        .where(Sale.kind == "sale", Sale.created_at >= start, Sale.created_at < end)
+        .group_by(day)
+    )
+    return {label: (receipts, claims) for label, receipts, claims in session.execute(query)}
+
+
 def qr_claims(session: Session, period: Period) -> ReportTable:
-    """Share of receipts whose QR code was claimed in the mini-program: needs the mall's data."""
-    header = columns(claimed=Kind.COUNT, receipts=Kind.COUNT, share_bp=Kind.BP)
-    return ReportTable("qr_claims", header, (), note=QR_CLAIMS_NOTE)
+    """Per day: receipts, how many of their QR codes customers claimed in the mini-program, and
+    the share (the shop's online conversion; claims arrive with each sync round)."""
+    found = _claims_by_day(session, period)
+    rows = []
+    for day in _days(period):
+        receipts, claims = found.get(day.isoformat(), (0, 0))
+        rows.append((day.isoformat(), claims, receipts, share_bp(claims, receipts)))
+    header = columns(day=Kind.TEXT, claimed=Kind.COUNT, receipts=Kind.COUNT, share_bp=Kind.BP)
+    return ReportTable("qr_claims", header, tuple(rows))
+
+
+def _claim_share_bp(session: Session, period: Period) -> int:
+    receipts = claims = 0
+    for day_receipts, day_claims in _claims_by_day(session, period).values():
+        receipts, claims = receipts + day_receipts, claims + day_claims
+    return share_bp(claims, receipts)
 
 
 # --- the dashboard's key figures and the previous period --------------------------------------
@@ -413,7 +440,7 @@ class Kpi:
 
     key: str
     kind: Kind
-    current: int | None  # None: not available (see QR_CLAIMS_NOTE)
+    current: int | None  # None: not available
     previous: int | None
 
     @property
@@ -444,7 +471,7 @@ def _key_figures(session: Session, period: Period) -> dict[str, tuple[Kind, int 
         "refund_receipts": (Kind.COUNT, refund_receipts),
         "void_lines": (Kind.COUNT, voids.get("void_line", (0, 0))[0]),
         "void_sales": (Kind.COUNT, voids.get("void_sale", (0, 0))[0]),
-        "qr_claim_share_bp": (Kind.BP, None),
+        "qr_claim_share_bp": (Kind.BP, _claim_share_bp(session, period)),
     }
 
 
@@ -528,13 +555,13 @@ def with_previous(spec: ReportSpec, current: ReportTable, previous: list[int]) -
         change = Kpi(spec.value, kind, int(row[value]), before).change_bp  # type: ignore[call-overload]
         rows.append((*row, before, change))
     header = (*current.columns, Column("previous", kind), Column("change_bp", Kind.BP))
-    return ReportTable(current.report, header, tuple(rows), current.note)
+    return ReportTable(current.report, header, tuple(rows))
 
 
 def run_report(session: Session, key: str, period: Period, *, compare: bool = True) -> ReportTable:
     """The report `key` over the period, with the previous period beside it when compare."""
     spec = REPORTS_BY_KEY[key]
     table = spec.build(session, period)
-    if not compare or table.note:
+    if not compare:
         return table
     return with_previous(spec, table, previous_values(session, spec, period, table))

@@ -38,3 +38,12 @@ class SaleMemberBalance(Base):
     member_id: Mapped[str] = mapped_column(String(64))
     points_balance: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stored_value_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ClaimedReceipt(Base):
+    """A receipt of this store claimed in the mini-program, as the mall reported it."""
+
+    __tablename__ = "claimed_receipts"
+    till_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    till_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)

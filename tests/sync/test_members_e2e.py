@@ -29,6 +29,7 @@ from pos_app.services.members import (
 )
 from pos_app.services.receipts import build_receipt
 from pos_app.services.refund import refund_sale
+from pos_app.services.reports import Period, qr_claims, shop_today
 from pos_app.store.db import Database
 from pos_app.store.models import OutboxEvent, utc_now
 from pos_app.store.settings import set_setting
@@ -146,6 +147,10 @@ def test_a_receipt_qr_claims_the_points_once_and_a_refund_takes_them_back(shop: 
     assert "已被领取" in other.claim(token).text
     member_id = shop.members.by_phone("13900000002")
     assert member_id is not None and shop.members.points(member_id) == 7
+    shop.sync()  # the claim comes back to the till: the back office's QR-claim share counts it
+    with shop.db.read() as session:
+        report = qr_claims(session, Period(shop_today(), shop_today()))
+    assert report.rows[-1][1:] == (1, 1, 10_000)
     for _ in range(2):
         shop.refund(sale.sale_no, 1)
         shop.sync()

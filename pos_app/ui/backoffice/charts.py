@@ -37,7 +37,9 @@ SMALL_PT = 9
 LABEL_PT = ((12, 7), (4, SMALL_PT))  # more than 12 categories: 7 pt labels; more than 4: 9 pt
 DATE_TICKS = 6
 HBAR_REPORTS = frozenset({"top_products", "bottom_products"})
-LINE_REPORTS = frozenset({"sales_by_day", "sales_by_week", "basket"})  # many dates: a line
+LINE_REPORTS = frozenset(
+    {"sales_by_day", "sales_by_week", "basket", "qr_claims"}
+)  # many dates: a line
 TEN_THOUSAND_YUAN_FEN = 1_000_000
 LARGE_YUAN_FEN = 100 * TEN_THOUSAND_YUAN_FEN  # from ¥1,000,000 the axis counts in 万元
 

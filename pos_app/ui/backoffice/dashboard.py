@@ -37,7 +37,7 @@ def change_text(kpi: Kpi) -> tuple[str, str]:
     """(text, colour) of a figure's change against the previous period."""
     change = kpi.change_bp
     if kpi.current is None:
-        return bt("qr_short"), FLAT
+        return bt("not_synced"), FLAT
     if change is None:
         return bt("no_previous"), FLAT
     better = -change if kpi.key in LOWER_IS_BETTER else change

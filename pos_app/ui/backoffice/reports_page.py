@@ -21,7 +21,7 @@ from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.qt_extra import QFileDialog, QSplitter
 from pos_app.ui.backoffice.texts import bt, value_text
 from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, table_view
-from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, Qt, QVBoxLayout
+from pos_app.ui.qt import QComboBox, QHBoxLayout, Qt, QVBoxLayout
 
 KEY_COLUMNS = frozenset({"tender", "kind", "segment", "category"})
 NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.FEN, Kind.BP, Kind.QTY})
@@ -60,11 +60,6 @@ class ReportsPage(Page):
         for spec in REPORTS:
             self.choice.addItem(bt(f"report_{spec.key}"), spec.key)
         self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.note = QLabel(objectName="note")
-        self.note.setWordWrap(True)
-        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("font-size: 16pt; color: #607d8b;")
-        self.note.setVisible(False)
         self.chart = chart_view("report_chart")
         self.model = RowsModel()
         self.view = table_view(self.model, "report_table")
@@ -78,7 +73,6 @@ class ReportsPage(Page):
         top.addWidget(button(bt("export_xlsx"), "export_xlsx", self.export_xlsx))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.note, 1)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
@@ -99,12 +93,7 @@ class ReportsPage(Page):
         self.table = table = readable(figures)
         self.say("")
         fill_model(self.model, table)
-        unavailable = bool(table.note)
-        self.note.setText(f"{bt('not_available')}\n{bt('qr_note')}" if unavailable else "")
-        self.note.setVisible(unavailable)
-        self.splitter.setVisible(not unavailable)
-        if not unavailable:
-            show_chart(self.chart, table)
+        show_chart(self.chart, table)
 
     def ask_save_path(self, suggested: str, pattern: str) -> Path | None:
         """Where to save an export; tests replace this to avoid the modal file dialog."""

@@ -78,11 +78,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "change": ("较上期 {change}", "{change} vs previous"),
     "no_previous": ("上期无数据", "no previous data"),
     "not_available": ("暂不可用", "Not yet available"),
-    "qr_note": (
-        "需要商城的领取数据，商城同步上线后提供",
-        "Needs the mall's claim data; comes with mall sync",
-    ),
-    "qr_short": ("商城同步上线后提供", "Comes with mall sync"),
+    "not_synced": ("尚无商城数据", "no mall data yet"),
     "dash_trend": ("每日净销售额", "Net sales per day"),
     "dash_top": ("畅销商品", "Best sellers"),
     # reports
