@@ -11,11 +11,10 @@ from pos_app.services.report_table import figure_text
 from pos_app.services.report_worker import DashboardFigures, dashboard_figures
 from pos_app.services.reports import Kpi
 from pos_app.ui.backoffice.charts import chart_view, show_chart
-from pos_app.ui.backoffice.qt_extra import QSplitter
 from pos_app.ui.backoffice.reports_page import fill_model, readable
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, table_view
-from pos_app.ui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, Qt, QVBoxLayout, QWidget
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, side_by_side, table_view
+from pos_app.ui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 TILES = (
     "net_fen",
@@ -87,14 +86,8 @@ class Dashboard(Page):
         self.mix = chart_view("mix_chart")
         self.top_model = RowsModel()
         self.top = table_view(self.top_model, "top_table")
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(tiles)
-        upper.addWidget(self.trend)
-        upper.setSizes([600, 400])
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(self._titled(bt("dash_top"), self.top))
-        lower.addWidget(self.mix)
-        lower.setSizes([560, 440])
+        upper = side_by_side(tiles, self.trend, (600, 400))
+        lower = side_by_side(self._titled(bt("dash_top"), self.top), self.mix)
         self.print_button = button(bt("print_daily"), "print_daily", self.print_daily_summary)
         footer = QHBoxLayout()
         footer.addWidget(self.message, 1)

@@ -12,10 +12,16 @@ from pos_app.services.member_history import (
     search_members,
 )
 from pos_app.services.reports import SHOP_TZ
-from pos_app.ui.backoffice.qt_extra import QSplitter
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, table_view
-from pos_app.ui.qt import QLabel, QLineEdit, Qt, QVBoxLayout, QWidget
+from pos_app.ui.backoffice.widgets import (
+    Page,
+    RowsModel,
+    Shared,
+    column,
+    side_by_side,
+    table_view,
+)
+from pos_app.ui.qt import QLabel, QLineEdit, QVBoxLayout
 
 MEMBER_HEADERS = ("col_member", "col_phone", "col_card", "col_tier", "col_purchases", "col_spent")
 PURCHASE_HEADERS = ("col_time", "col_sale_no", "col_total", "col_points")
@@ -59,22 +65,11 @@ class MembersPage(Page):
         self._layout()
 
     def _layout(self) -> None:
-        left = QWidget()
-        search = QVBoxLayout(left)
-        search.setContentsMargins(0, 0, 0, 0)
-        search.addWidget(self.find)
-        search.addWidget(self.member_view, 1)
-        right = QWidget()
-        detail = QVBoxLayout(right)
-        detail.setContentsMargins(0, 0, 0, 0)
-        detail.addWidget(self.balance)
-        detail.addWidget(self.purchase_view, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([560, 440])
+        panes = side_by_side(
+            column(self.find, self.member_view), column(self.balance, self.purchase_view)
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(panes, 1)
         layout.addWidget(self.message)
 
     def refresh(self) -> None:

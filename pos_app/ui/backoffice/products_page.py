@@ -28,10 +28,10 @@ from pos_app.services.shelf_labels import (
 )
 from pos_app.store.db import Database
 from pos_app.store.models import Category
-from pos_app.ui.backoffice.qt_extra import QCheckBox, QFileDialog, QSplitter
+from pos_app.ui.backoffice.qt_extra import QCheckBox, QFileDialog
 from pos_app.ui.backoffice.stock_page import find_any
 from pos_app.ui.backoffice.texts import bt
-from pos_app.ui.backoffice.widgets import Page, Shared, button, parse_count
+from pos_app.ui.backoffice.widgets import Page, Shared, button, parse_count, side_by_side
 from pos_app.ui.i18n import InputError
 from pos_app.ui.qt import (
     QComboBox,
@@ -198,12 +198,8 @@ class ProductsPage(Page):
             buttons.addWidget(widget)
         editor.addLayout(buttons)
         editor.addStretch(1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([360, 640])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(side_by_side(left, right, (360, 640)), 1)
         layout.addWidget(self.message)
 
     def refresh(self) -> None:

@@ -18,10 +18,10 @@ from pos_app.services.report_table import (
 from pos_app.services.report_worker import every_report, report_figures
 from pos_app.services.reports import REPORTS
 from pos_app.ui.backoffice.charts import chart_view, show_chart
-from pos_app.ui.backoffice.qt_extra import QFileDialog, QSplitter
+from pos_app.ui.backoffice.qt_extra import QFileDialog
 from pos_app.ui.backoffice.texts import bt, value_text
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, table_view
-from pos_app.ui.qt import QComboBox, QHBoxLayout, Qt, QVBoxLayout
+from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, side_by_side, table_view
+from pos_app.ui.qt import QComboBox, QHBoxLayout, QVBoxLayout
 
 KEY_COLUMNS = frozenset({"tender", "kind", "segment", "category"})
 NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.FEN, Kind.BP, Kind.QTY})
@@ -63,17 +63,13 @@ class ReportsPage(Page):
         self.chart = chart_view("report_chart")
         self.model = RowsModel()
         self.view = table_view(self.model, "report_table")
-        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.chart)
-        splitter.addWidget(self.view)
-        splitter.setSizes([560, 440])
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(button(bt("export_csv"), "export_csv", self.export_csv))
         top.addWidget(button(bt("export_xlsx"), "export_xlsx", self.export_xlsx))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(side_by_side(self.chart, self.view), 1)
         layout.addWidget(self.message)
 
     @property

@@ -24,10 +24,17 @@ from pos_app.services.stock import (
 )
 from pos_app.store.db import Database
 from pos_app.store.models import Product
-from pos_app.ui.backoffice.qt_extra import QSplitter
 from pos_app.ui.backoffice.texts import bt, value_text
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, qty_str, table_view
-from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, Qt, QVBoxLayout, QWidget
+from pos_app.ui.backoffice.widgets import (
+    Page,
+    RowsModel,
+    Shared,
+    button,
+    qty_str,
+    side_by_side,
+    table_view,
+)
+from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 LISTS = {"low_stock": low_stock, "negative_stock": negative_stock}
 LIST_HEADERS = ("col_sku", "col_name", "col_on_hand", "col_reorder_level")
@@ -105,12 +112,8 @@ class StockListsPage(Page):
         history.addWidget(self.title)
         history.addWidget(self.history_view, 1)
         history.addWidget(self.older_button)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([560, 440])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(side_by_side(left, right), 1)
         layout.addWidget(self.message)
 
     def refresh(self) -> None:

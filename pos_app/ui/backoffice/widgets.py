@@ -15,7 +15,7 @@ from pos_app.services.report_table import Kind, figure_text
 from pos_app.services.report_worker import ReportRunner
 from pos_app.services.reports import Period, shop_today
 from pos_app.store.db import Database
-from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit
+from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit, QSplitter
 from pos_app.ui.backoffice.texts import bt, problem_text
 from pos_app.ui.i18n import InputError
 from pos_app.ui.ops import OpRunner
@@ -31,6 +31,7 @@ from pos_app.ui.qt import (
     QPushButton,
     Qt,
     QTableView,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -257,3 +258,26 @@ def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
     widget = QPushButton(text, objectName=name)
     widget.clicked.connect(lambda _checked=False: slot())
     return widget
+
+
+PANE_SIZES = (560, 440)  # two panes across the 1024 px window, the left a little wider
+
+
+def side_by_side(left: QWidget, right: QWidget, sizes: Sequence[int] = PANE_SIZES) -> QSplitter:
+    """Two panes the user can resize (a list and its detail, a chart and its table)."""
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setSizes(list(sizes))
+    return splitter
+
+
+def column(*widgets: QWidget) -> QWidget:
+    """Widgets stacked with no margin; the last one takes the spare height."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets[:-1]:
+        layout.addWidget(widget)
+    layout.addWidget(widgets[-1], 1)
+    return box
