@@ -70,11 +70,10 @@ class MallDatabase:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only look; closing the session ends its transaction without expiring the rows
+        read, so they stay usable after the block."""
         with Session(self.read_engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self.write_engine.dispose()

@@ -142,9 +142,9 @@ def claimed_receipts(
         .limit(limit)
     )
     with db.read() as session:
-        rows = [(r.id, r.till_id, r.till_seq, r.created_at) for r in session.scalars(query)]
+        rows = list(session.scalars(query))
     claims = [
-        ClaimedReceipt(till_id=till_id, till_seq=till_seq, claimed_at=claimed_at)
-        for _id, till_id, till_seq, claimed_at in rows
+        ClaimedReceipt(till_id=row.till_id, till_seq=row.till_seq, claimed_at=row.created_at)
+        for row in rows
     ]
-    return ClaimedReceipts(claims=claims, next_after=rows[-1][0] if rows else after)
+    return ClaimedReceipts(claims=claims, next_after=rows[-1].id if rows else after)
