@@ -7,6 +7,7 @@ import argparse
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -16,6 +17,9 @@ from pos_app.store.models import Product
 from pos_app.store.settings import get_setting, set_setting
 from sync.engine import SyncEngine, engine_for
 from sync.errors import NotPaired, SyncError
+
+if TYPE_CHECKING:  # the mall is imported only when the demo starts one
+    from mall.local import LocalMall
 
 EXIT_NO_DISPLAY = 2
 
@@ -57,7 +61,9 @@ def ensure_demo_catalog(db: Database, skus: int) -> None:
         print(f"Demo catalog ready in {stats.seconds:.1f} s.")
 
 
-def _demo_sync(db: Database, args: argparse.Namespace) -> tuple[SyncEngine | None, object]:
+def _demo_sync(
+    db: Database, args: argparse.Namespace
+) -> tuple[SyncEngine | None, LocalMall | None]:
     """Start the local demo mall and pair with it; offline (None) if it cannot start."""
     from pos_app.demo_mall import pair_with, start_demo_mall
 
@@ -82,7 +88,7 @@ def _paired_engine(db: Database) -> SyncEngine | None:
 def launch(db: Database, args: argparse.Namespace) -> int:
     if not _has_display():
         return _rerun_under_xvfb()
-    mall = None
+    mall: LocalMall | None = None
     if args.demo:
         ensure_demo_catalog(db, args.skus)
         _use_demo_printer(db)
@@ -95,7 +101,7 @@ def launch(db: Database, args: argparse.Namespace) -> int:
         return run_gui(db, demo=args.demo, engine=engine)
     finally:
         if mall is not None:
-            mall.stop()  # type: ignore[attr-defined]
+            mall.stop()
 
 
 def _use_demo_printer(db: Database) -> None:
