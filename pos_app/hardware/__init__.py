@@ -10,13 +10,10 @@ printer database again (about 0.1 s).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from platformdirs import user_cache_dir
-
-from pos_app.config import APP_NAME
+from pos_app.config import cache_dir
 
 if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
-    _cache = Path(user_cache_dir(APP_NAME)) / "escpos"
+    _cache = cache_dir() / "escpos"
     _cache.mkdir(parents=True, exist_ok=True)
     os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(_cache)

@@ -4,7 +4,9 @@
     usb://0416:5011                  USB vendor:product id in hex (needs pyusb and libusb)
     serial:///dev/ttyUSB0?baudrate=9600   serial port (serial://COM3 on Windows)
     file:///dev/usb/lp0              a device node or a plain file (appended to)
+    file:///C:/pos/receipts.bin      the same on Windows (file://C:\\pos\\receipts.bin works too)
     cups://QUEUE                     a raw CUPS queue, through `lp -o raw`
+    win32://QUEUE                    a Windows printer queue, raw, through python-escpos' Win32Raw
 
 A connection carries one job: `status()` (optional), then one `write()` of the whole job. Errors
 are PrinterError subclasses whose message is written for the cashier.
@@ -20,17 +22,18 @@ apart from one that printed them.
 from __future__ import annotations
 
 import os
-import select
+import re
 import socket
 import stat
 import subprocess
+import sys
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = [
     "DEFAULT_TIMEOUTS",
@@ -249,33 +252,49 @@ class TcpConnection(_StatusQueries):
 
 
 class FileConnection(PrinterConnection):
-    """A device node (e.g. /dev/usb/lp0) or a plain file the job is appended to."""
+    """A device node (e.g. /dev/usb/lp0) or a plain file the job is appended to.
+
+    Only a POSIX device node is written without blocking and waited on with select(); a plain
+    file (and anything on Windows, where select() takes sockets only) is written straight out.
+    """
 
     def __init__(self, path: str, timeouts: Timeouts) -> None:
         super().__init__(path, timeouts)
-        is_device = os.path.exists(path) and stat.S_ISCHR(os.stat(path).st_mode)
-        flags = os.O_WRONLY | (os.O_NONBLOCK if is_device else os.O_CREAT | os.O_APPEND)
+        self.is_device = (
+            os.name == "posix" and os.path.exists(path) and stat.S_ISCHR(os.stat(path).st_mode)
+        )
+        flags = os.O_WRONLY | getattr(os, "O_BINARY", 0)
+        flags |= os.O_NONBLOCK if self.is_device else os.O_CREAT | os.O_APPEND
         try:
             self.fd = os.open(path, flags, 0o644)
         except OSError as exc:
             raise PrinterOffline(f"Printer {path} cannot be opened: {exc.strerror}") from exc
 
     def write(self, data: bytes) -> None:
-        deadline = time.monotonic() + self.timeouts.write_s
-        view = memoryview(data)
         try:
-            while view:
-                left = deadline - time.monotonic()
-                if left <= 0 or not select.select([], [self.fd], [], left)[1]:
-                    raise PrinterTimeout(
-                        f"Printer {self.name} stopped taking data for {self.timeouts.write_s:g} s"
-                    )
-                try:
+            if self.is_device:
+                self._write_device(memoryview(data))
+            else:
+                view = memoryview(data)
+                while view:
                     view = view[os.write(self.fd, view) :]
-                except BlockingIOError:
-                    continue
         except OSError as exc:
             raise PrinterOffline(f"Printer {self.name} failed: {exc.strerror}") from exc
+
+    def _write_device(self, view: memoryview) -> None:
+        import select  # POSIX device nodes only
+
+        deadline = time.monotonic() + self.timeouts.write_s
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self.fd], [], left)[1]:
+                raise PrinterTimeout(
+                    f"Printer {self.name} stopped taking data for {self.timeouts.write_s:g} s"
+                )
+            try:
+                view = view[os.write(self.fd, view) :]
+            except BlockingIOError:
+                continue
 
     def close(self) -> None:
         os.close(self.fd)
@@ -371,6 +390,37 @@ class CupsConnection(PrinterConnection):
         """Nothing to release: each job is one run of `lp`."""
 
 
+class Win32Connection(PrinterConnection):
+    """A Windows printer queue fed raw bytes through python-escpos' Win32Raw (pywin32)."""
+
+    def __init__(self, queue: str, timeouts: Timeouts) -> None:
+        super().__init__(queue, timeouts)
+        if sys.platform != "win32":
+            raise PrinterUnsupported(
+                f"win32://{queue} is a Windows printer queue; this computer is not Windows. "
+                "Use tcp://, usb://, serial://, file:// or cups:// here."
+            )
+        from escpos.exceptions import DeviceNotFoundError
+        from escpos.printer import Win32Raw
+
+        if not Win32Raw.is_usable():
+            raise PrinterUnsupported("Windows printer queues need pywin32: pip install pywin32")
+        self.printer: Any = Win32Raw(queue)
+        try:
+            self.printer.open(job_name="门店通 POS")
+        except DeviceNotFoundError as exc:
+            raise PrinterOffline(f"Windows printer {queue} is not available: {exc}") from exc
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.printer._raw(data)
+        except Exception as exc:  # pywintypes.error carries the spooler's reason
+            raise PrinterOffline(f"Windows printer {self.name} failed: {exc}") from exc
+
+    def close(self) -> None:
+        self.printer.close()
+
+
 @dataclass(frozen=True)
 class UsbDevice:
     """A plugged-in USB device that may be a printer, for the vendor/product id picker."""
@@ -442,6 +492,18 @@ def _serial(uri: Any, timeouts: Timeouts) -> SerialConnection:
     return SerialConnection(uri.path or uri.netloc, int(baudrate), timeouts)
 
 
+_DRIVE = re.compile(r"^/?([A-Za-z]:[\\/].*)$")
+
+
+def file_path(uri: str) -> str:
+    """The path in a file:// URI: file:///dev/usb/lp0, file:///C:/x.bin, file://C:\\x.bin."""
+    rest = unquote(uri.removeprefix("file://"))
+    if rest.startswith("localhost/"):
+        rest = rest.removeprefix("localhost")
+    drive = _DRIVE.match(rest)
+    return drive.group(1) if drive else rest
+
+
 def open_printer(uri: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> PrinterConnection:
     """Open a connection for one job; raises PrinterError (PrinterUnsupported for a bad URI)."""
     if not uri:
@@ -453,11 +515,13 @@ def open_printer(uri: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> PrinterConn
         return UsbConnection(*_usb_ids(parts.netloc), timeouts)
     if parts.scheme == "serial" and (parts.path or parts.netloc):
         return _serial(parts, timeouts)
-    if parts.scheme == "file" and parts.path:
-        return FileConnection(parts.path, timeouts)
+    if parts.scheme == "file" and file_path(uri):
+        return FileConnection(file_path(uri), timeouts)
     if parts.scheme == "cups" and parts.netloc:
         return CupsConnection(parts.netloc, timeouts)
+    if parts.scheme == "win32" and parts.netloc:
+        return Win32Connection(unquote(parts.netloc), timeouts)
     raise PrinterUnsupported(
-        f"Printer address {uri!r} is not understood; use tcp://, usb://, serial://, file:// "
-        "or cups://"
+        f"Printer address {uri!r} is not understood; use tcp://, usb://, serial://, file://, "
+        "cups:// or win32://"
     )

@@ -2,49 +2,29 @@
 
 The image is as wide as the paper in dots (384 or 576); each column is dots/columns pixels wide
 (12) and a double-byte character takes two, exactly as the printer places its 12x24 and 24x24
-glyphs. Noto Sans Mono CJK stands in for the printer's font. Saved as PNG for tests and shown on
-screen by the UI.
+glyphs. Noto Sans Mono CJK (新宋体 on Windows) stands in for the printer's font. Saved as PNG
+for tests and shown on screen by the UI.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from pos_app.domain.receipt import Receipt
 from pos_app.hardware.escpos_render import PrinterProfile
+from pos_app.hardware.fonts import FontMissing, cjk_font
 from pos_app.hardware.layout import BarcodeBlock, Block, QrBlock, TextRow, text_width
 from pos_app.hardware.receipt_layout import receipt_blocks
 from pos_app.hardware.symbols import ean13_image, qr_image
 
 __all__ = ["FontMissing", "cjk_font", "receipt_preview", "render_preview"]
 
-FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/noto-cjk"))
-FONT_FILES = {False: "NotoSansCJK-Regular.ttc", True: "NotoSansCJK-Bold.ttc"}
-SC_INDEX, MONO_SC_INDEX = 2, 7  # "Noto Sans CJK SC", "Noto Sans Mono CJK SC" in the .ttc
 LINE_PX = 30  # the printer's default line spacing in dots
 MARGIN_PX = 16
 BARCODE_HEIGHT_PX = 80
 WHITE, BLACK = 255, 0
-
-
-class FontMissing(RuntimeError):
-    """The CJK font for previews is not installed."""
-
-
-@cache
-def cjk_font(size_px: int, *, bold: bool = False, mono: bool = True) -> ImageFont.FreeTypeFont:
-    """Noto Sans CJK SC at size_px; the monospaced face matches a printer's character cells."""
-    for folder in FONT_DIRS:
-        path = folder / FONT_FILES[bold]
-        if path.exists():
-            return ImageFont.truetype(str(path), size_px, index=MONO_SC_INDEX if mono else SC_INDEX)
-    raise FontMissing(
-        f"Preview needs the Noto CJK font ({FONT_FILES[bold]}); install fonts-noto-cjk"
-    )
 
 
 def _text_image(text: str, *, bold: bool, cell_px: int) -> Image.Image:
