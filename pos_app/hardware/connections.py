@@ -50,6 +50,7 @@ __all__ = [
     "ensure_ready",
     "list_usb_printers",
     "open_printer",
+    "serial_baudrate",
     "status_from_answers",
 ]
 
@@ -485,11 +486,16 @@ def _tcp_port(uri: Any) -> int:
         raise PrinterUnsupported(f"Printer port in {uri.geturl()!r} is not a number") from exc
 
 
-def _serial(uri: Any, timeouts: Timeouts) -> SerialConnection:
-    baudrate = parse_qs(uri.query).get("baudrate", ["9600"])[0]
+def serial_baudrate(uri: Any, default: int = 9600) -> int:
+    """The ?baudrate= of a split serial:// URI (scales and pole displays share this form)."""
+    baudrate = parse_qs(uri.query).get("baudrate", [str(default)])[0]
     if not baudrate.isdigit():
         raise PrinterUnsupported(f"Serial baudrate must be a number, not {baudrate!r}")
-    return SerialConnection(uri.path or uri.netloc, int(baudrate), timeouts)
+    return int(baudrate)
+
+
+def _serial(uri: Any, timeouts: Timeouts) -> SerialConnection:
+    return SerialConnection(uri.path or uri.netloc, serial_baudrate(uri), timeouts)
 
 
 _DRIVE = re.compile(r"^/?([A-Za-z]:[\\/].*)$")
