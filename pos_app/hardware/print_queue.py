@@ -11,6 +11,10 @@ Life of a job: pending -> sending -> printed. "sending" is written before the by
 - a job that was fully written is never sent again.
 - if the app dies while a job is "sending", nobody knows whether it printed: on the next start it
   becomes "in_doubt" and its sale shows up in `unprinted_sales()`, for the cashier to reprint.
+- a drawer kick is sent now or never: it gets one attempt, at once, even while its printer is
+  backing off; if that fails, or it waited longer than DRAWER_JOB_TTL, it is dropped ("expired")
+  and the cashier is told. A drawer springing open later, at a till nobody watches, is worse than
+  one that stays shut. Kicks left from before a restart are dropped on start.
 
 Selling never waits for the printer: queuing is one small write transaction; the worker sends.
 Jobs whose printer_uri is "" go to the till's receipt printer as set at the time of sending.
@@ -75,10 +79,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DRAWER_JOB_TTL = timedelta(minutes=2)
+DRAWER_JOB_TTL = timedelta(seconds=10)
 ERROR_CHARS = 200
 IN_DOUBT_REASON = "The app stopped while this was printing; it may not have printed."
-EXPIRED_REASON = "Too late to open the drawer; open it with No Sale if still needed."
+EXPIRED_REASON = "The drawer was not opened (printer not reachable now); it will not open later."
 WAITING = "waiting"  # PrintEvent outcome of a failed attempt: the job stays queued
 Connect = Callable[[str], PrinterConnection]
 Render = Callable[[Session, PrinterProfile], bytes]
@@ -198,7 +202,7 @@ def enqueue_job(db: Database, kind: JobKind, render: Render, *, printer_uri: str
 
 
 def enqueue_drawer_kick(db: Database, *, printer_uri: str = "") -> int:
-    """Queue a drawer opening (a manager's No Sale); dropped if not sent within two minutes."""
+    """Queue a drawer opening (a manager's No Sale); dropped if it cannot be sent at once."""
     return enqueue_job(
         db,
         JobKind.DRAWER,
@@ -299,8 +303,14 @@ def cancel_job(db: Database, job_id: int) -> bool:
 
 
 def recover_interrupted(db: Database) -> int:
-    """After a crash: jobs left "sending" become "in_doubt" (never resent by themselves)."""
+    """After a crash: jobs left "sending" become "in_doubt" (never resent by themselves), and
+    drawer kicks still pending from before the start are dropped. Returns the in-doubt count."""
     with db.write() as session:
+        session.execute(
+            update(PrintJob)
+            .where(PrintJob.status == JobStatus.PENDING, PrintJob.kind == JobKind.DRAWER)
+            .values(status=JobStatus.EXPIRED, last_error=EXPIRED_REASON)
+        )
         result = session.execute(
             update(PrintJob)
             .where(PrintJob.status == JobStatus.SENDING)
@@ -352,7 +362,9 @@ class Backoff:
     max_s: float = 30.0
 
     def delay_s(self, failures: int) -> float:
-        return min(self.max_s, self.first_s * 2 ** max(0, failures - 1))
+        # The exponent is capped: a printer left off overnight fails thousands of times, and
+        # 2.0 ** 1024 overflows (it killed the worker thread after ~8 hours at max_s = 30).
+        return min(self.max_s, self.first_s * 2 ** min(max(0, failures - 1), 32))
 
 
 _ERROR_STATUS = {PaperOut: PrinterStatus.PAPER_OUT, CoverOpen: PrinterStatus.COVER_OPEN}
@@ -424,11 +436,12 @@ class PrintWorker:
         waits = [at - time.monotonic() for at in self._retry_at.values()]
         return max(0.0, min([self.idle_poll_s, *waits]))
 
-    def _next_job(self) -> tuple[int, str] | None:
-        """The oldest pending job whose printer is not backing off, with that printer's URI.
+    def _next_job(self) -> tuple[int, str, str] | None:
+        """The oldest pending job that may go now, with its printer's URI and its kind.
 
-        Drawer jobs too old to send are dropped on the way: a drawer popping open minutes after
-        the sale, at a till nobody is watching, is worse than one that does not open.
+        A drawer kick may always go (its one attempt is now), unless it already waited longer
+        than DRAWER_JOB_TTL: then it is dropped on the way. Other jobs wait out their printer's
+        backoff.
         """
         now, stale = time.monotonic(), utc_now() - DRAWER_JOB_TTL
         with self.db.read() as session:
@@ -440,31 +453,40 @@ class PrintWorker:
             ).all()
         for job_id, uri, kind, created_at in rows:
             if kind == JobKind.DRAWER and created_at < stale:
-                expired = {"status": JobStatus.EXPIRED, "last_error": EXPIRED_REASON}
-                if _move(self.db, job_id, [JobStatus.PENDING], **expired):
-                    self._emit(PrintEvent(job_id, JobStatus.EXPIRED, EXPIRED_REASON))
-            elif self._retry_at.get(uri or default_uri, 0.0) <= now:
-                return job_id, uri or default_uri
+                self._drop_drawer_kick(job_id, PrinterStatus.UNKNOWN)
+            elif kind == JobKind.DRAWER or self._retry_at.get(uri or default_uri, 0.0) <= now:
+                return job_id, uri or default_uri, kind
         return None
 
-    def _attempt(self, job_id: int, uri: str) -> None:
+    def _drop_drawer_kick(self, job_id: int, status: PrinterStatus) -> None:
+        expired = {"status": JobStatus.EXPIRED, "last_error": EXPIRED_REASON}
+        if _move(self.db, job_id, [JobStatus.PENDING], **expired):
+            self._emit(PrintEvent(job_id, JobStatus.EXPIRED, EXPIRED_REASON, status))
+
+    def _attempt(self, job_id: int, uri: str, kind: str) -> None:
         try:
             status = send_job(self.db, job_id, self.connect)
         except PrinterError as exc:
-            self._failed(job_id, uri, str(exc), _ERROR_STATUS.get(type(exc), PrinterStatus.OFFLINE))
+            status = _ERROR_STATUS.get(type(exc), PrinterStatus.OFFLINE)
+            self._failed(job_id, uri, kind, str(exc), status)
         except Exception as exc:  # a bug must not stop printing for good
             log.exception("print job %s failed unexpectedly", job_id)
-            self._failed(job_id, uri, f"Printing failed: {exc}", PrinterStatus.UNKNOWN)
+            self._failed(job_id, uri, kind, f"Printing failed: {exc}", PrinterStatus.UNKNOWN)
         else:
             self._failures.pop(uri, None)
             self._retry_at.pop(uri, None)
             if status is not None:
                 self._emit(PrintEvent(job_id, JobStatus.PRINTED, status=status))
 
-    def _failed(self, job_id: int, uri: str, message: str, status: PrinterStatus) -> None:
+    def _failed(
+        self, job_id: int, uri: str, kind: str, message: str, status: PrinterStatus
+    ) -> None:
         failures = self._failures[uri] = self._failures.get(uri, 0) + 1
         self._retry_at[uri] = time.monotonic() + self.backoff.delay_s(failures)
-        self._emit(PrintEvent(job_id, WAITING, message, status))
+        if kind == JobKind.DRAWER:
+            self._drop_drawer_kick(job_id, status)
+        else:
+            self._emit(PrintEvent(job_id, WAITING, message, status))
 
     def _emit(self, event: PrintEvent) -> None:
         for listener in self._listeners:

@@ -101,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printer_unknown": ("状态未知", "status unknown"),
     "printer_waiting": ("小票等待打印（{reason}）", "receipt waiting ({reason})"),
     "printer_error": ("小票未能加入打印队列：{text}", "could not queue the receipt: {text}"),
+    "drawer_dropped": (
+        "钱箱没有打开（打印机{reason}），之后也不会自动弹开；需要找零请用钥匙开钱箱。",
+        "The drawer did not open (printer {reason}) and will not open later; use the key.",
+    ),
     "unprinted_title": ("有小票未打印", "Receipts not printed"),
     "unprinted_text": (
         "以下交易已成交，但小票没有打印出来（可能是断电或程序中断）。交易不会重复收款。\n{sales}",

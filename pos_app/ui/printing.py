@@ -8,6 +8,7 @@ from __future__ import annotations
 from pos_app.domain.money import format_fen
 from pos_app.hardware.connections import PrinterStatus
 from pos_app.hardware.print_queue import (
+    JobStatus,
     PrintEvent,
     PrintWorker,
     UnprintedSale,
@@ -35,6 +36,7 @@ class PrinterBridge(QObject):
 
     event = Signal(object)  # PrintEvent; emitted on the worker thread, delivered on the GUI's
     unprinted_found = Signal(list)  # list[UnprintedSale]
+    drawer_dropped = Signal(str)  # why the drawer did not open, for the cashier
 
     def __init__(self, db: Database, ops: OpRunner, worker: PrintWorker | None = None) -> None:
         super().__init__()
@@ -83,6 +85,9 @@ class PrinterBridge(QObject):
         """GUI thread: remember what the printer said, for the status bar."""
         if event.outcome == "printed":
             self._text = tr("printer_ready")
+        elif event.outcome == JobStatus.EXPIRED:
+            self._text = tr(STATUS_KEYS[event.status])
+            self.drawer_dropped.emit(tr("drawer_dropped", reason=self._text))
         else:
             reason = event.message or tr(STATUS_KEYS[event.status])
             self._text = tr("printer_waiting", reason=reason)
@@ -115,4 +120,5 @@ def attach_printer(window: MainWindow, db: Database) -> PrinterBridge:
     window.printer_status = printer
     window.sale.sale_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
     printer.unprinted_found.connect(lambda sales: offer_reprint(window, printer, sales))
+    printer.drawer_dropped.connect(window.sale.error)
     return printer

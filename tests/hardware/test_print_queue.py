@@ -3,16 +3,20 @@ exactly once, and nothing committed is lost to a crash."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 import zxingcpp
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from pos_app.hardware.connections import PrinterOffline, PrinterStatus
 from pos_app.hardware.print_queue import (
+    EXPIRED_REASON,
+    Backoff,
     JobStatus,
+    PrintWorker,
     enqueue_drawer_kick,
     enqueue_receipt,
     enqueue_test_page,
@@ -55,6 +59,13 @@ def _job(till: TillData, job_id: int) -> PrintJob:
         return job
 
 
+def _jobs(till: TillData) -> list[PrintJob]:
+    with till.db.read() as session:
+        jobs = list(session.scalars(select(PrintJob).order_by(PrintJob.id)))
+        session.expunge_all()
+        return jobs
+
+
 def _sale(till: TillData, sale_id: int) -> Sale:
     with till.db.read() as session:
         sale = session.get(Sale, sale_id)
@@ -69,8 +80,8 @@ def test_a_cash_sale_opens_the_drawer_then_prints_its_receipt_once(
     """The drawer job goes first, then the receipt; the sale is marked printed exactly once."""
     till = till_with_printer
     sale_id = till.add_sale([("可口可乐 330ml", 2, 350)])
+    log = start_worker()  # first: kicks queued before the worker starts are dropped
     job_id = enqueue_receipt(till.db, sale_id)
-    log = start_worker()
     assert log.wait_for("printed").status is PrinterStatus.UNKNOWN  # drawer: status not asked
     assert log.wait_for("printed").job_id == job_id
     drawer, receipt = fake_printer.wait_for_jobs(2)
@@ -192,19 +203,72 @@ def test_a_reprint_is_marked_as_a_copy_and_leaves_the_drawer_shut(
     assert not any("重印" in line for line in decode_escpos(_job(till, first).data).lines)
 
 
-def test_a_drawer_kick_not_sent_in_time_expires_instead_of_opening_later(
+DRAWER_KICK = b"\x1bp"  # ESC p: the pulse that springs the drawer
+
+
+def test_a_drawer_kick_with_the_printer_off_is_dropped_and_never_sent_when_it_returns(
     till_with_printer: TillData, fake_printer: FakePrinter, start_worker: StartWorker
 ) -> None:
-    """A drawer job older than two minutes is dropped, with a reason, and never sent."""
+    """Case 7: a cash sale while the printer is off. The kick gets its one attempt, is dropped
+    with a reason, and when the printer is back only the receipt prints; the drawer stays shut."""
+    till = till_with_printer
+    fake_printer.set_mode("refuse")
+    log = start_worker()
+    sale_id = till.add_sale([("可口可乐 330ml", 2, 350)])  # cash: the drawer should open
+    receipt_id = enqueue_receipt(till.db, sale_id)
+    dropped = log.wait_for("expired")
+    assert dropped.status is PrinterStatus.OFFLINE and "will not open later" in dropped.message
+    assert log.wait_for("waiting").job_id == receipt_id  # the receipt waits, it is not lost
+
+    fake_printer.set_mode("normal")
+    assert log.wait_for("printed").job_id == receipt_id
+    log.worker.retry_now()
+    time.sleep(0.3)  # the worker polls every 50 ms: time enough to send anything still queued
+    log.worker.stop()
+    assert fake_printer.jobs == [_job(till, receipt_id).data]
+    assert not any(DRAWER_KICK in job for job in fake_printer.jobs)
+    assert [(j.kind, j.status) for j in _jobs(till)] == [
+        ("drawer", JobStatus.EXPIRED),
+        ("receipt", JobStatus.PRINTED),
+    ]
+
+
+def test_a_drawer_kick_goes_at_once_even_while_its_printer_backs_off(
+    till_with_printer: TillData, fake_printer: FakePrinter
+) -> None:
+    """A test page failed and waits out a long backoff; the printer is back and a No Sale kick
+    is queued: the kick is sent now, not when the backoff ends."""
+    till = till_with_printer
+    worker = PrintWorker(till.db, connect=fast_connect, backoff=Backoff(60, 60), idle_poll_s=0.05)
+    log = EventLog(worker)
+    fake_printer.set_mode("refuse")
+    enqueue_test_page(till.db)
+    worker.start()
+    try:
+        log.wait_for("waiting")
+        fake_printer.set_mode("normal")
+        kick = enqueue_drawer_kick(till.db)
+        assert log.wait_for("printed").job_id == kick
+        assert fake_printer.wait_for_jobs(1) == [b"\x1b@\x1c&\x1bp\x00\x32\x32"]
+    finally:
+        worker.stop()
+
+
+def test_drawer_kicks_left_from_before_a_restart_are_dropped_never_sent(
+    till_with_printer: TillData, fake_printer: FakePrinter, start_worker: StartWorker
+) -> None:
+    """A kick still queued when the app stopped is dropped on start, with a reason."""
     till = till_with_printer
     job_id = enqueue_drawer_kick(till.db)
     with till.db.write() as session:
         session.execute(update(PrintJob).values(created_at=SALE_TIME))
     log = start_worker()
-    assert log.wait_for("expired").job_id == job_id
+    page = enqueue_test_page(till.db)
+    assert log.wait_for("printed").job_id == page
     log.worker.stop()
-    assert _job(till, job_id).status == JobStatus.EXPIRED
-    assert fake_printer.jobs == []
+    job = _job(till, job_id)
+    assert (job.status, job.attempts, job.last_error) == (JobStatus.EXPIRED, 0, EXPIRED_REASON)
+    assert not any(DRAWER_KICK in data for data in fake_printer.jobs)
 
 
 def test_a_test_page_shows_the_column_ruler_and_a_scannable_qr(
@@ -219,3 +283,9 @@ def test_a_test_page_shows_the_column_ruler_and_a_scannable_qr(
     assert zxingcpp.read_barcodes(decoded.rasters[0].convert("L"))[0].text == (
         "https://mall.example.cn"
     )
+
+
+def test_the_backoff_stays_at_its_ceiling_however_long_the_printer_is_off() -> None:
+    """A printer off overnight fails thousands of times; the delay stays max_s (no overflow)."""
+    backoff = Backoff(first_s=1.0, max_s=30.0)
+    assert [backoff.delay_s(n) for n in (1, 2, 3, 6, 1025, 10**6)] == [1, 2, 4, 30, 30, 30]

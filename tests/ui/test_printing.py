@@ -7,19 +7,23 @@ from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.store.db import Database
+from pos_app.store.models import Payment
 from pos_app.store.settings import set_setting
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.printing import PrinterBridge, attach_printer
-from pos_app.ui.qt import QMessageBox
+from pos_app.ui.qt import QMessageBox, Qt
 from tests.conftest import CASHIER_ID, barcode_of
 from tests.hardware.escpos_decode import decode_escpos
 from tests.hardware.fake_printer import FakePrinter
 from tests.services.test_checkout import cart_with
 from tests.ui.conftest import FakeClock
+from tests.ui.keys import ENTER, open_by_key, press, scan_code, type_text
 from tests.ui.test_selling import open_payment, pay, ring_up
 
 
@@ -83,3 +87,33 @@ def test_receipts_that_never_printed_are_offered_for_reprint_on_start(
     again.click()
     [job] = printer_on.wait_for_jobs(1)
     assert "T01-000001" in receipt_text(job)
+
+
+def test_a_cash_sale_with_the_printer_off_says_the_drawer_stays_shut_and_never_kicks_later(
+    qtbot: QtBot,
+    window: MainWindow,
+    clock: FakeClock,
+    db: Database,
+    printer_on: FakePrinter,
+    bridge: PrinterBridge,
+) -> None:
+    """Case 7 by keys: printer off, a cash sale. The sale screen says in Chinese that the drawer
+    did not open and will not open later; when the printer is back only the receipt prints."""
+    printer_on.set_mode("refuse")
+    bridge.start()
+    scan_code(clock, barcode_of("1001"))
+    open_by_key(qtbot, clock, window, Qt.Key.Key_F12, PaymentDialog)
+    type_text(clock, "3.50")
+    press(clock, ENTER)
+    qtbot.waitUntil(lambda: window.sale.open_dialogs() == [])
+    qtbot.waitUntil(lambda: "钱箱没有打开" in window.sale.message.text(), timeout=10_000)
+    assert "之后也不会自动弹开" in window.sale.message.text()
+    with db.read() as session:
+        assert session.scalar(select(Payment.kind)) == "cash"
+
+    printer_on.set_mode("normal")
+    bridge.worker.retry_now()
+    [receipt] = printer_on.wait_for_jobs(1)
+    assert "T01-000001" in receipt_text(receipt)
+    qtbot.wait(300)  # the worker would have sent a queued kick by now
+    assert len(printer_on.jobs) == 1 and b"\x1bp" not in printer_on.jobs[0]
