@@ -5,7 +5,8 @@ ScannerFilter, installed on the QApplication, watches every key press before any
 times it with ScanBurstDetector and swallows keystrokes that arrive as a burst, wherever focus
 is, so a scan never lands as text in a search box or a quantity field. The first keystrokes of a
 burst cannot be told from typing and do reach the focused widget; once the burst is recognised
-they are taken back out of a line edit. On Enter the code is emitted with `scanned`.
+they are taken back out of the text box (line edit, spin box, editable combo box, plain-text
+box, a table's cell editor). On Enter the code is emitted with `scanned`.
 
 ScanRouter decides who gets the code: the sale screen by default, or the dialog on top that
 takes scans (payment code, member code, receipt).
@@ -21,12 +22,17 @@ from dataclasses import dataclass
 
 from pos_app.domain.scan import ScanBurstDetector
 from pos_app.ui.qt import (
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QEvent,
     QKeyEvent,
     QLineEdit,
     QObject,
+    QPlainTextEdit,
     Qt,
+    QTextCursor,
+    QWidget,
     Signal,
     cpp_address,
     is_alive,
@@ -35,11 +41,61 @@ from pos_app.ui.qt import (
 KeyClock = Callable[[QKeyEvent], float]
 SWALLOW_FROM_CHAR = 3  # a burst is taken from its third keystroke on; two may leak and are undone
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+TextBox = QLineEdit | QPlainTextEdit
 
 
 def monotonic_ms(_event: QKeyEvent) -> float:
     """The default clock: when the key press reached the application, in milliseconds."""
     return time.monotonic() * 1000.0
+
+
+def text_box(widget: QObject | None) -> TextBox | None:
+    """Where a key press on widget types its text: the widget itself, or the line edit inside a
+    spin box or an editable combo box; None for widgets that hold no typed text."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        return widget
+    if isinstance(widget, QAbstractSpinBox | QComboBox):
+        return widget.findChild(QLineEdit)
+    return None
+
+
+@dataclass(frozen=True)
+class _TextState:
+    """A text box's text, selection anchor and cursor position."""
+
+    text: str
+    anchor: int
+    position: int
+
+    @classmethod
+    def of(cls, box: TextBox) -> _TextState:
+        if isinstance(box, QPlainTextEdit):
+            cursor = box.textCursor()
+            return cls(box.toPlainText(), cursor.anchor(), cursor.position())
+        position = box.cursorPosition()
+        if not box.hasSelectedText():
+            return cls(box.text(), position, position)
+        start = box.selectionStart()
+        end = start + len(box.selectedText())
+        return cls(box.text(), end if position == start else start, position)
+
+    def restore(self, box: TextBox) -> None:
+        if isinstance(box, QPlainTextEdit):
+            box.setPlainText(self.text)
+            cursor = box.textCursor()
+            cursor.setPosition(self.anchor)
+            cursor.setPosition(self.position, QTextCursor.MoveMode.KeepAnchor)
+            box.setTextCursor(cursor)
+        else:
+            box.setText(self.text)
+            box.setSelection(self.anchor, self.position - self.anchor)
+
+
+def _insert(box: TextBox, text: str) -> None:
+    if isinstance(box, QPlainTextEdit):
+        box.insertPlainText(text)
+    else:
+        box.insert(text)
 
 
 @dataclass
@@ -51,7 +107,20 @@ class _Run:
     leaked: str = ""
     taken: str = ""
     last_ms: float = 0.0
-    before: tuple[str, int, int, int] | None = None  # line edit text, cursor, selection start/len
+    before: _TextState | None = None  # the text box as it was before the leaked keys
+
+
+@dataclass(frozen=True)
+class _Press:
+    """The key press Qt is delivering: one press may reach several widgets."""
+
+    identity: tuple[int, int, str, int, int]
+    widget: QObject
+
+
+def _identity(event: QKeyEvent) -> tuple[int, int, str, int, int]:
+    modifiers = event.modifiers().value
+    return (cpp_address(event), event.key(), event.text(), modifiers, event.timestamp())
 
 
 class ScannerFilter(QObject):
@@ -64,7 +133,7 @@ class ScannerFilter(QObject):
         self.clock = clock
         self.detector = ScanBurstDetector()
         self._run = _Run()
-        self._last_delivery = (0, 0)  # (event address, address of the widget it goes to next)
+        self._press: _Press | None = None
 
     def install(self, app: QApplication) -> None:
         app.installEventFilter(self)
@@ -72,22 +141,38 @@ class ScannerFilter(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.KeyRelease:
-            self._last_delivery = (0, 0)
+            self._press = None
             return False
-        if kind != QEvent.Type.KeyPress or not obj.isWidgetType():
+        if kind != QEvent.Type.KeyPress or not isinstance(obj, QWidget):
             return False
-        if self._is_propagation(obj, event):
-            return False  # the same press travelling up to a parent: already judged
         assert isinstance(event, QKeyEvent)
+        if self._is_redelivery(obj, event):
+            self._follow_into(obj)
+            return False  # the same press again: judged once, where it first arrived
         return self._judge(obj, event)
 
-    def _is_propagation(self, obj: QObject, event: QEvent) -> bool:
-        """Qt hands an ignored key press on to the parent widget and the application filter
-        sees it again; recognise that delivery by the event and the widget it goes to."""
-        seen = (cpp_address(event), cpp_address(obj))
-        again = seen == self._last_delivery
-        self._last_delivery = (seen[0], cpp_address(obj.parent()))
-        return again
+    def _is_redelivery(self, obj: QWidget, event: QKeyEvent) -> bool:
+        """Qt hands one key press on to the parent when a widget ignores it, and an item view
+        forwards the press that opens a cell editor into that editor; the application filter
+        sees each delivery. They are the same event object on the same parent chain."""
+        press, identity = self._press, _identity(event)
+        if press is not None and press.identity == identity and is_alive(press.widget):
+            first = press.widget
+            assert isinstance(first, QWidget)
+            if obj is first or obj.isAncestorOf(first) or first.isAncestorOf(obj):
+                return True
+        self._press = _Press(identity, obj)
+        return False
+
+    def _follow_into(self, obj: QWidget) -> None:
+        """The press judged on an item view went on into the cell editor it opened: the run's
+        keys are typed into that editor from now on, so that is where they are taken back from
+        or given back to."""
+        run, box = self._run, text_box(obj)
+        if box is None or self._press is None or run.widget is not self._press.widget:
+            return
+        if text_box(run.widget) is None:
+            run.widget, run.before = obj, _TextState.of(box)
 
     def _judge(self, obj: QObject, event: QKeyEvent) -> bool:
         """Decide about one key press; True swallows it."""
@@ -108,13 +193,9 @@ class ScannerFilter(QObject):
         if self._run.taken or self._run.widget is not obj:
             self._give_back(keep_detector=True)
             self._run.widget = obj
-        if not self._run.leaked and isinstance(obj, QLineEdit):
-            self._run.before = (
-                obj.text(),
-                obj.cursorPosition(),
-                obj.selectionStart(),
-                len(obj.selectedText()),
-            )
+        box = text_box(obj)
+        if not self._run.leaked and box is not None:
+            self._run.before = _TextState.of(box)
         self._run.leaked += text
         return False
 
@@ -128,26 +209,22 @@ class ScannerFilter(QObject):
         return True
 
     def _take_back_leaked(self) -> None:
-        """Put the line edit the first keystrokes of a burst went into back as it was before
+        """Put the text box the first keystrokes of a burst went into back as it was before
         them (text, cursor and selection: a leaked key may have replaced selected text)."""
         run = self._run
-        edit = run.widget
-        if run.leaked and run.before and isinstance(edit, QLineEdit) and is_alive(edit):
-            text, cursor, selection_start, selection_length = run.before
-            edit.setText(text)
-            if selection_start >= 0:
-                edit.setSelection(selection_start, selection_length)
-            else:
-                edit.setCursorPosition(cursor)
+        box = text_box(run.widget) if is_alive(run.widget) else None
+        if run.leaked and run.before and box is not None:
+            run.before.restore(box)
         run.taken += run.leaked
         run.leaked = ""
 
     def _give_back(self, *, keep_detector: bool = False) -> None:
-        """Keystrokes kept from a run that turned out not to be a scan go back into the line
-        edit they were typed into, so fast typing is never lost."""
+        """Keystrokes kept from a run that turned out not to be a scan go back into the text
+        box they were typed into, so fast typing is never lost."""
         run = self._run
-        if run.taken and isinstance(run.widget, QLineEdit) and is_alive(run.widget):
-            run.widget.insert(run.taken)
+        box = text_box(run.widget) if is_alive(run.widget) else None
+        if run.taken and box is not None:
+            _insert(box, run.taken)
         self._run = _Run(last_ms=run.last_ms)
         if not keep_detector:
             self.detector.reset()
