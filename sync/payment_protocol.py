@@ -76,7 +76,8 @@ class Refund(Strict):
 
 class ReconciliationRow(Strict):
     """One store's day: money at the provider (charged − reversed − refunded) against the code
-    tenders of the sales and refunds its tills pushed. difference_fen = provider − tills."""
+    tenders of the sales and refunds its tills pushed. difference_fen = provider − tills. Every
+    paid payment must belong to exactly one sale and every sale tender to a paid payment."""
 
     store_id: Ident
     day: Day
@@ -88,7 +89,9 @@ class ReconciliationRow(Strict):
     till_fen: int
     difference_fen: int
     paid_without_sale: list[str]
+    paid_in_several_sales: list[str]  # "payment id: sale no, sale no"
     sale_without_payment: list[str]
+    balanced: bool  # 平: no difference and nothing unmatched (a lucky offset is not balance)
 
 
 class ReconciliationReport(Strict):

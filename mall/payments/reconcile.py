@@ -2,8 +2,10 @@
 on a business day (UTC+8) against the WeChat/Alipay tenders of the sales its tills pushed.
 
 provider_net = charged − reversed − refunded; till = the sum of code tenders of that day's sales
-and refunds (refunds are negative). A difference, a payment no sale uses, or a sale tender no
-payment backs is what a person must look at.
+and refunds (refunds are negative). A difference, a paid payment no sale names, one that two or
+more sales name (the customer paid once, the till sold twice), or a sale tender no paid payment
+backs is what a person must look at; the day is balanced (平) only when there is none of them,
+since such faults can offset each other in the sums.
 """
 
 from __future__ import annotations
@@ -37,7 +39,22 @@ class _Figures:
     refunded_fen: int = 0
     till_fen: int = 0
     paid_without_sale: list[str] = field(default_factory=list)
+    paid_in_several_sales: list[str] = field(default_factory=list)
     sale_without_payment: list[str] = field(default_factory=list)
+
+
+def _sales_naming(session: Session, payment_ids: list[str]) -> dict[str, set[str]]:
+    """payment id -> numbers of the sales (not refunds: a refund names the payment it pays
+    back, which does not make the payment belong to a sale) whose tenders name it."""
+    named = session.execute(
+        select(SalePaymentRow.reference, SaleRow.sale_no)
+        .join(SaleRow, SaleRow.id == SalePaymentRow.sale_id)
+        .where(SalePaymentRow.reference.in_(payment_ids), SaleRow.kind == "sale")
+    )
+    sales: dict[str, set[str]] = defaultdict(set)
+    for reference, sale_no in named:
+        sales[reference].add(sale_no)
+    return sales
 
 
 def _provider_side(
@@ -46,18 +63,18 @@ def _provider_side(
     paid = session.scalars(
         select(PaymentRow).where(PaymentRow.paid_at >= start, PaymentRow.paid_at < end)
     ).all()
-    ids = [payment.id for payment in paid]
-    used = set(
-        session.scalars(select(SalePaymentRow.reference).where(SalePaymentRow.reference.in_(ids)))
-    )
+    sales_of = _sales_naming(session, [payment.id for payment in paid])
     for payment in paid:
         store = figures[payment.store_id]
         store.payments += 1
         store.charged_fen += payment.amount_fen
+        sales = sales_of.get(payment.id, set())
         if payment.status == "cancelled":
             store.reversed_fen += payment.amount_fen
-        elif payment.id not in used:
+        elif not sales:
             store.paid_without_sale.append(payment.id)
+        elif len(sales) > 1:
+            store.paid_in_several_sales.append(f"{payment.id}: {', '.join(sorted(sales))}")
     refunds = session.execute(
         select(PaymentRow.store_id, PaymentRefundRow.amount_fen)
         .join(PaymentRow, PaymentRow.id == PaymentRefundRow.payment_id)
@@ -109,6 +126,7 @@ def reconcile(session: Session, day: date, store_id: str | None = None) -> Recon
         if store_id is not None and store != store_id:
             continue
         net = f.charged_fen - f.reversed_fen - f.refunded_fen
+        unmatched = f.paid_without_sale or f.paid_in_several_sales or f.sale_without_payment
         rows.append(
             ReconciliationRow(
                 store_id=store,
@@ -121,7 +139,9 @@ def reconcile(session: Session, day: date, store_id: str | None = None) -> Recon
                 till_fen=f.till_fen,
                 difference_fen=net - f.till_fen,
                 paid_without_sale=f.paid_without_sale,
+                paid_in_several_sales=f.paid_in_several_sales,
                 sale_without_payment=f.sale_without_payment,
+                balanced=net == f.till_fen and not unmatched,
             )
         )
     return ReconciliationReport(day=day.isoformat(), rows=rows)
@@ -131,12 +151,13 @@ def report_lines(report: ReconciliationReport) -> list[str]:
     """The report as text for `pos-mall reconcile` (amounts in fen)."""
     lines = [f"对账 {report.day} (UTC+8)"]
     for row in report.rows:
-        state = "平" if row.difference_fen == 0 else f"差 {row.difference_fen}"
+        state = "平" if row.balanced else f"不平：差 {row.difference_fen}"
         lines.append(
             f"{row.store_id}: payments={row.payments} charged={row.charged_fen} "
             f"reversed={row.reversed_fen} refunded={row.refunded_fen} "
             f"provider_net={row.provider_net_fen} tills={row.till_fen} → {state}"
         )
         lines += [f"  paid without sale: {p}" for p in row.paid_without_sale]
+        lines += [f"  paid once, sold twice: {p}" for p in row.paid_in_several_sales]
         lines += [f"  sale without payment: {s}" for s in row.sale_without_payment]
     return lines
