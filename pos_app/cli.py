@@ -4,21 +4,36 @@ upgrade, and the printer and sync commands. Every command takes --db PATH."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from pos_app import __version__
 from pos_app.config import load_config
+from pos_app.logs import log_dir_for, setup_logging
+from pos_app.store.backup import backup_database
 from pos_app.store.db import Database
-from pos_app.store.migrate import DatabaseTooNew, upgrade
+from pos_app.store.migrate import DatabaseTooNew, needs_upgrade, upgrade
 from sync.cli_commands import add_commands as add_sync_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger(__name__)
 
 
 def open_db(path: Path, *, long_running: bool = False) -> Database:
-    """Upgrade the database to this version's schema, then open it. The long-running app
-    checkpoints the WAL in the background; a short command leaves it to SQLite."""
+    """Upgrade the database to this version's schema (backing it up first), then open it. The
+    long-running app checkpoints the WAL in the background; a short command leaves it to SQLite."""
+    if needs_upgrade(path):
+        config = load_config()
+        backup_database(
+            path,
+            path.parent / "backups",
+            reason="before-upgrade",
+            keep=config.backups_kept,
+            mirror=config.backup_mirror,
+        )
     upgrade(path)
     return Database(path, checkpoint_in_background=long_running)
 
@@ -70,10 +85,11 @@ def cmd_screenshots(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _delegate(module: str, function: str) -> Callable[[Database, argparse.Namespace], int]:
-    """A command implemented in another package, imported only when it runs."""
+def _delegate(module: str, function: str) -> Callable[[Any, argparse.Namespace], int]:
+    """A command implemented in another package, imported only when it runs; it gets the open
+    database (or, for a command that must not open it, its path) and the arguments."""
 
-    def run(db: Database, args: argparse.Namespace) -> int:
+    def run(db: Any, args: argparse.Namespace) -> int:
         import importlib
 
         return int(getattr(importlib.import_module(module), function)(db, args))
@@ -83,6 +99,7 @@ def _delegate(module: str, function: str) -> Callable[[Database, argparse.Namesp
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos", description="门店通 POS till")
+    parser.add_argument("--version", action="version", version=f"门店通 POS {__version__}")
     parser.add_argument("--db", type=Path, help="till database file (default: the data dir)")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -116,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_db_upgrade
     )
     _add_hardware_commands(commands)
+    _add_maintenance_commands(commands)
     add_sync_commands(commands)
+
+    check = commands.add_parser("self-test", help="自检: database, font, back office, printer")
+    check.add_argument("--printer", metavar="URI", help="also print a test page here")
+    check.set_defaults(handler=_delegate("pos_app.ui.self_test", "run_self_test"))
 
     shots = commands.add_parser("screenshots", help="render every screen to PNG files")
     shots.add_argument("out_dir", type=Path)
@@ -141,9 +163,29 @@ def _add_hardware_commands(commands: argparse._SubParsersAction) -> None:  # typ
     labels.set_defaults(handler=_delegate(hardware, "cmd_labels"))
 
 
+def _add_maintenance_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    here = "pos_app.cli_maintenance"
+    backup = commands.add_parser("backup", help="back up the till database now")
+    backup.add_argument("--to", type=Path, metavar="DIR", help="folder (default: data dir)")
+    backup.set_defaults(handler=_delegate(here, "cmd_backup"))
+
+    restore = commands.add_parser("restore", help="restore the till database from a backup")
+    restore.add_argument("backup", type=Path, nargs="?", help="backup file (default: newest)")
+    restore.set_defaults(path_handler=_delegate(here, "cmd_restore"))
+
+    diagnostics = commands.add_parser("diagnostics", help="导出诊断包: a zip for support")
+    diagnostics.add_argument("out", type=Path, nargs="?", help="zip file to write")
+    diagnostics.set_defaults(handler=_delegate(here, "cmd_diagnostics"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    db_path = args.db or load_config().db_path
+    config = load_config()
+    db_path = args.db or config.db_path
+    setup_logging(log_dir_for(db_path), config.log_level)
+    log.info("pos %s %s", __version__, args.command)
+    if getattr(args, "path_handler", None) is not None:
+        return int(args.path_handler(db_path, args))
     try:
         db = open_db(db_path, long_running=args.command == "run")
     except DatabaseTooNew as error:

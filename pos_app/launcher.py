@@ -64,14 +64,15 @@ def ensure_demo_catalog(db: Database, skus: int) -> None:
 def _demo_sync(
     db: Database, args: argparse.Namespace
 ) -> tuple[SyncEngine | None, LocalMall | None]:
-    """Start the local demo mall and pair with it; offline (None) if it cannot start."""
-    from pos_app.demo_mall import pair_with, start_demo_mall
-
+    """Start the local demo mall and pair with it; offline (None) if it cannot start (or this
+    is the packaged till, which carries no mall)."""
     data_dir = db.path.parent
     try:
+        from pos_app.demo_mall import pair_with, start_demo_mall
+
         mall = start_demo_mall(db, data_dir, port=load_config().mall_port)
         engine = pair_with(db, mall, data_dir)
-    except (OSError, RuntimeError, SyncError) as error:
+    except (ImportError, OSError, RuntimeError, SyncError) as error:
         print(f"The local mall did not start ({error}); the till runs offline.", file=sys.stderr)
         return None, None
     print(f"Local mall: {mall.base_url} (the till is paired with it and syncs in the background)")
@@ -95,11 +96,15 @@ def launch(db: Database, args: argparse.Namespace) -> int:
         engine, mall = _demo_sync(db, args)
     else:
         engine = _paired_engine(db)
+    from pos_app.services.daily_backup import DailyBackup
     from pos_app.ui.app import run_gui
 
+    backups = DailyBackup(db, load_config())
+    backups.start()
     try:
         return run_gui(db, demo=args.demo, engine=engine)
     finally:
+        backups.stop()
         if mall is not None:
             mall.stop()
 

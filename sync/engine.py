@@ -21,6 +21,7 @@ from uuid import UUID
 from pydantic import ValidationError
 from sqlalchemy import CursorResult, select, update
 
+from pos_app.store.backup import RESTORED_MARK, catch_up_after_restore
 from pos_app.store.db import Database
 from pos_app.store.member_models import ClaimedReceipt
 from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
@@ -56,6 +57,7 @@ from sync.state import (
     LAST_ERROR,
     LAST_SYNC_AT,
     ORDER_PREFIX,
+    delete_state,
     get_state,
     set_state,
     states_with_prefix,
@@ -159,6 +161,7 @@ class SyncEngine:
 
     def push(self) -> int:
         """Send pending events in order until none is left; returns how many were acknowledged."""
+        self.resync_after_restore()
         acked = 0
         rewinds = 0
         while True:
@@ -179,6 +182,28 @@ class SyncEngine:
             if answer.acked_through_seq < events[0].device_seq:
                 raise SyncServerError("the mall acknowledged none of the events it was sent")
             acked += self._mark_acked(answer.acked_through_seq, answer.conflicts)
+
+    def resync_after_restore(self) -> None:
+        """After `pos restore` the database may be older than what the mall has. Ask the mall
+        how far it has this till's events (an empty push answers that) before sending any:
+        events it has are marked delivered, not sent again; if it has more than this database
+        (sold after the backup), the device sequence and the sale numbers continue after them,
+        so new sales are neither refused as duplicates nor lost."""
+        with self.db.read() as session:
+            restored_from = get_state(session, RESTORED_MARK)
+        if restored_from is None:
+            return
+        mall_seq = self.client.push([]).acked_through_seq
+        with self.db.write() as session:
+            local_seq, lost = catch_up_after_restore(session, mall_seq)
+            delete_state(session, RESTORED_MARK)
+        log.warning(
+            "restored from %s: the mall has events through %d, this till through %d (%d lost)",
+            restored_from,
+            mall_seq,
+            local_seq,
+            lost,
+        )
 
     def _mark_acked(self, through_seq: int, conflicts: list[Conflict]) -> int:
         with self.db.write() as session:

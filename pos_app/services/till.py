@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pos_app.domain.barcodes import ScaleLayout
 from pos_app.domain.money import RoundingMode
 from pos_app.services.errors import NoOpenShift
+from pos_app.store.backup import TILL_SEQ_FLOOR
 from pos_app.store.models import Sale, Shift, utc_now
 from pos_app.store.settings import get_setting
 
@@ -46,8 +47,10 @@ def require_open_shift(session: Session, till_id: str) -> Shift:
 
 
 def next_till_seq(session: Session, till_id: str) -> int:
-    """Next gapless sale number of this till; safe because writes hold BEGIN IMMEDIATE."""
-    return (session.scalar(select(func.max(Sale.till_seq)).where(Sale.till_id == till_id)) or 0) + 1
+    """Next gapless sale number of this till; safe because writes hold BEGIN IMMEDIATE. After a
+    restore from backup the numbers continue above the floor, past sales the mall already has."""
+    last = session.scalar(select(func.max(Sale.till_seq)).where(Sale.till_id == till_id)) or 0
+    return max(last, get_setting(session, TILL_SEQ_FLOOR) or 0) + 1
 
 
 def sale_number(till_id: str, till_seq: int) -> str:

@@ -6,6 +6,7 @@ instead of being opened and damaged.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -38,6 +39,7 @@ def current_revision(db_path: Path) -> str | None:
         engine.dispose()
 
 
+@cache
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_config(Path("unused.db"))).get_current_head()
     assert head is not None
@@ -49,6 +51,14 @@ def _knows(script: ScriptDirectory, revision: str) -> bool:
         return script.get_revision(revision) is not None
     except CommandError:
         return False
+
+
+def needs_upgrade(db_path: Path) -> bool:
+    """True for an existing database that this version would migrate (not for a new one)."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return False
+    current = current_revision(db_path)
+    return current is not None and current != head_revision()
 
 
 def upgrade(db_path: Path) -> None:

@@ -80,6 +80,7 @@ def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> in
         sync.start()
     upkeep = attach_payment_upkeep(window, printer, sync)
     window.show()
+    log.info("till window shown")
     display = window.customer_display
     if display is not None:
         second = QGuiApplication.screens()[1]
