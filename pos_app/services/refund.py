@@ -5,12 +5,13 @@ paid by payment code is queued for the mall in the same transaction (never lost 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pos_app.domain.cart import allocate_proportionally
 from pos_app.domain.money import mul_div_half_up
 from pos_app.services.errors import RefundError
 from pos_app.services.members import record_member_sale
@@ -47,8 +48,104 @@ def refunded_qty(session: Session, line_ids: list[int]) -> dict[int, int]:
     return {line_id: qty for line_id, qty in session.execute(query).all() if line_id is not None}
 
 
+@dataclass(frozen=True)
+class SoldLine:
+    """A line of the original sale as far as refunding it goes (qty in units or grams)."""
+
+    line_no: int
+    qty: int
+    net_fen: int
+    refunded_qty: int
+
+    def worth_fen(self, qty: int) -> int:
+        """What the first `qty` units returned are worth: cumulative, so partial refunds of a
+        line add up to its net exactly, in any order of sizes."""
+        return mul_div_half_up(self.net_fen, qty, self.qty)
+
+
+@dataclass(frozen=True)
+class Tendered:
+    """One way the original sale was paid (kind and reference, several rows summed) and how
+    much of it went back already."""
+
+    kind: str
+    reference: str
+    paid_fen: int
+    refunded_fen: int
+
+    @property
+    def left_fen(self) -> int:
+        return max(self.paid_fen - self.refunded_fen, 0)
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """What one refund gives back: in total, per returned line (goods value) and per tender.
+    Amounts are positive fen."""
+
+    amount_fen: int
+    line_fen: dict[int, int]
+    tender_fen: tuple[tuple[Tendered, int], ...]
+
+    def back_in(self, kind: str) -> int:
+        """What goes back in this tender kind, e.g. the cash to hand to the customer."""
+        return sum(share for tender, share in self.tender_fen if tender.kind == kind)
+
+
+def plan_refund(
+    lines: Sequence[SoldLine], tenders: Sequence[Tendered], quantities: Mapping[int, int]
+) -> RefundPlan:
+    """Money for returning `quantities` (line_no -> units): the share of what was PAID (after
+    discounts and 抹零) that the goods returned so far are worth, less what went back already,
+    spread over the tenders in proportion to what each still holds. No tender ever gets back
+    more than it paid, and once everything is returned each has got back exactly what it paid."""
+    goods_fen = sum(line.net_fen for line in lines)
+    paid_fen = sum(tender.paid_fen for tender in tenders)
+    returned = {line.line_no: line.refunded_qty + quantities.get(line.line_no, 0) for line in lines}
+    worth_fen = sum(line.worth_fen(returned[line.line_no]) for line in lines)
+    due_fen = mul_div_half_up(paid_fen, worth_fen, goods_fen) if goods_fen > 0 else 0
+    left = {i: tender.left_fen for i, tender in enumerate(tenders)}
+    already_fen = sum(tender.refunded_fen for tender in tenders)
+    amount_fen = min(max(due_fen - already_fen, 0), sum(left.values()))
+    shares = allocate_proportionally(amount_fen, left) if amount_fen else dict.fromkeys(left, 0)
+    return RefundPlan(
+        amount_fen=amount_fen,
+        line_fen={
+            line.line_no: line.worth_fen(returned[line.line_no]) - line.worth_fen(line.refunded_qty)
+            for line in lines
+            if quantities.get(line.line_no)
+        },
+        tender_fen=tuple((tender, shares[i]) for i, tender in enumerate(tenders)),
+    )
+
+
+def sold_lines(session: Session, sale: Sale) -> list[SoldLine]:
+    done = refunded_qty(session, [line.id for line in sale.lines])
+    return [
+        SoldLine(line.line_no, line.qty, line.net_fen, done.get(line.id, 0)) for line in sale.lines
+    ]
+
+
+def tendered(session: Session, sale: Sale) -> list[Tendered]:
+    """How the sale was paid, per (kind, reference), with what its refunds gave back so far."""
+    back = dict(
+        ((kind, reference), -amount)
+        for kind, reference, amount in session.execute(
+            select(Payment.kind, Payment.reference, func.sum(Payment.amount_fen))
+            .join(Sale, Payment.sale_id == Sale.id)
+            .where(Sale.original_sale_id == sale.id)
+            .group_by(Payment.kind, Payment.reference)
+        ).all()
+    )
+    paid: dict[tuple[str, str], int] = {}
+    for payment in sale.payments:
+        key = (payment.kind, payment.reference)
+        paid[key] = paid.get(key, 0) + payment.amount_fen
+    return [Tendered(kind, ref, fen, back.get((kind, ref), 0)) for (kind, ref), fen in paid.items()]
+
+
 def _refund_lines(
-    session: Session, original: Sale, quantities: Mapping[int, int]
+    session: Session, original: Sale, plan: RefundPlan, quantities: Mapping[int, int]
 ) -> list[SaleLine]:
     by_no = {line.line_no: line for line in original.lines}
     done = refunded_qty(session, [line.id for line in original.lines])
@@ -57,13 +154,16 @@ def _refund_lines(
         line = by_no.get(line_no)
         if line is None:
             raise RefundError(f"Sale {original.sale_no} has no line {line_no}.")
-        left = line.qty - done.get(line.id, 0)
+        before = done.get(line.id, 0)
+        left = line.qty - before
         if not 0 < qty <= left:
             raise RefundError(
                 f"Line {line_no} ({line.name}): {left} left to refund, {qty} asked for."
             )
-        net = mul_div_half_up(line.net_fen, qty, line.qty)
-        gross = mul_div_half_up(line.gross_fen, qty, line.qty)
+        net = plan.line_fen[line_no]
+        gross = mul_div_half_up(line.gross_fen, before + qty, line.qty) - mul_div_half_up(
+            line.gross_fen, before, line.qty
+        )
         lines.append(
             SaleLine(
                 line_no=len(lines) + 1,
@@ -117,14 +217,17 @@ def refund_sale(
     """Refund quantities (line_no → units or grams) of a sale in one transaction."""
     with db.write() as session:
         original = find_sale(session, sale_no)
-        lines = _refund_lines(session, original, quantities)
-        refund_fen = -sum(line.net_fen for line in lines)
+        tenders = tendered(session, original)
+        plan = plan_refund(sold_lines(session, original), tenders, quantities)
+        lines = _refund_lines(session, original, plan, quantities)
+        refund_fen = plan.amount_fen
         points = min(
             points_to_reverse(
                 earned=original.points_earned, refunded_fen=refund_fen, paid_fen=original.total_fen
             ),
             original.points_earned - _points_already_reversed(session, original),
         )
+        goods_fen = -sum(line.net_fen for line in lines)
         refund = new_sale(
             session,
             kind="refund",
@@ -133,20 +236,19 @@ def refund_sale(
             original_sale=original,
             subtotal_fen=sum(line.gross_fen for line in lines),
             discount_fen=sum(line.discount_fen for line in lines),
-            rounding_fen=0,
+            rounding_fen=goods_fen - refund_fen,  # the returned goods' share of the 抹零
             total_fen=-refund_fen,
             points_earned=-points,
             lines=lines,
         )
-        shares = split_over_payments(refund_fen, list(original.payments))
-        for payment, share in zip(original.payments, shares, strict=True):
+        for tender, share in plan.tender_fen:
             if share:
                 refund.payments.append(
                     Payment(
-                        kind=payment.kind,
+                        kind=tender.kind,
                         amount_fen=-share,
                         tendered_fen=-share,
-                        reference=payment.reference,
+                        reference=tender.reference,
                     )
                 )
         session.flush()

@@ -10,8 +10,10 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.errors import RefundError
 from pos_app.services.refund import refund_sale, split_over_payments
+from pos_app.services.shift import x_report
 from pos_app.store.db import Database
 from pos_app.store.models import OutboxEvent, Payment, Sale, StockMove
+from pos_app.store.settings import set_setting
 from tests.conftest import CASHIER_ID, MANAGER_ID, barcode_of
 from tests.services.test_checkout import cart_with
 
@@ -100,3 +102,37 @@ def test_split_over_payments_always_sums_exactly() -> None:
     payments = [Payment(kind="cash", amount_fen=a, tendered_fen=a) for a in (333, 333, 334)]
     for amount in range(0, 1001, 7):
         assert sum(split_over_payments(amount, payments)) == amount
+
+
+def rounded_split_sale(db: Database) -> str:
+    """Lines ¥48.95, 抹零 −¥0.05, paid ¥48.90: card ¥10.00 + cash ¥38.90 (the issue's sale)."""
+    with db.write() as session:
+        set_setting(session, "rounding_mode", "jiao_down")
+    cart = cart_with(db, *[barcode_of("1001")] * 5, *[barcode_of("1003")] * 7)  # 17.50 + 31.50
+    cart.set_line_discount(2, 5)  # 48.95
+    assert cart.total_fen == 4895
+    return sell(db, cart, [Tender(TenderKind.CARD, 1000, "card-1"), Tender(TenderKind.CASH, 3890)])
+
+
+def refunded_by_tender(db: Database) -> dict[str, int]:
+    with db.read() as session:
+        rows = session.execute(
+            select(Payment.kind, func.sum(Payment.amount_fen))
+            .join(Sale, Payment.sale_id == Sale.id)
+            .where(Sale.kind == "refund")
+            .group_by(Payment.kind)
+        ).all()
+    return {kind: -amount for kind, amount in rows}
+
+
+def test_a_rounded_sale_is_refunded_exactly_what_was_paid_per_tender(db: Database) -> None:
+    """Refunding all of a 抹零 sale gives card ¥10.00 and cash ¥38.90 back, not ¥10.01 + ¥38.94,
+    and the shift report shows no card money going out."""
+    sale_no = rounded_split_sale(db)
+    result = refund_sale(
+        db, sale_no=sale_no, quantities={1: 5, 2: 7}, cashier_id=CASHIER_ID, approver_id=MANAGER_ID
+    )
+    assert result.refunded_fen == 4890
+    assert refunded_by_tender(db) == {"card": 1000, "cash": 3890}
+    report = x_report(db)
+    assert report.by_tender == {"card": 0, "cash": 0}
