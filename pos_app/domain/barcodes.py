@@ -1,35 +1,51 @@
-"""Barcode parsing: EAN-13/EAN-8/UPC-A/ITF-14 with check digits, store-internal codes, and
-scale (weighed goods) barcodes whose flag and layout each store configures.
+"""Barcode parsing: EAN-13/EAN-8/UPC-A/UPC-E/ITF-14 with check digits, store-internal codes,
+and scale (weighed goods) barcodes whose flag and layout each store configures.
+
+Every code is normalised the same way wherever it enters (scan, import, search): NFKC turns
+full-width digits and letters into ASCII, UPC-A and UPC-E become their EAN-13, and a GTIN-14
+with indicator 0 becomes the EAN-13 inside it, so one product has one key.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
+    "DEFAULT_PRICE_LAYOUT",
     "DEFAULT_SCALE_LAYOUTS",
+    "DEFAULT_WEIGHT_LAYOUT",
     "BarcodeKind",
+    "DeadLayout",
     "InvalidBarcode",
     "InvalidScaleLayout",
+    "OverlappingLayouts",
     "ParsedBarcode",
     "ScaleLayout",
+    "ZeroPriceLabel",
     "gs1_check_digit",
     "is_gs1_valid",
     "make_ean8",
     "make_ean13",
     "make_scale_barcode",
+    "normalise_code",
+    "order_layouts",
     "parse_barcode",
+    "price_check_digit",
+    "upc_e_to_upc_a",
+    "validate_layouts",
 ]
 
 _DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: str.isdigit() would accept "²" or "٣"
 _INTERNAL = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 _INTERNAL_DIGIT_LENGTHS = range(4, 8)  # store codes / PLU typed or printed without a check
 _SCALE_LENGTHS = (13, 18)
-_LAYOUT_LETTERS = "FCPWK"
+_LAYOUT_LETTERS = "FCPWVK"
+_PAYMENT_FLAGS_18 = frozenset({*(f"1{n}" for n in range(6)), *(f"2{n}" for n in range(5, 10))})
 
 
 class InvalidBarcode(ValueError):
@@ -38,6 +54,32 @@ class InvalidBarcode(ValueError):
 
 class InvalidScaleLayout(ValueError):
     """A scale barcode layout setting that makes no sense; the message says why."""
+
+
+class OverlappingLayouts(InvalidScaleLayout):
+    """Two layouts of one length share flags and neither is a narrower exception of the other."""
+
+    def __init__(self, first: ScaleLayout, second: ScaleLayout, flags: str) -> None:
+        super().__init__(
+            f"Scale layouts {first.to_spec()} and {second.to_spec()} share flags {flags}: "
+            "a label could be read either way"
+        )
+        self.first, self.second, self.flags = first, second, flags
+
+
+class DeadLayout(InvalidScaleLayout):
+    """A layout that can never read a label: narrower layouts or payment codes take its flags."""
+
+    def __init__(self, layout: ScaleLayout) -> None:
+        super().__init__(
+            f"Scale layout {layout.to_spec()} never reads a label: its flags are taken by "
+            "more specific layouts or by payment codes (18 digits starting 10-15, 25-29)"
+        )
+        self.layout = layout
+
+
+class ZeroPriceLabel(InvalidBarcode):
+    """A scale label that says ¥0.00 (or 0 g): refused unless the store allows ¥0 labels."""
 
 
 class BarcodeKind(StrEnum):
@@ -65,6 +107,50 @@ def gs1_check_digit(body: str) -> int:
 def is_gs1_valid(code: str) -> bool:
     """True if code is at least two ASCII digits and its last digit is the right check digit."""
     return len(code) >= 2 and _is_digits(code) and gs1_check_digit(code[:-1]) == int(code[-1])
+
+
+def normalise_code(text: str) -> str:
+    """What a scanner or a file gave, as the ASCII we parse: full-width ６９０１ becomes 6901."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+# GS1 weighting of one price digit: "2-", "3", "5+" and "5-" (General Specifications 7.9.3).
+_WEIGHT_2M = (0, 2, 4, 6, 8, 9, 1, 3, 5, 7)
+_WEIGHT_3 = (0, 3, 6, 9, 2, 5, 8, 1, 4, 7)
+_WEIGHT_5P = (0, 5, 1, 6, 2, 7, 3, 8, 4, 9)
+_WEIGHT_5M = (0, 5, 9, 4, 8, 3, 7, 2, 6, 1)
+
+
+def price_check_digit(price: str) -> int:
+    """The GS1 check digit of a 4- or 5-digit price field (the V in FFCCCCCVPPPPK)."""
+    if len(price) not in (4, 5) or not _is_digits(price):
+        raise InvalidBarcode(f"A price check digit needs 4 or 5 price digits, got {price!r}")
+    d = [int(ch) for ch in price]
+    if len(d) == 4:
+        total = _WEIGHT_2M[d[0]] + _WEIGHT_2M[d[1]] + _WEIGHT_3[d[2]] + _WEIGHT_5M[d[3]]
+        return total * 3 % 10
+    weights = (_WEIGHT_5P, _WEIGHT_2M, _WEIGHT_5M, _WEIGHT_5P, _WEIGHT_2M)
+    target = -sum(w[n] for w, n in zip(weights, d, strict=True)) % 10
+    return _WEIGHT_5M.index(target)
+
+
+def upc_e_to_upc_a(code: str) -> str:
+    """Expand an 8-digit UPC-E (number system 0 or 1, check digit last) to its 12-digit UPC-A.
+
+    The check digit is carried over, not verified: the caller checks the UPC-A."""
+    if len(code) != 8 or not _is_digits(code) or code[0] not in "01":
+        raise InvalidBarcode(f"{code!r} is not a UPC-E code")
+    ns, d, check = code[0], code[1:7], code[7]
+    last = d[5]
+    if last in "012":
+        middle = d[0:2] + last + "0000" + d[2:5]
+    elif last == "3":
+        middle = d[0:3] + "00000" + d[3:5]
+    elif last == "4":
+        middle = d[0:4] + "00000" + d[4]
+    else:
+        middle = d[0:5] + "0000" + last
+    return ns + middle + check
 
 
 def _verify_check_digit(code: str) -> None:
@@ -112,8 +198,11 @@ def _layout_problem(pattern: str) -> str | None:
     if len(pattern) not in _SCALE_LENGTHS:
         return f"must be 13 or 18 characters long, not {len(pattern)}"
     if any(ch not in _LAYOUT_LETTERS for ch in pattern):
-        return "may only use F (flag), C (item code), P (price), W (weight), K (check digit)"
-    if not re.fullmatch(r"F+[CPW]+K", pattern):
+        return (
+            "may only use F (flag), C (item code), P (price), W (weight), "
+            "V (price check digit), K (check digit)"
+        )
+    if not re.fullmatch(r"F+[CPWV]+K", pattern):
         return "must start with the flag digits F and end with one check digit K"
     letters = [letter for letter, _ in _runs(pattern)]
     if len(letters) != len(set(letters)):
@@ -122,6 +211,8 @@ def _layout_problem(pattern: str) -> str | None:
         return "needs item code digits C"
     if "P" not in letters and "W" not in letters:
         return "needs price digits P or weight digits W"
+    if "V" in letters and (pattern.count("V") != 1 or pattern.count("P") not in (4, 5)):
+        return "may have one price check digit V, and only with 4 or 5 price digits P"
     return None
 
 
@@ -157,8 +248,10 @@ def _compress_flags(flags: Iterable[str]) -> str:
 class ScaleLayout:
     """Where a scale barcode keeps its fields, e.g. "FFCCCCCPPPPPK" with flags 20-29.
 
-    Letters: F flag, C item code (PLU), P price in fen, W weight in grams, K GS1 check digit.
-    A layout is only used for codes that start with one of its flags and have its length.
+    Letters: F flag, C item code (PLU), P price in fen, W weight in grams, V the GS1 check digit
+    of the price field, K GS1 check digit. A layout is only used for codes that start with one
+    of its flags and have its length; of several that match, the one with fewest flags wins
+    (see order_layouts).
     """
 
     pattern: str
@@ -204,6 +297,10 @@ class ScaleLayout:
         if not self.matches(code) or not _is_digits(code):
             raise InvalidBarcode(f"Barcode {code} is not a scale code of layout {self.pattern}")
         _verify_check_digit(code)
+        price = self._digits(code, "P")
+        check = self._digits(code, "V")
+        if price is not None and check is not None and price_check_digit(price) != int(check):
+            raise InvalidBarcode(f"Barcode {code}: price check digit wrong, scan again")
         return ParsedBarcode(
             kind=BarcodeKind.SCALE,
             code=code,
@@ -236,11 +333,49 @@ class ScaleLayout:
         return f"{_compress_flags(self.flags)}:{self.pattern}"
 
 
-_FLAGS_2X = tuple(str(n) for n in range(20, 30))
+def _specificity(layout: ScaleLayout) -> int:
+    return len(layout.flags)
 
+
+def order_layouts(layouts: Iterable[ScaleLayout]) -> tuple[ScaleLayout, ...]:
+    """The layouts in the order a code is tried: fewest flags first, so "21:…" added after
+    "20-29:…" still reads the labels that start with 21 (ties keep the order given)."""
+    return tuple(sorted(layouts, key=_specificity))
+
+
+def _live_flags(layout: ScaleLayout, before: Sequence[ScaleLayout]) -> set[str]:
+    """The flags of layout that no earlier layout of its length takes, nor a payment code."""
+    flags = set(layout.flags)
+    for other in before:
+        if other.length == layout.length:
+            flags -= set(other.flags)
+    if layout.length == 18:
+        flags -= _PAYMENT_FLAGS_18
+    return flags
+
+
+def validate_layouts(layouts: Sequence[ScaleLayout]) -> tuple[ScaleLayout, ...]:
+    """Refuse a set of layouts a store cannot mean: two layouts of one length whose flags
+    overlap without one being a narrower exception of the other, and a layout that never reads
+    a label (its flags all taken by more specific layouts or, at 18 digits, by WeChat/Alipay
+    payment codes, which always win). Returns the layouts in the order they are tried."""
+    ordered = order_layouts(layouts)
+    for i, layout in enumerate(ordered):
+        for other in ordered[:i]:
+            same, mine = set(other.flags), set(layout.flags)
+            if other.length == layout.length and same & mine and not same < mine:
+                raise OverlappingLayouts(other, layout, _compress_flags(sorted(same & mine)))
+        if not _live_flags(layout, ordered[:i]):
+            raise DeadLayout(layout)
+    return ordered
+
+
+DEFAULT_WEIGHT_LAYOUT = ScaleLayout.parse_spec("21:FFCCCCCWWWWWK")
+DEFAULT_PRICE_LAYOUT = ScaleLayout.parse_spec("20-29:FFCCCCCPPPPPK")
 DEFAULT_SCALE_LAYOUTS: tuple[ScaleLayout, ...] = (
-    ScaleLayout(pattern="FFCCCCCPPPPPK", flags=_FLAGS_2X),
-    ScaleLayout(pattern="FFCCCCCPPPPPWWWWWK", flags=_FLAGS_2X),
+    DEFAULT_WEIGHT_LAYOUT,
+    ScaleLayout.parse_spec("20-24:FFCCCCCPPPPPWWWWWK"),
+    DEFAULT_PRICE_LAYOUT,
 )
 
 
@@ -267,6 +402,9 @@ def make_scale_barcode(
             values[letter] = str(number)
     body = ""
     for letter, width in _runs(layout.pattern[:-1]):
+        if letter == "V":
+            body += str(price_check_digit(values["P"].zfill(layout.width("P"))))
+            continue
         digits = values[letter]
         if not _is_digits(digits) or len(digits) > width:
             raise ValueError(f"{digits!r} does not fit in {width} digit(s) of {layout.pattern}")
@@ -280,22 +418,44 @@ def _describe_bad_characters(text: str) -> str:
     return f"Barcode contains characters that are not allowed: {shown!r}"
 
 
-def _parse_digits(code: str, layouts: Sequence[ScaleLayout]) -> ParsedBarcode:
+def _parse_scale(
+    code: str, layouts: Sequence[ScaleLayout], allow_zero_price: bool
+) -> ParsedBarcode | None:
+    for layout in order_layouts(layouts):
+        if layout.matches(code):
+            parsed = layout.decode(code)
+            if not allow_zero_price and 0 in (parsed.price_fen, parsed.weight_g):
+                raise ZeroPriceLabel(f"Scale label {code} says ¥0.00 or 0 g: weigh the item again")
+            return parsed
+    return None
+
+
+def _parse_eight(code: str) -> ParsedBarcode:
+    """UPC-E when it starts with 0 or 1 and its UPC-A checks out (EAN-8 codes starting 0/1 are
+    store-internal), else EAN-8."""
+    if code[0] in "01" and is_gs1_valid(upc_a := upc_e_to_upc_a(code)):
+        return ParsedBarcode(BarcodeKind.EAN13, "0" + upc_a)
+    _verify_check_digit(code)
+    return ParsedBarcode(BarcodeKind.EAN8, code)
+
+
+def _parse_digits(
+    code: str, layouts: Sequence[ScaleLayout], allow_zero_price: bool
+) -> ParsedBarcode:
     length = len(code)
     if length == 12:  # UPC-A is an EAN-13 with a leading zero
         code, length = "0" + code, 13
-    if length in _SCALE_LENGTHS:
-        for layout in layouts:
-            if layout.matches(code):
-                return layout.decode(code)
+    if length in _SCALE_LENGTHS and (scale := _parse_scale(code, layouts, allow_zero_price)):
+        return scale
     if length == 13:
         _verify_check_digit(code)
         return ParsedBarcode(BarcodeKind.EAN13, code)
     if length == 8:
-        _verify_check_digit(code)
-        return ParsedBarcode(BarcodeKind.EAN8, code)
+        return _parse_eight(code)
     if length == 14:
         _verify_check_digit(code)
+        if code[0] == "0":  # GTIN-14 indicator 0: the EAN-13 itself
+            return ParsedBarcode(BarcodeKind.EAN13, code[1:])
         return ParsedBarcode(BarcodeKind.ITF14, code)
     if length in _INTERNAL_DIGIT_LENGTHS:
         return ParsedBarcode(BarcodeKind.INTERNAL, code)
@@ -305,19 +465,24 @@ def _parse_digits(code: str, layouts: Sequence[ScaleLayout]) -> ParsedBarcode:
 
 
 def parse_barcode(
-    text: str, layouts: Sequence[ScaleLayout] = DEFAULT_SCALE_LAYOUTS
+    text: str,
+    layouts: Sequence[ScaleLayout] = DEFAULT_SCALE_LAYOUTS,
+    *,
+    allow_zero_price: bool = False,
 ) -> ParsedBarcode:
     """Parse a scanned or typed code into a ParsedBarcode, verifying GS1 check digits.
 
-    All-digit codes: 8 EAN-8, 12 UPC-A (as EAN-13), 13 scale or EAN-13, 14 ITF-14, 18 scale,
-    4-7 internal. Alphanumeric codes of up to 32 letters, digits and "-" are internal codes.
-    Anything else raises InvalidBarcode with a message saying what is wrong.
+    All-digit codes (full-width digits count): 8 UPC-E (as EAN-13) or EAN-8, 12 UPC-A (as
+    EAN-13), 13 scale or EAN-13, 14 ITF-14 (indicator 0: its EAN-13), 18 scale, 4-7 internal.
+    Alphanumeric codes of up to 32 letters, digits and "-" are internal codes. A ¥0.00 scale
+    label raises ZeroPriceLabel unless allow_zero_price. Anything else raises InvalidBarcode
+    with a message saying what is wrong.
     """
-    code = text.strip()
+    code = normalise_code(text)
     if not code:
         raise InvalidBarcode("Nothing was scanned (empty barcode)")
     if _is_digits(code):
-        return _parse_digits(code, layouts)
+        return _parse_digits(code, layouts, allow_zero_price)
     if _INTERNAL.match(code):
         return ParsedBarcode(BarcodeKind.INTERNAL, code)
     if len(code) > 32 and _INTERNAL.match(code[:32]):

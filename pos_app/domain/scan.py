@@ -16,6 +16,7 @@ from pos_app.domain.barcodes import (
     InvalidBarcode,
     ParsedBarcode,
     ScaleLayout,
+    normalise_code,
     parse_barcode,
 )
 
@@ -33,6 +34,7 @@ __all__ = [
     "WrongScanContext",
     "detect_payment_provider",
     "mask_payment_code",
+    "route_item",
     "route_scan",
 ]
 
@@ -57,8 +59,9 @@ class PaymentProvider(StrEnum):
     ALIPAY = "alipay"
 
 
-class WrongScanContext(ValueError):
-    """A code that makes sense somewhere else, not in the current step; says what to do."""
+class WrongScanContext(InvalidBarcode):
+    """A code that makes sense somewhere else, not in the current step; says what to do.
+    Its message never repeats the code (it may be a customer's payment code)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ ScanIntent = ItemScan | PaymentCodeScan | MemberCodeScan | ReceiptScan
 
 def detect_payment_provider(code: str) -> PaymentProvider | None:
     """Return WECHAT or ALIPAY if code has the shape of that payment code, else None."""
-    code = code.strip()
+    code = normalise_code(code)
     if not _ASCII_DIGITS.match(code):
         return None
     if WECHAT_CODE.match(code):
@@ -116,30 +119,35 @@ def mask_payment_code(code: str) -> str:
     return f"{code[:4]}{'*' * 8}{code[-4:]}"
 
 
-def _route_item(text: str, layouts: Sequence[ScaleLayout]) -> ItemScan:
-    try:
-        return ItemScan(parse_barcode(text, layouts))
-    except InvalidBarcode:
-        if detect_payment_provider(text) is not None:
-            raise WrongScanContext(
-                "This looks like a payment code; press F12 to pay first"
-            ) from None
-        raise
+def route_item(
+    text: str,
+    layouts: Sequence[ScaleLayout] = DEFAULT_SCALE_LAYOUTS,
+    *,
+    allow_zero_price: bool = False,
+) -> ItemScan:
+    """A code scanned on the sale screen, as an item. A payment code is never looked up, even
+    where a layout would read it: booking a customer's 付款码 as 14 kg of cucumbers is worse
+    than any refusal."""
+    if detect_payment_provider(text) is not None:
+        raise WrongScanContext("This is a payment code: scan it at checkout")
+    return ItemScan(parse_barcode(text, layouts, allow_zero_price=allow_zero_price))
 
 
 def route_scan(
     text: str,
     context: ScanContext,
     layouts: Sequence[ScaleLayout] = DEFAULT_SCALE_LAYOUTS,
+    *,
+    allow_zero_price: bool = False,
 ) -> ScanIntent:
     """Decide what a scanned code means in context.
 
-    ITEM: a barcode (an 18-digit code that parses as a scale code is an item).
+    ITEM: a barcode; never a WeChat/Alipay payment code, whatever layout it would fit.
     PAYMENT: only WeChat/Alipay payment codes, never an item lookup.
     MEMBER: any non-empty code. REFUND: a receipt QR URL or sale number.
     Raises InvalidBarcode or WrongScanContext with a message for the cashier.
     """
-    code = text.strip()
+    code = normalise_code(text)
     if not code:
         raise InvalidBarcode("Nothing was scanned (empty barcode)")
     context = ScanContext(context)
@@ -152,7 +160,7 @@ def route_scan(
         return MemberCodeScan(code)
     if context is ScanContext.REFUND:
         return ReceiptScan(code)
-    return _route_item(code, layouts)
+    return route_item(code, layouts, allow_zero_price=allow_zero_price)
 
 
 class ScanBurstDetector:

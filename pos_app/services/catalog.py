@@ -48,10 +48,19 @@ def _by_sku_or_plu(session: Session, code: str) -> Product | None:
     return session.scalars(query).first()
 
 
+def _by_plu(session: Session, plu: str) -> Product | None:
+    query = select(Product).options(_WITH_CATEGORY).where(Product.plu_code == plu)
+    return session.scalars(query).first()
+
+
 def lookup_scan(session: Session, parsed: ParsedBarcode) -> FoundProduct:
-    """The active product a parsed code stands for; UnknownBarcode if none."""
+    """The active product a parsed code stands for; UnknownBarcode if none.
+
+    A scale label names its item by PLU and nothing else: the same digits as some SKU are a
+    different product, and booking that one at the label's price is the worst mistake a scan
+    can make, so an unknown PLU is refused."""
     if parsed.kind is BarcodeKind.SCALE and parsed.scale_item_code is not None:
-        product = _by_sku_or_plu(session, parsed.scale_item_code)
+        product = _by_plu(session, parsed.scale_item_code)
     else:
         product = _by_barcode(session, parsed.code)
         if product is None and parsed.kind is BarcodeKind.INTERNAL:

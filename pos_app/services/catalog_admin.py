@@ -126,7 +126,7 @@ def _barcode_problems(session: Session, form: ProductForm) -> Iterator[FieldProb
     layouts = scale_layouts(session)
     for code in form.barcodes:
         try:
-            parsed = parse_barcode(code, layouts)
+            parsed = parse_barcode(code, layouts, allow_zero_price=True)
         except InvalidBarcode as error:
             yield FieldProblem("barcodes", "barcode_invalid", str(error), code)
             continue

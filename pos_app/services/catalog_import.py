@@ -123,7 +123,7 @@ class _RowChecker:
             self.fail("barcode", f"{text} was turned into a number by Excel; format it as text")
             return None
         try:
-            parsed = parse_barcode(text, self.layouts)
+            parsed = parse_barcode(text, self.layouts, allow_zero_price=True)
         except InvalidBarcode as error:
             self.fail("barcode", str(error))
             return None

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, make_ean13, make_scale_barcode
+from pos_app.domain.barcodes import DEFAULT_PRICE_LAYOUT, make_ean13, make_scale_barcode
 from pos_app.services.auth import hash_pin
 from pos_app.services.catalog_import import ensure_categories
 from pos_app.services.demo_staff import DEMO_STAFF, DEMO_STORE, DEMO_TILL
@@ -318,7 +318,7 @@ def sample_scale_barcodes(session: Session, count: int) -> list[str]:
         .order_by(Product.id)
         .limit(count)
     )
-    layout = DEFAULT_SCALE_LAYOUTS[0]
+    layout = DEFAULT_PRICE_LAYOUT
     return [
         make_scale_barcode(layout, str(plu), price_fen=price)
         for plu, price in session.execute(query)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from pos_app.domain.barcodes import ScaleLayout
+from pos_app.domain.barcodes import ScaleLayout, validate_layouts
 from pos_app.domain.money import RoundingMode
 from pos_app.services.errors import ServiceError
 from pos_app.services.till import till_identity
@@ -32,6 +32,7 @@ class TillSettings:
     scale_layouts: tuple[str, ...]
     rounding_mode: str
     language: str
+    scale_zero_price_allowed: bool
 
 
 def read_settings(db: Database) -> TillSettings:
@@ -50,8 +51,7 @@ def _validate(settings: TillSettings) -> None:
         raise InvalidSettings(f"Language must be one of {LANGUAGES}.")
     try:
         RoundingMode(settings.rounding_mode)
-        for spec in settings.scale_layouts:
-            ScaleLayout.parse_spec(spec)
+        validate_layouts([ScaleLayout.parse_spec(spec) for spec in settings.scale_layouts])
     except ValueError as error:
         raise InvalidSettings(str(error)) from error
 

@@ -7,7 +7,7 @@ current language and falls back to the service's own message for the rest.
 
 from __future__ import annotations
 
-from pos_app.domain.barcodes import InvalidBarcode
+from pos_app.domain.barcodes import InvalidBarcode, ZeroPriceLabel
 from pos_app.domain.cart import CartError
 from pos_app.domain.member_code import ExpiredMemberCode, ForgedMemberCode, MalformedMemberCode
 from pos_app.domain.money import InvalidAmount
@@ -311,6 +311,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings_phone": ("电话", "Phone"),
     "settings_width": ("小票宽度", "Receipt width"),
     "settings_layouts": ("电子秤条码格式 (每行一个)", "Scale barcode layouts (one a line)"),
+    "settings_zero_price": ("¥0.00 秤签", "¥0.00 scale labels"),
+    "settings_zero_refused": ("拒收", "Refused"),
+    "settings_zero_allowed": ("接受", "Accepted"),
+    "settings_sample": ("试读秤签", "Try a label"),
+    "layout_order": ("读秤签的顺序：{order}", "Tried in this order: {order}"),
+    "layout_reads": (
+        "按 {layout} 读：商品编号 (PLU) {plu}",
+        "Read by {layout}: item code (PLU) {plu}",
+    ),
+    "layout_price": ("金额 {amount}", "price {amount}"),
+    "layout_weight": ("重量 {kg} kg", "weight {kg} kg"),
+    "layout_not_scale": (
+        "不是秤签：按商品条码 {code} 查找",
+        "Not a scale label: looked up as barcode {code}",
+    ),
+    "layout_overlap": (
+        "秤签格式 {first} 和 {second} 的标识 {flags} 重叠，同一张秤签会有两种读法",
+        "Layouts {first} and {second} share flags {flags}: a label could be read either way",
+    ),
+    "layout_dead": (
+        "秤签格式 {layout} 永远读不到秤签：它的标识已被更具体的格式"
+        "或付款码 (18 位，10-15、25-29 开头) 占用",
+        "Layout {layout} never reads a label: narrower layouts or payment codes take its flags",
+    ),
+    "layout_invalid": ("秤签格式有误：{detail}", "Scale layout not usable: {detail}"),
     "settings_rounding": ("抹零方式", "Rounding"),
     "settings_language": ("界面语言", "Language"),
     "settings_saved": ("设置已保存", "Settings saved"),
@@ -330,7 +355,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Barcode {code} is not in the catalog: check it or press F2 to search",
     ),
     "err_invalid_barcode": ("条码无法识别：{detail}", "Barcode not recognised: {detail}"),
-    "err_wrong_context": ("这是付款码，请先按 F12 结账", "That is a payment code: press F12 first"),
+    "err_wrong_context": (
+        "这是付款码，请在结账时扫",
+        "That is a payment code: scan it at checkout",
+    ),
+    "err_zero_price": (
+        "秤签金额为 ¥0.00 或重量为 0，请重新称重打签",
+        "The scale label says ¥0.00 or 0 g: weigh the item again",
+    ),
     "err_wrong_pin": ("工号或密码错误", "Staff number or PIN is wrong"),
     "err_override": ("该密码不是经理的，授权被拒绝", "That PIN is not a manager's: refused"),
     "err_no_shift": ("当前没有班次，请按 F9 开班", "No shift is open: press F9"),
@@ -379,6 +411,8 @@ def error_text(error: Exception) -> str:
         return tr("err_unknown_barcode", code=error.code)
     if isinstance(error, WrongScanContext):
         return tr("err_wrong_context")
+    if isinstance(error, ZeroPriceLabel):
+        return tr("err_zero_price")
     if isinstance(error, InvalidBarcode):
         return tr("err_invalid_barcode", detail=error)
     if isinstance(error, InvalidAmount):

@@ -1,5 +1,6 @@
-"""Settings (F10, manager only): store name and contacts, receipt width, scale barcode layouts,
-抹零 rounding and the screen language. Saved by the settings service in one transaction."""
+"""Settings (F10, manager only): store name and contacts, receipt width, scale barcode layouts
+(with a preview of how a sample label is read), ¥0 labels, 抹零 rounding and the screen
+language. Saved by the settings service in one transaction."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pos_app.services.till_settings import (
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import set_language, tr
 from pos_app.ui.qt import QComboBox, QLineEdit, QPlainTextEdit, QWidget
-from pos_app.ui.widgets import FormDialog
+from pos_app.ui.settings_preview import checked_layouts, preview
+from pos_app.ui.widgets import FormDialog, label
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -42,6 +44,20 @@ class SettingsDialog(FormDialog):
         )
         self.layouts = QPlainTextEdit("\n".join(current.scale_layouts), objectName="layouts")
         self.layouts.setFixedHeight(80)
+        self.zero_price = _combo(
+            "zero_price",
+            [(tr("settings_zero_refused"), False), (tr("settings_zero_allowed"), True)],
+            current.scale_zero_price_allowed,
+        )
+        self.sample = QLineEdit(objectName="sample")
+        self.sample.setPlaceholderText("2100777012348")
+        self.preview = label(name="preview")
+        self.preview.setWordWrap(True)
+        self.layouts.textChanged.connect(self.update_preview)
+        self.sample.textChanged.connect(self.update_preview)
+        self.zero_price.currentIndexChanged.connect(self.update_preview)
+        ctx.router.push(self.on_scan)  # a label scanned while this is open is the sample
+        self.finished.connect(lambda _: ctx.router.remove(self.on_scan))
         self.rounding = _combo(
             "rounding",
             [(tr(f"rounding_{mode.value}"), mode.value) for mode in RoundingMode],
@@ -56,27 +72,46 @@ class SettingsDialog(FormDialog):
             ("settings_phone", self.phone),
             ("settings_width", self.width),
             ("settings_layouts", self.layouts),
+            ("settings_sample", self.sample),
+            ("", self.preview),
+            ("settings_zero_price", self.zero_price),
             ("settings_rounding", self.rounding),
             ("settings_language", self.language),
         ):
-            self.form.addRow(tr(key), widget)
+            self.form.addRow(tr(key) if key else "", widget)
         self.setMinimumWidth(600)
+        self.update_preview()
+
+    def layout_specs(self) -> tuple[str, ...]:
+        lines = self.layouts.toPlainText().splitlines()
+        return tuple(line.strip() for line in lines if line.strip())
+
+    def on_scan(self, code: str) -> None:
+        self.sample.setText(code)
+
+    def update_preview(self) -> None:
+        """Show how the sample label reads with the layouts as typed (or why they are refused)."""
+        allow_zero = bool(self.zero_price.currentData())
+        self.preview.setText(
+            preview(self.layout_specs(), self.sample.text(), allow_zero_price=allow_zero)
+        )
 
     def values(self) -> TillSettings:
-        lines = self.layouts.toPlainText().splitlines()
         return TillSettings(
             store_name=self.store_name.text().strip(),
             store_address=self.address.text().strip(),
             store_phone=self.phone.text().strip(),
             receipt_width_mm=int(self.width.currentData()),
-            scale_layouts=tuple(line.strip() for line in lines if line.strip()),
+            scale_layouts=self.layout_specs(),
             rounding_mode=str(self.rounding.currentData()),
             language=str(self.language.currentData()),
+            scale_zero_price_allowed=bool(self.zero_price.currentData()),
         )
 
     def apply(self) -> None:
         """A few rows in one quick transaction; done here so errors show in the dialog."""
         settings = self.values()
+        checked_layouts(settings.scale_layouts)  # refused here in the screen language
         save_settings(
             self.ctx.db, settings, actor_id=self.ctx.staff_id, approver_id=self.approver_id
         )

@@ -46,11 +46,13 @@ def test_alipay_payment_codes_in_payment_step_are_payments(code: str) -> None:
     assert route_scan(code, ScanContext.PAYMENT) == PaymentCodeScan(PaymentProvider.ALIPAY, code)
 
 
-def test_payment_step_never_treats_a_scale_looking_code_as_an_item() -> None:
-    """Even when a WeChat code would parse as a scale code, the payment step charges it."""
+def test_a_payment_code_is_never_an_item_even_where_a_layout_would_read_it() -> None:
+    """Even when a WeChat code would parse as a scale code, the payment step charges it and
+    the item step refuses it without a lookup."""
     layouts = [ScaleLayout.parse_spec("10-15:FFCCCCCPPPPPWWWWWK")]
     code = make_scale_barcode(layouts[0], "1", price_fen=1, weight_g=1, flag="13")
-    assert isinstance(route_scan(code, ScanContext.ITEM, layouts), ItemScan)
+    with pytest.raises(WrongScanContext):
+        route_scan(code, ScanContext.ITEM, layouts)
     routed = route_scan(code, ScanContext.PAYMENT, layouts)
     assert routed == PaymentCodeScan(PaymentProvider.WECHAT, code)
 
@@ -71,7 +73,7 @@ def test_non_payment_codes_in_payment_step_are_refused(code: str) -> None:
 
 def test_payment_code_in_item_step_tells_the_cashier_to_press_pay() -> None:
     """A WeChat code scanned while ringing up items says to start payment first."""
-    with pytest.raises(WrongScanContext, match="press F12 to pay first"):
+    with pytest.raises(WrongScanContext, match="scan it at checkout"):
         route_scan(WECHAT, ScanContext.ITEM)
 
 

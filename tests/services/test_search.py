@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, make_ean13, make_scale_barcode
+from pos_app.domain.barcodes import DEFAULT_PRICE_LAYOUT, make_ean13, make_scale_barcode
 from pos_app.services import search as search_module
 from pos_app.services.search import ProductHit, search_products
 from pos_app.store.db import Database
@@ -115,7 +115,7 @@ def test_barcode_finds_exactly_its_product_with_its_price_and_unit(db: Database)
 
 def test_scale_barcode_finds_the_weighed_item_by_its_plu(db: Database) -> None:
     """A price-embedded scale code leads to the item with that PLU."""
-    code = make_scale_barcode(DEFAULT_SCALE_LAYOUTS[0], "00042", price_fen=1234)
+    code = make_scale_barcode(DEFAULT_PRICE_LAYOUT, "00042", price_fen=1234)
     hits = search(db, code)
     assert skus(hits) == ["2001"]
     assert hits[0].weighed and hits[0].barcode is None

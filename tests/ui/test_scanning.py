@@ -3,6 +3,7 @@ typing, bad codes never touch the cart."""
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from pos_app.domain.barcodes import make_ean13
@@ -108,10 +109,12 @@ def test_a_bad_check_digit_is_reported_without_a_dialog(
     assert window.sale.model.rowCount() == 0
 
 
-def test_a_payment_code_on_the_sale_screen_says_to_press_pay_first(
-    qtbot: QtBot, window: MainWindow, clock: FakeClock
+@pytest.mark.parametrize("code", ["134567890123456789", "280022293727147983", "2512345678901234"])
+def test_a_payment_code_on_the_sale_screen_says_to_scan_it_at_checkout(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, code: str
 ) -> None:
-    """An 18-digit WeChat code scanned as an item tells the cashier to press F12."""
-    scan(window, "134567890123456789", clock)
-    assert "F12" in window.sale.message.text()
+    """A WeChat or Alipay code scanned as an item (even one a scale layout would read as 14 kg
+    of something) is never looked up: the message says to scan it at checkout, without the code."""
+    scan(window, code, clock)
+    assert window.sale.message.text() == "这是付款码，请在结账时扫"
     assert window.sale.model.rowCount() == 0
