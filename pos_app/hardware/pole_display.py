@@ -6,15 +6,17 @@ Command set (the ESC s / ESC Q A family of Chinese counter displays, e.g. the LE
     ESC s n          light one indicator: '0' none, '1' 单价, '2' 总计, '3' 收款, '4' 找零
     ESC Q A d.. CR   show the digits d.. ('0'-'9', '.', '-'; up to 8 digits)
 
-`PoleDisplay.show()` returns at once: the newest view replaces any not yet sent and a worker
-thread writes it. A display that is gone (unplugged, never set up) costs the sale nothing: the
-view is dropped, the status says so, and the port is tried again for a later view.
+`PoleDisplay.show()` returns at once and a worker thread writes the view; a few views wait in
+order (paid then change both reach the customer), older ones are dropped if the display lags.
+A display that is gone (unplugged, never set up) costs the sale nothing: the view is dropped,
+the status says so, and the port is tried again for a later view.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -27,6 +29,7 @@ ESC, FF, CR = b"\x1b", b"\x0c", b"\r"
 INIT = ESC + b"@"
 DIGITS = 8
 WRITE_TIMEOUT_S = 0.5
+QUEUED_VIEWS = 4
 
 
 class Light(IntEnum):
@@ -73,7 +76,7 @@ class PoleDisplay:
         self.uri = uri
         self._retry_s = retry_s
         self._wake = threading.Condition()
-        self._pending: PoleView | None = IDLE  # blank, lights off, until the sale says more
+        self._pending: deque[PoleView] = deque([IDLE], maxlen=QUEUED_VIEWS)  # starts blank
         self._stopping = False
         self._status = DeviceStatus.SILENT
         self._detail = ""
@@ -81,9 +84,9 @@ class PoleDisplay:
         self._thread.start()
 
     def show(self, view: PoleView) -> None:
-        """Queue the view (GUI thread; returns at once, replaces a view not yet sent)."""
+        """Queue the view (GUI thread; returns at once)."""
         with self._wake:
-            self._pending = view
+            self._pending.append(view)
             self._wake.notify()
 
     def status(self) -> tuple[DeviceStatus, str]:
@@ -100,10 +103,9 @@ class PoleDisplay:
 
     def _next(self) -> PoleView | None:
         with self._wake:
-            while self._pending is None and not self._stopping:
+            while not self._pending and not self._stopping:
                 self._wake.wait()
-            view, self._pending = self._pending, None
-            return None if self._stopping else view
+            return None if self._stopping else self._pending.popleft()
 
     def _set_status(self, status: DeviceStatus, detail: str = "") -> None:
         with self._wake:

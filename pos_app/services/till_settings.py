@@ -6,6 +6,7 @@ Values are validated before anything is written; a change is journaled with who 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from pos_app.domain.barcodes import ScaleLayout, validate_layouts
 from pos_app.domain.money import RoundingMode
@@ -61,6 +62,11 @@ def save_settings(db: Database, settings: TillSettings, *, actor_id: int, approv
     _validate(settings)
     values = asdict(settings)
     values["scale_layouts"] = list(settings.scale_layouts)
+    store_values(db, values, actor_id=actor_id, approver_id=approver_id)
+
+
+def store_values(db: Database, values: dict[str, Any], *, actor_id: int, approver_id: int) -> None:
+    """Write settings (already validated) in one transaction, journaled as a settings change."""
     with db.write() as session:
         for key, value in values.items():
             set_setting(session, key, value)

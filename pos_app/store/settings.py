@@ -30,6 +30,13 @@ DEFAULTS: dict[str, Any] = {
     "language": "zh_CN",
     "discount_limit_bp": 1000,
     "offline_points_cap": 0,
+    # counter devices (services/device_settings.py)
+    "scale_uri": "",
+    "scale_protocol": "ascii",
+    "scale_settle_s": 5,
+    "pole_display_uri": "",
+    "label_printer_uri": "",
+    "label_size": "40x30",
 }
 
 

@@ -79,6 +79,7 @@ def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> in
     if sync is not None:
         sync.start()
     upkeep = attach_payment_upkeep(window, printer, sync)
+    window.devices.start()
     window.show()
     log.info("till window shown")
     display = window.customer_display

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.money import RoundingMode
+from pos_app.hardware.scale import Scale
 from pos_app.services.audit import record_action
 from pos_app.services.member_directory import MemberDirectory, NoMallDirectory
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
@@ -44,6 +45,8 @@ class TillContext:
     layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS
     rounding: RoundingMode = RoundingMode.NONE
     discount_limit_bp: int = 0
+    scale: Scale | None = None  # the counter scale, when one is set up (ui/devices.py)
+    scale_settle_s: int = 5
 
     def reload_settings(self) -> None:
         """Read the selling settings again (a few key lookups, fine on the GUI thread)."""

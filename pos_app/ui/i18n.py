@@ -16,6 +16,7 @@ from pos_app.domain.tenders import TenderError
 from pos_app.services import errors
 from pos_app.services.member_directory import MallUnavailable, MemberNotFound, RedemptionRefused
 from pos_app.services.payments import PaymentUnavailable
+from pos_app.ui.device_texts import DEVICE_TEXTS
 
 LANGUAGES = ("zh_CN", "en")
 _current = "zh_CN"
@@ -375,6 +376,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "err_amount": ("金额无效：{detail}", "Invalid amount: {detail}"),
     "err_generic": ("操作失败：{detail}", "Failed: {detail}"),
 }
+
+
+TEXTS.update(DEVICE_TEXTS)
 
 
 def set_language(language: str) -> None:

@@ -1,6 +1,6 @@
 """The till's main window: log-in/lock page and sale screen in a stack, and the status bar
-(cashier, shift, till, sync, printer, clock). It owns the scanner filter, the background runner
-and the scan router of this window. Runs on the GUI thread.
+(cashier, shift, till, sync, printer, counter devices, clock). It owns the scanner filter, the
+background runner and the scan router of this window. Runs on the GUI thread.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.customer_display import CustomerDisplay
+from pos_app.ui.devices import CounterDevices
 from pos_app.ui.i18n import tr
 from pos_app.ui.login import LoginPage
 from pos_app.ui.ops import OpRunner
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.login.logged_in.connect(self.start_session)
         self.sale.lock_requested.connect(self.lock)
         self.sale.shift_changed.connect(self.refresh_status)
+        self.devices = CounterDevices(self.sale)  # opened by devices.start() (app.py, settings)
+        self.sale.devices_changed.connect(self.devices.start)
         self.customer_display = self._customer_display(db) if with_customer_display else None
         self.status_labels = self._status_bar()
         self._clock = QTimer(self, interval=STATUS_REFRESH_MS)
@@ -107,7 +110,7 @@ class MainWindow(QMainWindow):
     def _status_bar(self) -> dict[str, QLabel]:
         labels = {
             name: QLabel(objectName=f"status_{name}")
-            for name in ("user", "shift", "till", "sync", "printer", "clock")
+            for name in ("user", "shift", "till", "sync", "printer", "devices", "clock")
         }
         bar = self.statusBar()
         bar.setStyleSheet("QStatusBar QLabel { padding: 0 10px; border-right: 1px solid #c8c8c8; }")
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
             "till": tr("status_till", till=status.till_id),
             "sync": tr("status_sync", text=self.sync_status.status_text()),
             "printer": tr("status_printer", text=self.printer_status.status_text()),
+            "devices": self.devices.status_text(),
             "clock": datetime.now().strftime("%m-%d %H:%M"),
         }
         for name, text in texts.items():
@@ -204,6 +208,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._clock.stop()
         self.ops.shutdown()
+        self.devices.stop()
         if self.customer_display is not None:
             self.customer_display.close()
         super().closeEvent(event)

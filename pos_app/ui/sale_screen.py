@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pos_app.domain.barcodes import InvalidBarcode
-from pos_app.domain.cart import Cart, CartError, CartLine
+from pos_app.domain.cart import Cart, CartError, CartLine, ProductInfo
 from pos_app.domain.money import format_fen
 from pos_app.domain.scan import WrongScanContext, detect_payment_provider
 from pos_app.services.checkout import CheckoutResult
 from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart, list_held, recall_cart
-from pos_app.services.selling import add_scanned_item
+from pos_app.services.selling import scan_item
 from pos_app.services.till_views import product_by_id
 from pos_app.ui.cart_model import AMOUNT_COLUMN, NAME_COLUMN, CartModel
 from pos_app.ui.context import TillContext
@@ -50,6 +50,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.shift_dialog import ShiftDialog
+from pos_app.ui.weigh_dialog import WeighDialog
 from pos_app.ui.widgets import label, qty_text, show_message
 
 COLUMN_WIDTHS = {0: 40, 2: 96, 3: 104, 4: 70, 5: 96}  # all but the name, which stretches
@@ -87,6 +88,9 @@ class SaleScreen(QWidget):
     shift_changed = Signal()
     lock_requested = Signal()
     sale_committed = Signal(object)  # CheckoutResult, for the receipt printer
+    item_added = Signal(object)  # CartLine, after cart_changed (the pole display shows it)
+    payment_opened = Signal()
+    devices_changed = Signal()  # the device settings were saved: reopen the devices
 
     def __init__(self, ctx: TillContext) -> None:
         super().__init__()
@@ -218,7 +222,11 @@ class SaleScreen(QWidget):
         """An item was scanned (the default scan context)."""
         try:
             with self.ctx.db.read() as session:
-                line = add_scanned_item(session, self.cart, code, self.ctx.layouts)
+                item = scan_item(session, code, self.ctx.layouts)
+            if item.needs_weighing and self.ctx.scale is not None:
+                self._weigh(item.info, item.parsed.code)
+                return
+            line = item.add_to(self.cart)
         except InvalidBarcode as error:
             payment_code = detect_payment_provider(code) is not None
             self.error(WrongScanContext(str(error)) if payment_code else error)
@@ -233,8 +241,38 @@ class SaleScreen(QWidget):
         try:
             with self.ctx.db.read() as session:
                 found = product_by_id(session, product_id)
+            if found.info.weighed and self.ctx.scale is not None:
+                self._weigh(found.info, "")
+                return
             line = self.cart.add(found.info)
         except (ServiceError, CartError) as error:
+            self.error(error)
+            return
+        self._added(line)
+
+    def _weigh(self, product: ProductInfo, barcode: str) -> None:
+        """A weighed product while a scale is connected: book the scale's stable weight."""
+        assert self.ctx.scale is not None
+        dialog = WeighDialog(
+            self,
+            scale=self.ctx.scale,
+            product=product,
+            settle_s=self.ctx.scale_settle_s,
+            router=self.ctx.router,
+        )
+        dialog.booked.connect(lambda grams: self._add_weighed(product, barcode, grams))
+        dialog.finished.connect(lambda _: self._take_focus_back())
+        self._show(dialog)
+
+    def _take_focus_back(self) -> None:
+        """The next scan or F-key goes to the sale screen again."""
+        self.activateWindow()
+        self.table.setFocus()
+
+    def _add_weighed(self, product: ProductInfo, barcode: str, grams: int) -> None:
+        try:
+            line = self.cart.add(product, barcode=barcode, weight_g=grams)
+        except CartError as error:
             self.error(error)
             return
         self._added(line)
@@ -247,6 +285,7 @@ class SaleScreen(QWidget):
             f"{format_fen(line.unit_price_fen)} = {format_fen(line.net_fen)}"
         )
         self._changed(select_row=self.cart.lines.index(line))
+        self.item_added.emit(line)
 
     def selected_line(self) -> CartLine | None:
         """The selected line, else the last one, else None."""
@@ -384,6 +423,7 @@ class SaleScreen(QWidget):
             return
         dialog = SettingsDialog(self, self.ctx, approval.approver_id)
         dialog.accepted.connect(self.refresh)
+        dialog.accepted.connect(self.devices_changed)
         self._show(dialog)
 
     def open_pickup(self) -> None:
@@ -404,6 +444,7 @@ class SaleScreen(QWidget):
         dialog = PaymentDialog(self, self.ctx, self.cart)
         dialog.paid.connect(self.sale_done)
         self._show(dialog)
+        self.payment_opened.emit()
 
     def sale_done(self, result: CheckoutResult) -> None:
         """The sale is committed: start a new cart and show the change."""

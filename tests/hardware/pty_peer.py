@@ -14,7 +14,7 @@ import time
 import tty
 from collections.abc import Callable
 
-__all__ = ["AnsweringScale", "PtyPeer"]
+__all__ = ["AnsweringScale", "ContinuousScale", "PtyPeer"]
 
 
 class PtyPeer:
@@ -83,6 +83,27 @@ class AnsweringScale:
             for _ in range(data.count(self.poll)):
                 if self.frame is not None:
                     self.peer.write(self.frame)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+class ContinuousScale:
+    """A continuous-output scale (ST,GS,...) on a PtyPeer: sends `frame` every interval_s."""
+
+    def __init__(self, peer: PtyPeer, frame: bytes, interval_s: float = 0.05) -> None:
+        self.peer, self.frame, self.interval_s = peer, frame, interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.peer.write(self.frame)
+            except OSError:
+                return  # unplugged
 
     def stop(self) -> None:
         self._stop.set()
