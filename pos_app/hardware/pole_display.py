@@ -129,7 +129,8 @@ class PoleDisplay:
                 port.flush()
                 fresh = False
                 self._set_status(DeviceStatus.READY)
-            except (OSError, ValueError) as exc:  # SerialException, SerialTimeoutException
+            except Exception as exc:  # SerialException, or termios.error from a hung-up port:
+                # whatever the port raises, the display is gone and this thread must live on
                 port.close()
                 port, failed_at = None, time.monotonic()
                 self._set_status(DeviceStatus.MISSING, str(exc))

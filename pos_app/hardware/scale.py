@@ -112,7 +112,8 @@ class SerialScale(Scale):
                 self._send_keys(port)
                 self._poll(port)
                 data = port.read(max(1, port.in_waiting))
-            except (OSError, ValueError) as exc:  # SerialException is an OSError (IOError)
+            except Exception as exc:  # SerialException, termios.error, …: the port is gone,
+                # and this thread must live on to reopen it
                 port.close()
                 port = None
                 self._lost(f"{exc}")
