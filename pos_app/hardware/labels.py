@@ -25,6 +25,7 @@ __all__ = [
     "PriceLabel",
     "label_blocks",
     "label_sheet_pages",
+    "price_text",
     "product_url",
     "render_labels_job",
     "save_label_sheet_pdf",
@@ -63,7 +64,8 @@ def product_url(mall_base_url: str, sku: str, store_id: str) -> str:
     return f"{mall_base_url.rstrip('/')}/p/{quote(sku, safe='')}?s={quote(store_id, safe='')}"
 
 
-def _price_text(label: PriceLabel) -> str:
+def price_text(label: PriceLabel) -> str:
+    """The price with its unit, as every label shows it: ￥12.90/kg."""
     return f"{yuan(label.price_fen)}/{printable(label.unit)}"
 
 
@@ -72,7 +74,7 @@ def label_blocks(label: PriceLabel, cols: int) -> list[Block]:
     blocks: list[Block] = [
         TextRow(row, bold=True) for row in wrap_columns(printable(label.name), cols)
     ]
-    blocks.append(TextRow(center(_price_text(label), cols // 2), Size.LARGE))
+    blocks.append(TextRow(center(price_text(label), cols // 2), Size.LARGE))
     if label.member_price_fen is not None:
         blocks.append(TextRow(center(f"会员价 {yuan(label.member_price_fen)}", cols)))
     if label.ean13:
@@ -124,7 +126,7 @@ def _draw_label(label: PriceLabel) -> Image.Image:
     y = PAD_Y_PX
     for row in _wrap_px(printable(label.name), name_font, qr_x - 2 * PAD_X_PX)[:2]:
         y = _text(draw, y, row, name_font)
-    y = _text(draw, y, _price_text(label), cjk_font(64, bold=True, mono=False))
+    y = _text(draw, y, price_text(label), cjk_font(64, bold=True, mono=False))
     if label.member_price_fen is not None:
         _text(draw, y, f"会员价 {yuan(label.member_price_fen)}", cjk_font(28, mono=False))
     if label.ean13:

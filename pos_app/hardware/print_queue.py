@@ -93,6 +93,7 @@ class JobKind(StrEnum):
     DRAWER = "drawer"
     TEST = "test"
     LABEL = "label"
+    TSPL_LABEL = "tspl_label"  # for a TSPL label printer, which does not answer DLE EOT
     REPORT = "report"
 
 
@@ -275,7 +276,8 @@ def _mark_printed(db: Database, job_id: int) -> None:
 
 def _deliver(job: _Claimed, connect: Connect) -> PrinterStatus:
     with connect(job.uri) as connection:
-        status = PrinterStatus.UNKNOWN if job.kind == JobKind.DRAWER else connection.status()
+        no_status = job.kind in (JobKind.DRAWER, JobKind.TSPL_LABEL)
+        status = PrinterStatus.UNKNOWN if no_status else connection.status()
         ensure_ready(status, connection.name)
         connection.write(job.data)
     return status

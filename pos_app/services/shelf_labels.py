@@ -1,5 +1,5 @@
 """Shelf labels to print again for products whose label changed (catalog_admin queues them):
-the list, and sending it to the receipt printer or to an A4 sheet (PDF) through hardware.labels.
+the list, and sending it to the label printer (TSPL), the receipt printer or an A4 sheet (PDF).
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from pos_app.hardware.labels import PriceLabel, render_labels_job, save_label_sheet_pdf
 from pos_app.hardware.print_queue import JobKind, enqueue_job
+from pos_app.hardware.tspl import LABEL_STOCK, render_tspl_job
 from pos_app.services.labels import load_labels
 from pos_app.store.backoffice_models import LabelRequest
 from pos_app.store.db import Database
 from pos_app.store.models import Product, utc_now
+from pos_app.store.settings import get_setting
 
 
 def pending_labels(session: Session, *, limit: int = 500) -> dict[int, PriceLabel]:
@@ -39,13 +41,20 @@ def _mark_printed(session: Session, product_ids: list[int]) -> None:
 
 
 def print_pending_labels(db: Database) -> int:
-    """Queue every waiting label as one job for the receipt printer; returns how many."""
+    """Queue every waiting label as one job: TSPL for the label printer when one is set up,
+    else ESC/POS for the receipt printer; returns how many."""
     with db.read() as session:
         labels = pending_labels(session)
+        label_printer = get_setting(session, "label_printer_uri")
+        stock = LABEL_STOCK[get_setting(session, "label_size")]
     if not labels:
         return 0
     chosen = list(labels.values())
-    enqueue_job(db, JobKind.LABEL, lambda _session, profile: render_labels_job(chosen, profile))
+    if label_printer:
+        tspl = render_tspl_job(chosen, stock)
+        enqueue_job(db, JobKind.TSPL_LABEL, lambda _s, _p: tspl, printer_uri=label_printer)
+    else:
+        enqueue_job(db, JobKind.LABEL, lambda _s, profile: render_labels_job(chosen, profile))
     with db.write() as session:
         _mark_printed(session, list(labels))
     return len(labels)
