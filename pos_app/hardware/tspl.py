@@ -102,7 +102,7 @@ def _barcode(image: Image.Image, ean13: str, scale: float) -> None:
     bar_height = int(40 * scale)
     digits = cjk_font(int(16 * scale), mono=False)
     bars = ean13_image(ean13, module, bar_height)
-    top = image.height - bar_height - digits.size - 4
+    top = image.height - bar_height - int(digits.size) - 4
     left = max(0, int(12 * scale) - EAN_QUIET_MODULES * module)
     image.paste(bars, (left, top))
     x = left + int((bars.width - digits.getlength(ean13)) / 2)
