@@ -18,6 +18,12 @@ from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_upkeep import attach_payment_upkeep
 from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication
+from pos_app.ui.shutdown import (
+    QuitWhenClosed,
+    close_other_windows,
+    quit_on_signals,
+    restore_default_signals,
+)
 from pos_app.ui.sync_bridge import attach_sync
 from sync.engine import SyncEngine
 
@@ -87,11 +93,18 @@ def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> in
         second = QGuiApplication.screens()[1]
         display.setGeometry(second.availableGeometry())
         display.showFullScreen()
+    signals = quit_on_signals(app)
+    QuitWhenClosed(app, window)
     code = int(app.exec())
+    signals.stop()
+    restore_default_signals()
+    log.info("till stopping")
+    close_other_windows(app, window)
+    if sync is not None:
+        sync.stop()  # first: its last status would ask the payment upkeep for a round
     if upkeep is not None:
         upkeep.stop()
     printer.stop()
-    if sync is not None:
-        sync.stop()
     window.dispose()
+    log.info("till stopped")
     return code

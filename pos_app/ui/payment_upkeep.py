@@ -29,14 +29,19 @@ class PaymentUpkeep(QObject):
         super().__init__()
         self.gateway = gateway
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="payment-upkeep")
+        self._stopped = False
 
     def recover(self) -> None:
-        self._pool.submit(self._recover)
+        if not self._stopped:
+            self._pool.submit(self._recover)
 
     def housekeeping(self) -> None:
-        self._pool.submit(self._housekeeping)
+        """Asked after each sync round; a round that ends while the till quits asks nothing."""
+        if not self._stopped:
+            self._pool.submit(self._housekeeping)
 
     def stop(self) -> None:
+        self._stopped = True
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _recover(self) -> None:
