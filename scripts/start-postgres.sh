@@ -2,7 +2,8 @@
 # Starts a throwaway PostgreSQL cluster on 127.0.0.1 on a free port and prints its URL, e.g.
 #   export POS_TEST_PG_URL="$(bash scripts/start-postgres.sh)"
 # Needs the Debian postgresql package. As root it runs the server as the postgres user. The
-# cluster lives in a temp dir (printed on stderr); stop it with `pg_ctl -D DIR stop`.
+# cluster lives in POS_PG_DIR or a new temp dir (printed on stderr); stop it with
+# `bash scripts/stop-postgres.sh DIR`. scripts/with-postgres.sh does both around a command.
 set -euo pipefail
 bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 if [ -z "$bindir" ]; then
@@ -10,7 +11,7 @@ if [ -z "$bindir" ]; then
     exit 1
 fi
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-dir="$(mktemp -d /tmp/pos-pg-XXXXXX)"
+dir="${POS_PG_DIR:-$(mktemp -d /tmp/pos-pg-XXXXXX)}"
 run=()
 if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$dir"
@@ -20,5 +21,5 @@ fi
 "${run[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
     "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null
-echo "PostgreSQL cluster in $dir (stop: ${run[*]} $bindir/pg_ctl -D $dir/data stop)" >&2
+echo "PostgreSQL cluster in $dir (stop: bash scripts/stop-postgres.sh $dir)" >&2
 echo "postgresql://postgres@127.0.0.1:$port/postgres"
