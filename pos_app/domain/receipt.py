@@ -74,3 +74,4 @@ class Receipt:
     qr_url: str | None = None
     is_refund: bool = False
     is_reprint: bool = False
+    original_sale_no: str = ""  # a refund's original sale

@@ -1,4 +1,6 @@
-"""The receipt's printed layout: a Receipt model turned into rows for 32 or 48 columns.
+"""The receipt's printed layout: a Receipt model turned into rows for 32 or 48 columns. A refund
+prints as a 退货单: the original sale's number, what goes back to which tender and, large, the
+cash to hand back, with a line for the customer's signature.
 
 On 48 columns (80 mm) an item's name sits beside its quantity, price and amount; on 32 columns
 (58 mm) the name has its own row(s) and the figures follow right-aligned. All shop data passes
@@ -63,6 +65,8 @@ def _header(receipt: Receipt, cols: int) -> list[Block]:
         title += "（重印）"
     blocks += [TextRow(center(title, cols), bold=True), rule(cols)]
     blocks += _rows(wrap(f"单号: {printable(receipt.sale_no)}", cols))
+    if receipt.original_sale_no:
+        blocks += _rows(wrap(f"原单号: {printable(receipt.original_sale_no)}", cols))
     blocks += _rows(
         left_right(
             f"收银台: {printable(receipt.till_id)}", f"收银员: {printable(receipt.cashier)}", cols
@@ -117,6 +121,37 @@ def _totals(receipt: Receipt, cols: int) -> list[Block]:
     return [*blocks, *_rows(payments), rule(cols)]
 
 
+def _refund_totals(receipt: Receipt, cols: int) -> list[Block]:
+    """A refund slip's money: what goes back, to which tender, and the cash to hand over."""
+    rows = left_right("退货金额", yuan(-receipt.subtotal_fen + receipt.discount_fen), cols)
+    if receipt.rounding_fen:
+        rows += left_right("抹零", yuan(-receipt.rounding_fen), cols)
+    blocks = _rows(rows)
+    blocks += _rows(
+        left_right("退款合计", yuan(-receipt.total_fen), cols), size=Size.TALL, bold=True
+    )
+    blocks += _rows(["原路退回:"])
+    blocks += _rows(
+        [
+            row
+            for tender in receipt.tenders
+            for row in left_right(
+                "  " + TENDER_LABELS.get(tender.kind, printable(tender.kind)),
+                yuan(-tender.amount_fen),
+                cols,
+            )
+        ]
+    )
+    cash_fen = -sum(t.amount_fen for t in receipt.tenders if t.kind == "cash")
+    if cash_fen:
+        usable = cols // Size.LARGE.width_factor
+        blocks += [
+            rule(cols),
+            *_rows(left_right("应退现金", yuan(cash_fen), usable), size=Size.LARGE, bold=True),
+        ]
+    return [*blocks, rule(cols), *_rows(["顾客签字:"]), TextRow(""), rule(cols)]
+
+
 def _member(member: ReceiptMember, cols: int) -> list[Block]:
     rows = wrap(f"会员: {printable(member.masked_id)}", cols)
     rows += left_right("本单积分", f"{member.points_earned:+d}", cols)
@@ -136,7 +171,8 @@ def _footer(receipt: Receipt, cols: int) -> list[Block]:
 
 def receipt_blocks(receipt: Receipt, cols: int) -> list[Block]:
     """The whole receipt as rows for a printer with `cols` columns (32 or 48)."""
-    blocks = _header(receipt, cols) + _lines(receipt, cols) + _totals(receipt, cols)
+    totals = _refund_totals if receipt.is_refund else _totals
+    blocks = _header(receipt, cols) + _lines(receipt, cols) + totals(receipt, cols)
     if receipt.member is not None:
         blocks += _member(receipt.member, cols)
     return blocks + _footer(receipt, cols)

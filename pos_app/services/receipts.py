@@ -153,4 +153,5 @@ def build_receipt(session: Session, sale_id: int) -> Receipt:
         qr_url=_qr_url(session, sale),
         is_refund=sale.kind == "refund",
         is_reprint=sale.printed_at is not None,
+        original_sale_no=sale.original_sale.sale_no if sale.original_sale else "",
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.services.catalog import FoundProduct, product_info
 from pos_app.services.errors import UnknownBarcode
-from pos_app.services.refund import find_sale, refunded_qty
+from pos_app.services.refund import Tendered, find_sale, refunded_qty, tendered
 from pos_app.services.till import open_shift_of, till_identity
 from pos_app.store.models import Product
 from pos_app.store.settings import get_setting
@@ -44,6 +44,7 @@ class RefundableSale:
     total_fen: int
     tenders: tuple[tuple[str, int], ...]  # (kind, amount_fen) as paid
     lines: tuple[RefundableLine, ...]
+    tendered: tuple[Tendered, ...] = ()  # per tender: paid, and refunded so far
 
 
 def refundable_sale(session: Session, sale_no: str) -> RefundableSale:
@@ -66,6 +67,7 @@ def refundable_sale(session: Session, sale_no: str) -> RefundableSale:
             )
             for line in sale.lines
         ),
+        tendered=tuple(tendered(session, sale)),
     )
 
 

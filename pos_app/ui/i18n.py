@@ -275,6 +275,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "refund_total": ("退款合计 {amount}", "Refund total {amount}"),
     "refund_done": ("已退款 {amount}，原路退回：{tenders}", "Refunded {amount} to: {tenders}"),
     "refund_nothing": ("请在“本次退”一列填写要退的数量", "Enter quantities in the Refund column"),
+    "refund_all": ("全部退货 ({shortcut})", "Refund all ({shortcut})"),
+    "refund_too_many": ("{name} 最多可退 {left}", "{name}: at most {left} left to refund"),
+    "refund_cash_back": ("请退还顾客现金 {amount}", "Hand back {amount} in cash"),
     "refund_url_unknown": (
         "该小票二维码无效（{detail}），请核对小票或输入小票号",
         "Receipt QR not valid ({detail}): check it or type the number",

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
@@ -55,6 +56,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
+    QStyledItemDelegate,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -64,6 +66,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import delete, getCppPointer, isValid
 
 __all__ = [
+    "QAbstractItemDelegate",
     "QAbstractItemView",
     "QAbstractSpinBox",
     "QAbstractTableModel",
@@ -107,6 +110,7 @@ __all__ = [
     "QStackedWidget",
     "QStandardItem",
     "QStandardItemModel",
+    "QStyledItemDelegate",
     "QTableView",
     "QTableWidget",
     "QTableWidgetItem",

@@ -87,7 +87,7 @@ class SaleScreen(QWidget):
     cart_changed = Signal()
     shift_changed = Signal()
     lock_requested = Signal()
-    sale_committed = Signal(object)  # CheckoutResult, for the receipt printer
+    sale_committed = Signal(object)  # CheckoutResult or RefundResult (sale_id), for printer/sync
     item_added = Signal(object)  # CartLine, after cart_changed (the pole display shows it)
     payment_opened = Signal()
     devices_changed = Signal()  # the device settings were saved: reopen the devices
@@ -410,7 +410,9 @@ class SaleScreen(QWidget):
         self.info(tr("sale_voided"))
 
     def open_refund(self) -> None:
-        self._show(RefundDialog(self, self.ctx))
+        dialog = RefundDialog(self, self.ctx)
+        dialog.refunded.connect(self.sale_committed.emit)  # the slip, the drawer, the sync
+        self._show(dialog)
 
     def open_shift(self) -> None:
         dialog = ShiftDialog(self, self.ctx)
