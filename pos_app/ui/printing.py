@@ -119,6 +119,7 @@ def attach_printer(window: MainWindow, db: Database) -> PrinterBridge:
     printer = PrinterBridge(db, window.ops)
     window.printer_status = printer
     window.sale.sale_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
+    window.sale.refund_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
     printer.unprinted_found.connect(lambda sales: offer_reprint(window, printer, sales))
     printer.drawer_dropped.connect(window.sale.error)
     return printer

@@ -87,7 +87,8 @@ class SaleScreen(QWidget):
     cart_changed = Signal()
     shift_changed = Signal()
     lock_requested = Signal()
-    sale_committed = Signal(object)  # CheckoutResult or RefundResult (sale_id), for printer/sync
+    sale_committed = Signal(object)  # CheckoutResult, for the receipt printer
+    refund_committed = Signal(object)  # RefundResult: the 退货单, the drawer, the sync
     item_added = Signal(object)  # CartLine, after cart_changed (the pole display shows it)
     payment_opened = Signal()
     devices_changed = Signal()  # the device settings were saved: reopen the devices
@@ -411,7 +412,7 @@ class SaleScreen(QWidget):
 
     def open_refund(self) -> None:
         dialog = RefundDialog(self, self.ctx)
-        dialog.refunded.connect(self.sale_committed.emit)  # the slip, the drawer, the sync
+        dialog.refunded.connect(self.refund_committed.emit)
         self._show(dialog)
 
     def open_shift(self) -> None:

@@ -87,4 +87,5 @@ def attach_sync(window: MainWindow, engine: SyncEngine) -> SyncBridge:
     window.ctx.sync = bridge
     bridge.orders_changed.connect(window.sale.show_pickup_count)
     window.sale.sale_committed.connect(lambda _result: bridge.worker.sync_now())
+    window.sale.refund_committed.connect(lambda _result: bridge.worker.sync_now())
     return bridge
