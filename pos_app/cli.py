@@ -162,6 +162,15 @@ def _add_hardware_commands(commands: argparse._SubParsersAction) -> None:  # typ
     labels.add_argument("--pdf", type=Path, required=True)
     labels.set_defaults(handler=_delegate(hardware, "cmd_labels"))
 
+    plu = commands.add_parser("plu-export", help="PLU file for label scales (顶尖 DWL or CSV)")
+    plu.add_argument("out", type=Path)
+    plu.add_argument("--format", choices=("aclas", "csv"), default="aclas")
+    plu.set_defaults(handler=_delegate(hardware, "cmd_plu_export"))
+
+    report = commands.add_parser("scale-price-report", help="scale labels priced unlike the till")
+    report.add_argument("--days", type=int, default=7)
+    report.set_defaults(handler=_delegate(hardware, "cmd_scale_price_report"))
+
 
 def _add_maintenance_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     here = "pos_app.cli_maintenance"

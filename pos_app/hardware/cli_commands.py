@@ -1,4 +1,5 @@
-"""`pos print-receipt`, `pos printer-test` and `pos labels`: the printer commands of the CLI.
+"""`pos print-receipt`, `pos printer-test`, `pos labels`, `pos plu-export` and
+`pos scale-price-report`: the printer and scale commands of the CLI.
 
 Each takes the database and the parsed arguments and returns the exit code. Print commands go
 through the print queue and send at once; a job that fails is cancelled (and reported), so the
@@ -9,16 +10,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime, timedelta
 
 from pos_app.cli import EXIT_FAILED, EXIT_OK
+from pos_app.domain.money import format_fen
 from pos_app.hardware.connections import PrinterError
 from pos_app.hardware.labels import save_label_sheet_pdf
 from pos_app.hardware.print_queue import cancel_job, enqueue_test_page, reprint, send_job
 from pos_app.services.errors import ServiceError
 from pos_app.services.labels import load_labels
+from pos_app.services.scale_plu import plu_file, scale_price_mismatches, weighed_plus
+from pos_app.services.till import scale_layouts
 from pos_app.store.db import Database
 
-__all__ = ["cmd_labels", "cmd_print_receipt", "cmd_printer_test"]
+__all__ = [
+    "cmd_labels",
+    "cmd_plu_export",
+    "cmd_print_receipt",
+    "cmd_printer_test",
+    "cmd_scale_price_report",
+]
 
 
 def _send_now(db: Database, job_id: int, what: str, uri: str) -> int:
@@ -59,3 +70,28 @@ def cmd_labels(db: Database, args: argparse.Namespace) -> int:
     pages = save_label_sheet_pdf(labels, args.pdf)
     print(f"{len(labels)} label(s) on {pages} page(s) written to {args.pdf}")
     return EXIT_OK
+
+
+def cmd_plu_export(db: Database, args: argparse.Namespace) -> int:
+    """Write the PLU file for the label scales' software (format args.format) to args.out."""
+    with db.read() as session:
+        items = weighed_plus(session)
+    args.out.write_bytes(plu_file(items, args.format))
+    weighed = sum(item.weighed for item in items)
+    print(f"{len(items)} PLU(s), {weighed} weighed, written to {args.out} ({args.format})")
+    return EXIT_OK
+
+
+def cmd_scale_price_report(db: Database, args: argparse.Namespace) -> int:
+    """List sold scale labels whose price is not the till's; exit 1 when there are any."""
+    since = datetime.now(UTC) - timedelta(days=args.days)
+    with db.read() as session:
+        found = scale_price_mismatches(session, scale_layouts(session), since=since)
+    for m in found:
+        print(
+            f"{m.sale_no}\t{m.sku} {m.name}\t{m.weight_g} g\tlabel {format_fen(m.label_fen)}"
+            f"\ttill {format_fen(m.till_fen)}\tdiff {format_fen(m.difference_fen)}"
+            f"\tscale price {format_fen(m.scale_price_per_kg_fen)}/kg"
+        )
+    print(f"{len(found)} scale label(s) priced differently from the till in {args.days} day(s)")
+    return EXIT_FAILED if found else EXIT_OK
