@@ -182,6 +182,17 @@ def _add_maintenance_commands(commands: argparse._SubParsersAction) -> None:  # 
     restore.add_argument("backup", type=Path, nargs="?", help="backup file (default: newest)")
     restore.set_defaults(path_handler=_delegate(here, "cmd_restore"))
 
+    setup = commands.add_parser("setup", help="set up this till (store, till number, manager)")
+    setup.add_argument("--store-name", required=True)
+    setup.add_argument("--address", default="")
+    setup.add_argument("--till", type=int, default=1, help="this till's number in the store")
+    setup.add_argument("--manager", default="2001", metavar="CODE", help="manager staff number")
+    setup.add_argument("--manager-name", default="店长")
+    setup.add_argument("--pin", help="manager PIN (asked for when left out)")
+    setup.add_argument("--paper", type=int, default=58, choices=(58, 80), help="receipt mm")
+    setup.add_argument("--printer", default="", metavar="URI")
+    setup.set_defaults(handler=_delegate(here, "cmd_setup"))
+
     diagnostics = commands.add_parser("diagnostics", help="导出诊断包: a zip for support")
     diagnostics.add_argument("out", type=Path, nargs="?", help="zip file to write")
     diagnostics.set_defaults(handler=_delegate(here, "cmd_diagnostics"))

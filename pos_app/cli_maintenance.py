@@ -56,3 +56,28 @@ def cmd_diagnostics(db: Database, args: argparse.Namespace) -> int:
     out = args.out or db.path.parent / f"诊断包-{datetime.now():%Y%m%d-%H%M%S}.zip"
     print(f"诊断包已保存：{write_support_bundle(db, out, config_file())}")
     return EXIT_OK
+
+
+def cmd_setup(db: Database, args: argparse.Namespace) -> int:
+    """The setup wizard's first page from the command line (for installing many tills)."""
+    import getpass
+
+    from pos_app.services.till_setup import SetupError, TillSetup, apply_setup
+
+    setup = TillSetup(
+        store_name=args.store_name,
+        store_address=args.address,
+        till_number=args.till,
+        manager_code=args.manager,
+        manager_name=args.manager_name,
+        manager_pin=args.pin or getpass.getpass("店长密码："),
+        receipt_width_mm=args.paper,
+        printer_uri=args.printer,
+    )
+    try:
+        till_id = apply_setup(db, setup)
+    except SetupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{setup.store_name} 的 {till_id} 号收银台已设置好。")
+    return EXIT_OK

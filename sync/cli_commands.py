@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pos_app.services.till_setup import adopt_paired_store
 from pos_app.store.db import Database
 from pos_app.store.settings import get_setting
 from sync.credentials import load_credentials, pair
@@ -42,7 +43,9 @@ def pair_command(db: Database, args: argparse.Namespace) -> int:
         f"paired with {credentials.store_name} ({credentials.store_id}) "
         f"as device {credentials.device_id}"
     )
-    if credentials.store_id != store_id:
+    if credentials.store_id != store_id and not adopt_paired_store(
+        db, credentials.store_id, credentials.store_name
+    ):
         print(
             f"warning: this till is set up for store {store_id}; the mall refuses sales of "
             f"another store. Set the till's store to {credentials.store_id}.",
