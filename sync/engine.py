@@ -25,7 +25,14 @@ from pos_app.store.backup import RESTORED_MARK, catch_up_after_restore
 from pos_app.store.db import Database
 from pos_app.store.member_models import ClaimedReceipt
 from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
-from pos_app.store.outbox import count_pending, pending_events
+from pos_app.store.outbox import (
+    ACKED_RETENTION,
+    PRUNE_BATCH,
+    count_pending,
+    mark_acked,
+    pending_events,
+    prune_acked_batch,
+)
 from pos_app.store.search_index import rebuild_search_index, search_index_paused
 from sync.apply import (
     apply_products,
@@ -124,6 +131,7 @@ class SyncEngine:
         """
         try:
             self.push()
+            self.prune_outbox()
             with self.db.read() as session:
                 needs_snapshot = get_state(session, CURSOR) is None
             if needs_snapshot:
@@ -181,7 +189,9 @@ class SyncEngine:
                 continue
             if answer.acked_through_seq < events[0].device_seq:
                 raise SyncServerError("the mall acknowledged none of the events it was sent")
-            acked += self._mark_acked(answer.acked_through_seq, answer.conflicts)
+            acked += self._mark_acked(
+                events[0].device_seq, answer.acked_through_seq, answer.conflicts
+            )
 
     def resync_after_restore(self) -> None:
         """After `pos restore` the database may be older than what the mall has. Ask the mall
@@ -205,16 +215,9 @@ class SyncEngine:
             lost,
         )
 
-    def _mark_acked(self, through_seq: int, conflicts: list[Conflict]) -> int:
+    def _mark_acked(self, first_seq: int, through_seq: int, conflicts: list[Conflict]) -> int:
         with self.db.write() as session:
-            result = cast(
-                CursorResult[Any],
-                session.execute(
-                    update(OutboxEvent)
-                    .where(OutboxEvent.device_seq <= through_seq, OutboxEvent.acked_at.is_(None))
-                    .values(acked_at=utc_now())
-                ),
-            )
+            marked = mark_acked(session, first_seq=first_seq, through_seq=through_seq)
             if conflicts:
                 log.warning("the mall recorded %d conflicting events", len(conflicts))
                 kept = get_state(session, CONFLICTS, [])
@@ -225,7 +228,19 @@ class SyncEngine:
                     if (str(c.event_id), c.device_seq) not in known
                 ]
                 set_state(session, CONFLICTS, kept[-KEPT_CONFLICTS:])
-            return result.rowcount
+            return marked
+
+    def prune_outbox(self, *, now: datetime | None = None) -> int:
+        """Drop events the mall acknowledged more than ACKED_RETENTION ago (the journal keeps
+        the history), one short write transaction per batch so a sale never waits long."""
+        acked_before = (now or utc_now()) - ACKED_RETENTION
+        pruned = 0
+        while True:
+            with self.db.write() as session:
+                batch = prune_acked_batch(session, acked_before=acked_before)
+            pruned += batch
+            if batch < PRUNE_BATCH:
+                return pruned
 
     def _rewind(self, expected_seq: int, first_pending: int) -> None:
         """The mall lost events this till thought acknowledged: send them again from there."""

@@ -57,14 +57,15 @@ def sale_number(till_id: str, till_seq: int) -> str:
     return f"{till_id}-{till_seq:06d}"
 
 
-def new_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> Sale:
-    """A sale or refund row numbered with this till's next sequence, in the open shift."""
+def numbered_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> Sale:
+    """A sale or refund numbered with this till's next sequence, in the open shift, not yet
+    added to the session (checkout writes it with Core; new_sale lets the ORM flush it)."""
     identity = till_identity(session)
     shift = require_open_shift(session, identity.till_id)
     seq = next_till_seq(session, identity.till_id)
     fields.setdefault("lines", [])  # a new sale's collections start empty: no lazy SELECT
     fields.setdefault("payments", [])
-    sale = Sale(
+    return Sale(
         sale_no=sale_number(identity.till_id, seq),
         kind=kind,
         store_id=identity.store_id,
@@ -75,5 +76,10 @@ def new_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> 
         created_at=utc_now(),
         **fields,
     )
+
+
+def new_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> Sale:
+    """A numbered sale or refund added to the session (the ORM inserts it at flush)."""
+    sale = numbered_sale(session, kind=kind, cashier_id=cashier_id, **fields)
     session.add(sale)
     return sale

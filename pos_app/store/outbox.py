@@ -1,44 +1,83 @@
-"""The outbox: facts for the mall, appended in the same transaction as the facts themselves."""
+"""The outbox: facts for the mall, appended in the same transaction as the facts themselves.
+
+It stays small on day 365: only unacknowledged events are indexed for the pusher (a partial
+index), and acknowledged events are pruned after a retention period in short batches; the
+journal keeps the history. The newest event is never pruned, so the gapless device sequence
+continues from it.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.store.canonical import canonical_json, sha256_hex
-from pos_app.store.models import OutboxEvent, utc_now
+from pos_app.store.models import Base, OutboxEvent, utc_now
+
+ACKED_RETENTION = timedelta(days=7)  # the mall may ask again for a week's events (SyncGap)
+PRUNE_BATCH = 2000  # rows deleted per write transaction: the write lock is held ~ms
+
+_TABLE = Base.metadata.tables[OutboxEvent.__tablename__]
+_UNACKED = _TABLE.c.acked_at.is_(None)  # the predicate of the partial index ix_outbox_unacked
 
 
-def append_event(session: Session, kind: str, payload: dict[str, Any]) -> OutboxEvent:
-    """Queue one event with the next gapless device sequence (the caller's write lock holds it)."""
-    last_seq = session.scalar(select(func.max(OutboxEvent.device_seq))) or 0
+def append_event(session: Session, kind: str, payload: dict[str, Any]) -> int:
+    """Queue one event with the next gapless device sequence (the caller's write lock holds it)
+    and return that sequence. Two Core statements, no ORM flush."""
+    last_seq = session.scalar(select(func.max(_TABLE.c.device_seq))) or 0
     body = canonical_json(payload)
-    event = OutboxEvent(
-        id=str(uuid.uuid4()),
-        device_seq=last_seq + 1,
-        kind=kind,
-        payload=body,
-        payload_hash=sha256_hex(body),
-        created_at=utc_now(),
-    )
-    session.add(event)
-    return event
+    row = {
+        "id": str(uuid.uuid4()),
+        "device_seq": last_seq + 1,
+        "kind": kind,
+        "payload": body,
+        "payload_hash": sha256_hex(body),
+        "created_at": utc_now(),
+    }
+    session.execute(insert(_TABLE), [row])
+    return last_seq + 1
 
 
 def pending_events(session: Session, *, limit: int) -> list[OutboxEvent]:
     """The oldest events the mall has not acknowledged yet, in device order."""
-    query = (
-        select(OutboxEvent)
-        .where(OutboxEvent.acked_at.is_(None))
-        .order_by(OutboxEvent.device_seq)
-        .limit(limit)
-    )
+    query = select(OutboxEvent).where(_UNACKED).order_by(OutboxEvent.device_seq).limit(limit)
     return list(session.scalars(query))
 
 
 def count_pending(session: Session) -> int:
-    query = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.acked_at.is_(None))
-    return session.scalar(query) or 0
+    return session.scalar(select(func.count()).select_from(_TABLE).where(_UNACKED)) or 0
+
+
+def mark_acked(session: Session, *, first_seq: int, through_seq: int) -> int:
+    """Mark the pushed batch acknowledged; walks only the partial index of unacked events."""
+    query = (
+        update(_TABLE)
+        .where(_UNACKED, _TABLE.c.device_seq.between(first_seq, through_seq))
+        .values(acked_at=utc_now())
+    )
+    result: CursorResult[Any] = session.execute(query)  # type: ignore[assignment]
+    return result.rowcount
+
+
+def prune_acked_batch(session: Session, *, acked_before: datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to `limit` events acknowledged before `acked_before` (oldest first), never the
+    newest event; returns how many went. Call repeatedly, one short transaction each."""
+    newest = select(func.max(_TABLE.c.device_seq)).scalar_subquery()
+    victims = (
+        select(_TABLE.c.device_seq)
+        .where(
+            _TABLE.c.acked_at.is_not(None),
+            _TABLE.c.acked_at < acked_before,
+            _TABLE.c.device_seq < newest,
+        )
+        .order_by(_TABLE.c.device_seq)
+        .limit(limit)
+    )
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        delete(_TABLE).where(_TABLE.c.device_seq.in_(victims))
+    )
+    return result.rowcount

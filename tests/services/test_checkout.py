@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from pos_app.domain.barcodes import parse_barcode
 from pos_app.domain.cart import Cart
@@ -130,3 +130,49 @@ def test_error_at_any_checkout_step_leaves_nothing_behind(
             cashier_id=CASHIER_ID,
         )
     assert counts(db) == before
+
+
+def statements_of_checkout(db: Database, cart: Cart, tenders: list[Tender]) -> list[str]:
+    """The SQL statements one checkout sends to SQLite, counted by a SQLAlchemy event."""
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement)
+
+    event.listen(db.write_engine, "before_cursor_execute", record)
+    try:
+        checkout(db, cart=cart, tenders=tenders, cashier_id=CASHIER_ID)
+    finally:
+        event.remove(db.write_engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_checkout_issues_a_bounded_number_of_statements_whatever_the_lines(db: Database) -> None:
+    """A sale is a fixed handful of statements: one INSERT per table, however many lines and
+    tenders, and no SELECT that an ORM flush would add."""
+    small = statements_of_checkout(
+        db, cart_with(db, barcode_of("1001")), [Tender(TenderKind.CASH, 500)]
+    )
+    codes = [barcode_of(sku) for sku in ("1001", "1002", "1003", "1001", "1002")]
+    big = statements_of_checkout(
+        db,
+        cart_with(db, *codes),
+        [Tender(TenderKind.CARD, 500), Tender(TenderKind.CASH, 2000)],
+    )
+    assert len(big) == len(small) <= 13
+    inserts = sorted(s.split("(")[0].strip() for s in big if s.startswith("INSERT"))
+    assert inserts == [
+        "INSERT INTO journal",
+        "INSERT INTO outbox",
+        "INSERT INTO payments",
+        "INSERT INTO sale_lines",
+        "INSERT INTO sales",
+        "INSERT INTO stock_moves",
+    ]
+    with db.read() as session:
+        sale = session.scalars(select(Sale).where(Sale.till_seq == 2)).one()
+        assert [p.kind for p in sale.payments] == ["card", "cash"]
+        assert sum(line.qty for line in sale.lines) == 5
+        moves = session.scalar(select(func.count()).where(StockMove.ref == sale.sale_no))
+        assert moves == len(sale.lines)
+        assert verify_journal(session) == []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from pos_app.store.models import OutboxEvent
-from pos_app.store.outbox import append_event, count_pending
+from pos_app.store.models import OutboxEvent, utc_now
+from pos_app.store.outbox import ACKED_RETENTION, append_event, count_pending
 from sync.engine import as_push_event
 from sync.protocol import PushEvent, payload_hash
 from sync.sample import refund_payload
@@ -101,3 +102,22 @@ def test_refunds_and_stock_events_move_the_store_ledger(mall: Mall, make_till):
     assert mall.sales("S001") == (2, 0)
     assert mall.stock("S001", COLA.sku) == 24
     assert mall.stock("S001", NOODLES.sku) == 0
+
+
+def test_the_outbox_stays_bounded_after_pruning_and_the_sequence_carries_on(mall: Mall, make_till):
+    """Acknowledged events older than the retention go (the newest stays to carry the gapless
+    sequence); recently acknowledged ones stay; later sales still reach the mall in order."""
+    till = make_till()
+    engine = till.pair(mall)
+    till.sell(COLA, count=30)
+    engine.push()
+    assert engine.prune_outbox() == 0  # acknowledged just now: kept for the retention period
+    week_later = utc_now() + ACKED_RETENTION + timedelta(hours=1)
+    assert engine.prune_outbox(now=week_later) == 29
+    assert [event.device_seq for event in outbox(till.db)] == [30]
+    till.sell(WATER, count=5)
+    assert engine.push() == 5
+    assert [event.device_seq for event in outbox(till.db)] == [30, 31, 32, 33, 34, 35]
+    assert engine.prune_outbox(now=week_later + timedelta(days=1)) == 5
+    assert len(outbox(till.db)) == 1
+    assert mall.sales("S001") == (35, 30 * 350 + 5 * 200)

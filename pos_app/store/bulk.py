@@ -1,0 +1,41 @@
+"""Rows written with SQLAlchemy Core from transient ORM objects: one INSERT (executemany) per
+table instead of the unit of work's flush, for the hot paths (checkout). The objects stay
+transient, so later code can read them like loaded rows without the session tracking them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, Table, insert, inspect
+from sqlalchemy.orm import Session
+
+from pos_app.store.models import Base
+
+
+def _table(obj: Base) -> Table:
+    return Base.metadata.tables[type(obj).__tablename__]
+
+
+def _values(obj: Base) -> dict[str, Any]:
+    """The column values set on the object (unset ones take the column defaults)."""
+    state = vars(obj)
+    return {
+        attr.key: state[attr.key] for attr in inspect(type(obj)).column_attrs if attr.key in state
+    }
+
+
+def insert_one(session: Session, obj: Base) -> int:
+    """INSERT one object's row; its new integer primary key is set on it and returned."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        insert(_table(obj)).values(_values(obj))
+    )
+    new_id = result.lastrowid
+    obj.id = new_id  # type: ignore[attr-defined]
+    return new_id
+
+
+def insert_all(session: Session, objects: Sequence[Base]) -> None:
+    """INSERT the rows of same-class objects with one executemany (their ids stay unset)."""
+    if objects:
+        session.execute(insert(_table(objects[0])), [_values(obj) for obj in objects])
