@@ -5,16 +5,20 @@ transient, so later code can read them like loaded rows without the session trac
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, insert, inspect
+from sqlalchemy import CursorResult, Insert, insert, inspect
 from sqlalchemy.orm import Session
 
 from pos_app.store.models import Base
 
 
-def _table(obj: Base) -> Table:
-    return Base.metadata.tables[type(obj).__tablename__]
+@cache
+def _insert(table_name: str) -> Insert:
+    """One statement object per table, so SQLAlchemy's compiled cache hits without building a
+    cache key from a fresh statement each time."""
+    return insert(Base.metadata.tables[table_name])
 
 
 def _values(obj: Base) -> dict[str, Any]:
@@ -28,7 +32,7 @@ def _values(obj: Base) -> dict[str, Any]:
 def insert_one(session: Session, obj: Base) -> int:
     """INSERT one object's row; its new integer primary key is set on it and returned."""
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        insert(_table(obj)).values(_values(obj))
+        _insert(type(obj).__tablename__), _values(obj)
     )
     new_id = result.lastrowid
     obj.id = new_id  # type: ignore[attr-defined]
@@ -38,4 +42,5 @@ def insert_one(session: Session, obj: Base) -> int:
 def insert_all(session: Session, objects: Sequence[Base]) -> None:
     """INSERT the rows of same-class objects with one executemany (their ids stay unset)."""
     if objects:
-        session.execute(insert(_table(objects[0])), [_values(obj) for obj in objects])
+        statement = _insert(type(objects[0]).__tablename__)
+        session.execute(statement, [_values(obj) for obj in objects])
