@@ -13,12 +13,15 @@ from pos_app.store.db import Database
 from pos_app.store.settings import get_setting
 
 __all__ = [
+    "LABEL_PRINTER_SCHEMES",
     "LABEL_SIZES",
     "SCALE_PROTOCOLS",
+    "SERIAL_SCHEMES",
     "DeviceSettings",
     "InvalidDeviceSettings",
     "read_device_settings",
     "save_device_settings",
+    "uri_allowed",
 ]
 
 SCALE_PROTOCOLS = tuple(PROTOCOLS)
@@ -50,8 +53,13 @@ def read_device_settings(db: Database) -> DeviceSettings:
     return DeviceSettings(**values)
 
 
+def uri_allowed(uri: str, schemes: tuple[str, ...]) -> bool:
+    """Empty (no device) or one of the schemes the device kind can be reached by."""
+    return not uri or urlsplit(uri).scheme in schemes
+
+
 def _check_uri(what: str, uri: str, schemes: tuple[str, ...]) -> None:
-    if uri and urlsplit(uri).scheme not in schemes:
+    if not uri_allowed(uri, schemes):
         allowed = ", ".join(f"{scheme}://" for scheme in schemes)
         raise InvalidDeviceSettings(f"The {what} address must start with {allowed}: {uri!r}")
 

@@ -60,6 +60,13 @@ DEVICE_TEXTS: dict[str, tuple[str, str]] = {
     "proto_sma": ("SMA 标准协议", "SMA"),
     "proto_ascii": ("连续发送 (ST,GS,+ 1.234kg)", "Continuous ASCII (ST,GS,+ 1.234kg)"),
     "device_test": ("测试", "Test"),
+    "device_bad_uri": (
+        "{what}地址应以 {schemes} 开头：{uri}",
+        "The {what} address must start with {schemes}: {uri}",
+    ),
+    "what_scale": ("电子秤", "scale"),
+    "what_pole": ("客显", "pole display"),
+    "what_label": ("标签打印机", "label printer"),
     "device_testing": ("正在测试…", "Testing…"),
     "device_no_uri": ("请先填写地址", "Enter an address first"),
     "test_scale_ok": ("电子秤正常：{weight}", "Scale works: {weight}"),
@@ -69,6 +76,6 @@ DEVICE_TEXTS: dict[str, tuple[str, str]] = {
         "Sent: the display should light each lamp showing {digits}",
     ),
     "test_pole_failed": ("客显{status}：{detail}", "Pole display {status}: {detail}"),
-    "test_label_ok": ("测试标签已发送", "Test label sent"),
+    "test_label_ok": ("测试标签已加入打印队列", "Test label queued for the label printer"),
     "test_label_failed": ("标签打印机出错：{detail}", "Label printer failed: {detail}"),
 }

@@ -1,6 +1,6 @@
 """Settings (F10, manager only): store name and contacts, receipt width, scale barcode layouts
-(with a preview of how a sample label is read), ¥0 labels, 抹零 rounding and the screen
-language. Saved by the settings service in one transaction."""
+(with a preview of how a sample label is read), ¥0 labels, 抹零 rounding, the screen
+language and the counter devices (ui/device_settings_box.py). Saved by the settings services."""
 
 from __future__ import annotations
 
@@ -13,20 +13,13 @@ from pos_app.services.till_settings import (
     save_settings,
 )
 from pos_app.ui.context import TillContext
+from pos_app.ui.device_settings_box import DeviceSettingsBox
 from pos_app.ui.i18n import set_language, tr
-from pos_app.ui.qt import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from pos_app.ui.qt import QLineEdit, QPlainTextEdit, QWidget
 from pos_app.ui.settings_preview import checked_layouts, preview
-from pos_app.ui.widgets import FormDialog, label
+from pos_app.ui.widgets import FormDialog, combo, label
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
-
-
-def _combo(name: str, items: list[tuple[str, object]], current: object) -> QComboBox:
-    combo = QComboBox(objectName=name)
-    for text, value in items:
-        combo.addItem(text, value)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
-    return combo
 
 
 class SettingsDialog(FormDialog):
@@ -39,12 +32,12 @@ class SettingsDialog(FormDialog):
         self.store_name = QLineEdit(current.store_name, objectName="store_name")
         self.address = QLineEdit(current.store_address, objectName="address")
         self.phone = QLineEdit(current.store_phone, objectName="phone")
-        self.width = _combo(
+        self.width = combo(
             "width", [(f"{mm} mm", mm) for mm in RECEIPT_WIDTHS_MM], current.receipt_width_mm
         )
         self.layouts = QPlainTextEdit("\n".join(current.scale_layouts), objectName="layouts")
         self.layouts.setFixedHeight(80)
-        self.zero_price = _combo(
+        self.zero_price = combo(
             "zero_price",
             [(tr("settings_zero_refused"), False), (tr("settings_zero_allowed"), True)],
             current.scale_zero_price_allowed,
@@ -58,12 +51,12 @@ class SettingsDialog(FormDialog):
         self.zero_price.currentIndexChanged.connect(self.update_preview)
         ctx.router.push(self.on_scan)  # a label scanned while this is open is the sample
         self.finished.connect(lambda _: ctx.router.remove(self.on_scan))
-        self.rounding = _combo(
+        self.rounding = combo(
             "rounding",
             [(tr(f"rounding_{mode.value}"), mode.value) for mode in RoundingMode],
             current.rounding_mode,
         )
-        self.language = _combo(
+        self.language = combo(
             "language", [(LANGUAGE_NAMES[code], code) for code in LANGUAGES], current.language
         )
         for key, widget in (
@@ -79,6 +72,8 @@ class SettingsDialog(FormDialog):
             ("settings_language", self.language),
         ):
             self.form.addRow(tr(key) if key else "", widget)
+        self.devices = DeviceSettingsBox(ctx)
+        self.devices.add_rows(self.form)
         self.setMinimumWidth(600)
         self.update_preview()
 
@@ -112,8 +107,10 @@ class SettingsDialog(FormDialog):
         """A few rows in one quick transaction; done here so errors show in the dialog."""
         settings = self.values()
         checked_layouts(settings.scale_layouts)  # refused here in the screen language
+        self.devices.values()  # a wrong device address is refused before anything is saved
         save_settings(
             self.ctx.db, settings, actor_id=self.ctx.staff_id, approver_id=self.approver_id
         )
+        self.devices.save(approver_id=self.approver_id)
         self.ctx.reload_settings()
         set_language(settings.language)

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pos_app.ui.i18n import InputError, error_text, tr
 from pos_app.ui.qt import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,6 +36,16 @@ def label(text: str = "", *, point_size: int = 0, bold: bool = False, name: str 
     if name:
         widget.setObjectName(name)
     return widget
+
+
+def combo(name: str, items: list[tuple[str, object]], current: object) -> QComboBox:
+    """A named QComboBox of (text, value) items with `current` chosen (else the first)."""
+    box = QComboBox()
+    box.setObjectName(name)
+    for text, value in items:
+        box.addItem(text, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
 
 
 def show_message(target: QLabel, text: str, *, error: bool) -> None:
