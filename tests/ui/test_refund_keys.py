@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -20,7 +22,7 @@ from pos_app.store.models import JournalEntry, Product, Sale, StockMove
 from pos_app.store.settings import set_setting
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.printing import PrinterBridge, attach_printer
-from pos_app.ui.qt import Qt
+from pos_app.ui.qt import QApplication, Qt
 from pos_app.ui.refund_dialog import REFUND_COLUMN, RefundDialog
 from tests.conftest import CASHIER_ID, MANAGER_ID, barcode_of
 from tests.hardware.escpos_decode import decode_escpos
@@ -203,3 +205,64 @@ def test_too_many_typed_says_how_many_are_left_and_nothing_is_refunded(
     keys.press(clock, Qt.Key.Key_Tab)
     keys.press(clock, keys.ENTER)
     assert refunds(db) == [] and manager_approves == []
+
+
+KEYS = {
+    "1": "1",
+    "2": "2",
+    "0": "0",
+    "Tab": Qt.Key.Key_Tab,
+    "Enter": Qt.Key.Key_Return,
+    "Backspace": Qt.Key.Key_Backspace,
+    "F4": Qt.Key.Key_F4,
+}
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed=st.lists(st.sampled_from(sorted(KEYS)), min_size=1, max_size=14))
+def test_any_keys_in_the_refund_screen_never_give_back_more_than_was_paid(
+    qtbot: QtBot,
+    window: MainWindow,
+    clock: FakeClock,
+    db: Database,
+    manager_approves: list[str],
+    typed: list[str],
+) -> None:
+    """Digits, Tab, Enter, Backspace and F4 in any order, typed into the refund screen of a
+    split sale: every refund was approved, no line gives back more than was sold and no tender
+    more than it paid; a full refund gives back exactly what was paid."""
+    sale_no = split_sale(db)
+    dialog = open_refund(qtbot, clock, window)
+    keys.scan_code(clock, sale_no)
+    for name in typed:
+        if isinstance(KEYS[name], str):
+            keys.type_text(clock, name)
+        else:
+            keys.press(clock, KEYS[name])
+    wait_idle(qtbot, window)
+    dialog.reject()
+    window.activateWindow()  # the next example starts on the sale screen
+    qtbot.waitUntil(lambda: window.isAncestorOf(QApplication.focusWidget()))
+
+    with db.read() as session:
+        original = session.scalars(select(Sale).where(Sale.sale_no == sale_no)).one()
+        back = session.scalars(select(Sale).where(Sale.original_sale_id == original.id)).all()
+        sold = {line.id: line.qty for line in original.lines}
+        returned = {line_id: 0 for line_id in sold}
+        paid = {p.kind: p.amount_fen for p in original.payments}
+        refunded = dict.fromkeys(paid, 0)
+        for refund in back:
+            for line in refund.lines:
+                assert line.original_line_id is not None
+                returned[line.original_line_id] -= line.qty
+            for payment in refund.payments:
+                refunded[payment.kind] -= payment.amount_fen
+    assert len(manager_approves) >= len(back)
+    assert all(returned[line_id] <= sold[line_id] for line_id in sold)
+    assert all(0 <= refunded[kind] <= paid[kind] for kind in paid)
+    if returned == sold:
+        assert refunded == paid
