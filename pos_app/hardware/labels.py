@@ -29,6 +29,7 @@ __all__ = [
     "product_url",
     "render_labels_job",
     "save_label_sheet_pdf",
+    "wrap_px",
 ]
 
 DPI = 300
@@ -87,7 +88,8 @@ def render_labels_job(labels: Sequence[PriceLabel], profile: PrinterProfile) -> 
     return b"".join(render_job(label_blocks(label, profile.columns), profile) for label in labels)
 
 
-def _wrap_px(text: str, font: ImageFont.FreeTypeFont, width_px: int) -> list[str]:
+def wrap_px(text: str, font: ImageFont.FreeTypeFont, width_px: int) -> list[str]:
+    """Text broken into rows no wider than width_px (by character: Chinese has no spaces)."""
     rows, row = [], ""
     for ch in text:
         if row and font.getlength(row + ch) > width_px:
@@ -124,7 +126,7 @@ def _draw_label(label: PriceLabel) -> Image.Image:
     draw.text(sku_at, f"SKU {label.sku}", font=sku_font, fill=BLACK)
     name_font = cjk_font(30, bold=True, mono=False)
     y = PAD_Y_PX
-    for row in _wrap_px(printable(label.name), name_font, qr_x - 2 * PAD_X_PX)[:2]:
+    for row in wrap_px(printable(label.name), name_font, qr_x - 2 * PAD_X_PX)[:2]:
         y = _text(draw, y, row, name_font)
     y = _text(draw, y, price_text(label), cjk_font(64, bold=True, mono=False))
     if label.member_price_fen is not None:

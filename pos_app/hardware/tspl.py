@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from pos_app.hardware.fonts import cjk_font
-from pos_app.hardware.labels import PriceLabel, price_text
+from pos_app.hardware.labels import PriceLabel, price_text, wrap_px
 from pos_app.hardware.layout import printable
 from pos_app.hardware.receipt_layout import yuan
 from pos_app.hardware.symbols import EAN_QUIET_MODULES, ean13_image, qr_image
@@ -52,16 +52,6 @@ LABEL_STOCK = {
 }
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, rows: int) -> list[str]:
-    lines, line = [], ""
-    for ch in text:
-        if line and font.getlength(line + ch) > width:
-            lines.append(line)
-            line = ""
-        line += ch
-    return [*lines, line][:rows]
-
-
 def draw_small_label(label: PriceLabel, stock: LabelStock) -> Image.Image:
     """The label at 8 dots/mm as a mode "1" image the size of the stock."""
     width, height = stock.dots
@@ -76,7 +66,7 @@ def draw_small_label(label: PriceLabel, stock: LabelStock) -> Image.Image:
     text_width = qr_x + quiet - 2 * pad
     y = pad
     name_font = cjk_font(int(24 * scale), bold=True, mono=False)
-    for row in _wrap(printable(label.name), name_font, text_width, 2):
+    for row in wrap_px(printable(label.name), name_font, text_width)[:2]:
         draw.text((pad, y), row, font=name_font, fill=BLACK)
         y += int(name_font.size * 1.1)
     price_font = cjk_font(int(36 * scale), bold=True, mono=False)

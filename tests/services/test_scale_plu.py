@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from pos_app.cli import main
-from pos_app.domain.barcodes import gs1_check_digit
+from pos_app.domain.barcodes import ScaleLayout, make_scale_barcode
 from pos_app.domain.cart import Cart
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
@@ -60,10 +60,12 @@ def test_the_csv_plu_file_opens_in_excel_with_chinese_headers(db: Database) -> N
     ]
 
 
+PRICE_AND_WEIGHT = ScaleLayout.parse_spec("20-24:FFCCCCCPPPPPWWWWWK")
+
+
 def scale_label(plu: str, price_fen: int, weight_g: int) -> str:
     """An 18-digit label as a scale prints it: 20, item code, price, weight, check digit."""
-    body = f"20{plu}{price_fen:05d}{weight_g:05d}"
-    return body + str(gs1_check_digit(body))
+    return make_scale_barcode(PRICE_AND_WEIGHT, plu, price_fen=price_fen, weight_g=weight_g)
 
 
 def sell(db: Database, *codes: str) -> None:
