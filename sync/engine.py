@@ -28,6 +28,7 @@ from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
 from pos_app.store.outbox import (
     ACKED_RETENTION,
     PRUNE_BATCH,
+    QueuedEvent,
     count_pending,
     mark_acked,
     pending_events,
@@ -87,7 +88,7 @@ class SyncStatus:
     open_orders: int
 
 
-def as_push_event(row: OutboxEvent) -> PushEvent:
+def as_push_event(row: OutboxEvent | QueuedEvent) -> PushEvent:
     """An outbox row as the mall receives it (checked against its hash on the way)."""
     return PushEvent(
         id=UUID(row.id),

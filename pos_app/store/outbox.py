@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -42,10 +42,26 @@ def append_event(session: Session, kind: str, payload: dict[str, Any]) -> int:
     return last_seq + 1
 
 
-def pending_events(session: Session, *, limit: int) -> list[OutboxEvent]:
+class QueuedEvent(NamedTuple):
+    """An outbox row as the pusher reads it (plain values: no ORM identity map for 500 rows)."""
+
+    id: str
+    device_seq: int
+    kind: str
+    payload: str
+    payload_hash: str
+
+
+_PENDING = (
+    select(*(_TABLE.c[name] for name in QueuedEvent._fields))
+    .where(_UNACKED)
+    .order_by(_TABLE.c.device_seq)
+)
+
+
+def pending_events(session: Session, *, limit: int) -> list[QueuedEvent]:
     """The oldest events the mall has not acknowledged yet, in device order."""
-    query = select(OutboxEvent).where(_UNACKED).order_by(OutboxEvent.device_seq).limit(limit)
-    return list(session.scalars(query))
+    return [QueuedEvent(*row) for row in session.execute(_PENDING.limit(limit))]
 
 
 def count_pending(session: Session) -> int:
