@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
+from pos_app.services.shift import close_shift
 from pos_app.store.db import Database
 from pos_app.store.models import JournalEntry, Product, Sale, StockMove
 from pos_app.store.settings import set_setting
@@ -28,6 +29,7 @@ from tests.conftest import CASHIER_ID, MANAGER_ID, barcode_of
 from tests.hardware.escpos_decode import decode_escpos
 from tests.hardware.fake_printer import FakePrinter
 from tests.services.test_checkout import cart_with
+from tests.services.test_refund import rounded_split_sale
 from tests.ui import keys
 from tests.ui.conftest import FakeClock, wait_idle
 
@@ -266,3 +268,32 @@ def test_any_keys_in_the_refund_screen_never_give_back_more_than_was_paid(
     assert all(0 <= refunded[kind] <= paid[kind] for kind in paid)
     if returned == sold:
         assert refunded == paid
+
+
+def test_a_rounded_sale_refunded_by_keys_gives_back_what_was_paid_and_z_has_no_stray_fen(
+    qtbot: QtBot,
+    window: MainWindow,
+    clock: FakeClock,
+    db: Database,
+    printer: FakePrinter,
+    bridge: PrinterBridge,
+    manager_approves: list[str],
+) -> None:
+    """The issue's ¥48.95 sale with 抹零 −¥0.05, paid card ¥10.00 + cash ¥38.90: scan, F4,
+    Enter refunds ¥48.90 (card ¥10.00, cash ¥38.90), the slip and the screen say ¥38.90 cash,
+    and the Z report nets every tender to ¥0.00 (it showed 银行卡 −¥0.01)."""
+    sale_no = rounded_split_sale(db)
+    dialog = open_refund(qtbot, clock, window)
+    keys.scan_code(clock, sale_no)
+    keys.press(clock, Qt.Key.Key_F4)
+    assert dialog.total.text() == "退款合计 ¥48.90"
+    keys.press(clock, keys.ENTER)
+    wait_idle(qtbot, window)
+
+    [(_, _, tenders)] = refunds(db)
+    assert sorted(tenders) == [("card", -1000), ("cash", -3890)]
+    assert dialog.cash_back.text() == "请退还顾客现金 ¥38.90"
+    text = slip_text(printer.wait_for_jobs(2)[1])
+    assert "抹零" in text and "￥48.90" in text and "￥38.90" in text and "￥10.00" in text
+    z = close_shift(db, staff_id=CASHIER_ID, counted_cash_fen=50000)
+    assert z.by_tender == {"card": 0, "cash": 0}
