@@ -74,8 +74,9 @@ class RefundTable(QTableWidget):
 
     passed_last = Signal()
 
-    def __init__(self, rows: int, columns: int, *, objectName: str) -> None:
-        super().__init__(rows, columns, objectName=objectName)
+    def __init__(self, columns: int) -> None:
+        super().__init__(0, columns)
+        self.setObjectName("lines")
         self.setItemDelegate(_EnterMovesOn(self))
 
     def moveCursor(self, action: Cursor, modifiers: Qt.KeyboardModifier) -> QModelIndex:
@@ -122,7 +123,7 @@ class RefundDialog(QDialog):
         self.number = QLineEdit(objectName="sale_no")
         self.number.setPlaceholderText(tr("refund_hint"))
         self.header = label(name="sale_header")
-        self.table = RefundTable(0, len(COLUMNS), objectName="lines")
+        self.table = RefundTable(len(COLUMNS))
         self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -137,7 +138,8 @@ class RefundDialog(QDialog):
         self.message = label(name="message")
         self.message.setWordWrap(True)
         self.refund_button = QPushButton(tr("refund_do"), objectName="refund")
-        self.all_button = QPushButton(tr("refund_all", shortcut=REFUND_ALL_KEY), objectName="all")
+        self.all_button = QPushButton(tr("refund_all", shortcut=REFUND_ALL_KEY))
+        self.all_button.setObjectName("all")
         self._build()
         ctx.router.push(self.on_scan)
         self.finished.connect(lambda _: ctx.router.remove(self.on_scan))
@@ -251,21 +253,27 @@ class RefundDialog(QDialog):
             text = (
                 typed_qty(line.refundable_qty, weighed=line.weighed) if line.refundable_qty else ""
             )
-            self.table.item(row, REFUND_COLUMN).setText(text.removesuffix("kg"))
+            self._cell(row).setText(text.removesuffix("kg"))
         self._to_refund_button()
+
+    def _cell(self, row: int) -> QTableWidgetItem:
+        """The 本次退 cell of a row."""
+        item = self.table.item(row, REFUND_COLUMN)
+        assert item is not None
+        return item
 
     def set_refund_qty(self, line_no: int, text: str) -> None:
         """Type a quantity into the Refund column of a line (what the cashier does by hand)."""
         assert self.sale is not None
         row = [line.line_no for line in self.sale.lines].index(line_no)
-        self.table.item(row, REFUND_COLUMN).setText(text)
+        self._cell(row).setText(text)
 
     def quantities(self) -> dict[int, int]:
         """line_no -> units (or grams) to refund, from the Refund column."""
         assert self.sale is not None
         chosen: dict[int, int] = {}
         for row, line in enumerate(self.sale.lines):
-            text = self.table.item(row, REFUND_COLUMN).text().strip()
+            text = self._cell(row).text().strip()
             if text:
                 chosen[line.line_no] = self._qty(line, text)
         return chosen
