@@ -1,6 +1,7 @@
 """Shelf labels for TSPL label printers (TSC, Gprinter, Xprinter label models) on small stock.
 
-The label is the same PriceLabel the A4 sheet draws (hardware/labels.py). We draw it ourselves at
+The shelf label is the same PriceLabel the A4 sheet draws (hardware/labels.py); a weighed-goods
+label (WeighedGoodsLabel) is what a counter that weighs prints on the bag. We draw it ourselves at
 the printer's 203 dpi (8 dots per mm) — Chinese name, price, member price, EAN-13 and the mall
 QR — and send it as one TSPL BITMAP, so no printer font or code page is involved and what the
 preview shows is exactly what prints. Each label is one job fragment:
@@ -24,7 +25,15 @@ from pos_app.hardware.layout import printable
 from pos_app.hardware.receipt_layout import yuan
 from pos_app.hardware.symbols import EAN_QUIET_MODULES, ean13_image, qr_image
 
-__all__ = ["LABEL_STOCK", "LabelStock", "draw_small_label", "render_tspl_job"]
+__all__ = [
+    "LABEL_STOCK",
+    "LabelStock",
+    "WeighedGoodsLabel",
+    "draw_small_label",
+    "draw_weighed_label",
+    "render_tspl_job",
+    "tspl_job",
+]
 
 DOTS_PER_MM = 8  # 203 dpi, the resolution of nearly every TSPL desktop label printer
 GAP_MM = 2
@@ -105,14 +114,60 @@ def _bitmap_command(image: Image.Image) -> bytes:
     return header + image.tobytes() + b"\r\n"
 
 
-def render_tspl_job(labels: Sequence[PriceLabel], stock: LabelStock) -> bytes:
-    """All labels as one TSPL job, one printed label each."""
+def tspl_job(images: Sequence[Image.Image], stock: LabelStock) -> bytes:
+    """Label images (the size of the stock) as one TSPL job, one printed label each."""
     setup = (
         f"SIZE {stock.width_mm} mm,{stock.height_mm} mm\r\n"
         f"GAP {GAP_MM} mm,0 mm\r\n"
         "DIRECTION 1\r\nREFERENCE 0,0\r\n"
     ).encode()
     job = [setup]
-    for label in labels:
-        job += [b"CLS\r\n", _bitmap_command(draw_small_label(label, stock)), b"PRINT 1,1\r\n"]
+    for image in images:
+        job += [b"CLS\r\n", _bitmap_command(image), b"PRINT 1,1\r\n"]
     return b"".join(job)
+
+
+def render_tspl_job(labels: Sequence[PriceLabel], stock: LabelStock) -> bytes:
+    """Shelf labels as one TSPL job."""
+    return tspl_job([draw_small_label(label, stock) for label in labels], stock)
+
+
+@dataclass(frozen=True)
+class WeighedGoodsLabel:
+    """The sticker on a bag weighed at the counter; barcode is a 13-digit scale code carrying
+    the item's PLU and the amount, which the till's scale layouts read back at checkout."""
+
+    name: str
+    weight_g: int
+    price_per_kg_fen: int
+    amount_fen: int
+    barcode: str
+
+
+def draw_weighed_label(label: WeighedGoodsLabel, stock: LabelStock) -> Image.Image:
+    """Name, weight and unit price, the amount in large type, and the scale barcode."""
+    width, height = stock.dots
+    scale = height / 240
+    pad = int(12 * scale)
+    image = Image.new("L", (width, height), WHITE)
+    draw = ImageDraw.Draw(image)
+    y = pad
+    rows = (
+        (printable(label.name), cjk_font(int(24 * scale), bold=True, mono=False)),
+        (
+            f"{qty_kg(label.weight_g)} kg × {yuan(label.price_per_kg_fen)}/kg",
+            cjk_font(int(20 * scale), mono=False),
+        ),
+        (f"金额 {yuan(label.amount_fen)}", cjk_font(int(36 * scale), bold=True, mono=False)),
+    )
+    for text, font in rows:
+        draw.text((pad, y), wrap_px(text, font, width - 2 * pad)[0], font=font, fill=BLACK)
+        y += int(font.size * 1.15)
+    _barcode(image, label.barcode, scale)
+    return image.point(lambda v: WHITE if v > 127 else BLACK).convert("1")
+
+
+def qty_kg(weight_g: int) -> str:
+    """1234 -> "1.234" """
+    kg, grams = divmod(weight_g, 1000)
+    return f"{kg}.{grams:03d}"

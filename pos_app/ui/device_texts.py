@@ -27,6 +27,12 @@ DEVICE_TEXTS: dict[str, tuple[str, str]] = {
     "weigh_tare_key": ("去皮 [T]", "Tare [T]"),
     "weigh_ok_key": ("计入 [回车]", "Book [Enter]"),
     "weigh_cancel_key": ("取消 [Esc]", "Cancel [Esc]"),
+    "weigh_label_key": ("打印称重标签 [P]", "Print label [P]"),
+    "weighed_label_queued": (
+        "称重标签已送到标签打印机：{name} {weight}",
+        "Label sent to the label printer: {name} {weight}",
+    ),
+    "weighed_label_failed": ("称重标签未能打印：{detail}", "Label not printed: {detail}"),
     "weigh_scan_blocked": ("请先完成称重，或按 Esc 取消", "Finish weighing first, or press Esc"),
     "fault_overload": ("超出秤的量程", "Over the scale's capacity"),
     "fault_underload": ("重量为负，请清空秤盘后置零", "Below zero: empty the scale and zero it"),

@@ -19,6 +19,7 @@ from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart, list_held, recall_cart
 from pos_app.services.selling import scan_item
 from pos_app.services.till_views import product_by_id
+from pos_app.services.weighed_label import queue_weighed_label
 from pos_app.ui.cart_model import AMOUNT_COLUMN, NAME_COLUMN, CartModel
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
@@ -262,6 +263,7 @@ class SaleScreen(QWidget):
             router=self.ctx.router,
         )
         dialog.booked.connect(lambda grams: self._add_weighed(product, barcode, grams))
+        dialog.label_requested.connect(lambda grams: self._print_weighed_label(product, grams))
         dialog.finished.connect(lambda _: self._take_focus_back())
         self._show(dialog)
 
@@ -269,6 +271,17 @@ class SaleScreen(QWidget):
         """The next scan or F-key goes to the sale screen again."""
         self.activateWindow()
         self.table.setFocus()
+
+    def _print_weighed_label(self, product: ProductInfo, grams: int) -> None:
+        """A weighing counter: the weight goes on a label for the bag, not into this cart."""
+        db, weight = self.ctx.db, qty_text(grams, weighed=True)
+        self.ctx.ops.run(
+            lambda: queue_weighed_label(db, sku=product.sku, weight_g=grams),
+            success=lambda _: self.info(
+                tr("weighed_label_queued", name=product.name, weight=weight)
+            ),
+            failure=lambda error: self.error(tr("weighed_label_failed", detail=error_text(error))),
+        )
 
     def _add_weighed(self, product: ProductInfo, barcode: str, grams: int) -> None:
         try:

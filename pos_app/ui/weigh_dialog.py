@@ -3,7 +3,8 @@
 The dialog shows the scale's weight as it moves (read from Scale.state() by a timer: the scale's
 own thread does the reading, nothing here waits). Enter books the weight once the scale reports
 it stable; if it does not settle within the store's limit it is refused with a message, never
-guessed. Z zeroes and T tares the scale; Esc cancels. Scans are held off while it is open.
+guessed. P does the same but asks for a weighed-goods label instead of booking (a weighing
+counter). Z zeroes and T tares the scale; Esc cancels. Scans are held off while it is open.
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ def reading_problem(state: ScaleState) -> str:
 
 
 class WeighDialog(QDialog):
-    """Weighs one product; `booked(grams)` fires once, then the dialog closes."""
+    """Weighs one product; `booked(grams)` or `label_requested(grams)` fires once, then the
+    dialog closes."""
 
     booked = Signal(int)
+    label_requested = Signal(int)
 
     def __init__(
         self,
@@ -66,6 +69,7 @@ class WeighDialog(QDialog):
         self.setWindowTitle(tr("weigh_title"))
         self.scale, self.product, self.settle_s, self.router = scale, product, settle_s, router
         self._confirm_at: float | None = None  # when Enter was pressed, while waiting to settle
+        self._for_label = False  # what a settled weight is for: the cart, or a label
         price = format_fen(product.price_fen)
         self.weight = label(tr("weigh_no_reading"), point_size=40, bold=True, name="weight")
         self.state_text = label(name="weigh_state")
@@ -93,6 +97,7 @@ class WeighDialog(QDialog):
             ("weigh_zero_key", lambda: self.scale.press(ScaleKey.ZERO)),
             ("weigh_tare_key", lambda: self.scale.press(ScaleKey.TARE)),
             ("weigh_ok_key", self.confirm),
+            ("weigh_label_key", self.confirm_label),
             ("weigh_cancel_key", self.reject),
         ):
             button = QPushButton(tr(text_key))
@@ -111,11 +116,21 @@ class WeighDialog(QDialog):
             self.scale.press(ScaleKey.ZERO)
         elif key == Qt.Key.Key_T:
             self.scale.press(ScaleKey.TARE)
+        elif key == Qt.Key.Key_P:
+            self.confirm_label()
         else:
             super().keyPressEvent(event)
 
     def confirm(self) -> None:
         """Book the weight now if it is stable, else wait up to settle_s for it."""
+        self._wait_for_weight(for_label=False)
+
+    def confirm_label(self) -> None:
+        """As confirm(), but the settled weight goes on a label instead of into the cart."""
+        self._wait_for_weight(for_label=True)
+
+    def _wait_for_weight(self, *, for_label: bool) -> None:
+        self._for_label = for_label
         self._confirm_at = time.monotonic()
         self._tick()
 
@@ -130,7 +145,8 @@ class WeighDialog(QDialog):
         problem = reading_problem(state)
         if not problem and state.reading is not None and state.reading.weight_g is not None:
             self._confirm_at = None
-            self.booked.emit(state.reading.weight_g)
+            outcome = self.label_requested if self._for_label else self.booked
+            outcome.emit(state.reading.weight_g)
             self.accept()
         elif time.monotonic() - self._confirm_at >= self.settle_s:
             self._confirm_at = None

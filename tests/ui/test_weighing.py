@@ -5,15 +5,18 @@ the screen showed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import zxingcpp
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from pos_app.hardware.pole_display import Light
+from pos_app.hardware.print_queue import send_job
 from pos_app.services.device_settings import DeviceSettings, save_device_settings
 from pos_app.store.db import Database
-from pos_app.store.models import Sale
+from pos_app.store.models import PrintJob, Sale
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, Qt
@@ -21,6 +24,7 @@ from pos_app.ui.weigh_dialog import WeighDialog
 from tests.conftest import CASHIER_ID, MANAGER_ID
 from tests.hardware.pole_decode import Shown, decode_pole
 from tests.hardware.pty_peer import ContinuousScale, PtyPeer
+from tests.hardware.tspl_decode import parse_tspl
 from tests.ui.conftest import FakeClock, find_open, wait_idle
 from tests.ui.keys import ENTER, press, scan_code, type_text
 
@@ -156,3 +160,38 @@ def test_the_tare_key_books_the_goods_without_the_box(
     qtbot.waitUntil(lambda: not counter.sale.open_dialogs())
     [line] = counter.sale.cart.lines
     assert (line.qty, line.net_fen) == (1500, 1935)
+
+
+def test_a_weighing_counter_prints_a_label_that_any_till_reads_back(
+    qtbot: QtBot,
+    counter: MainWindow,
+    clock: FakeClock,
+    db: Database,
+    scale: ContinuousScale,
+    scale_pty: PtyPeer,
+    pole_pty: PtyPeer,
+    tmp_path: Path,
+) -> None:
+    """P instead of Enter: 0.850 kg of apples goes on a TSPL label (¥10.97, not into this cart);
+    the label's EAN-13, scanned at the till, books apples at exactly ¥10.97."""
+    printer = tmp_path / "label-printer.bin"
+    settings = DeviceSettings(
+        scale_pty.uri, "ascii", SETTLE_S, pole_pty.uri, f"file://{printer}", "40x30"
+    )
+    save_device_settings(db, settings, actor_id=CASHIER_ID, approver_id=MANAGER_ID)
+    scale.frame = b"ST,GS,+  0.850kg\r\n"
+    dialog = open_weighing(qtbot, counter, clock)
+    qtbot.waitUntil(lambda: dialog.weight.text() == "0.850 kg")
+    type_text(clock, "p")
+    qtbot.waitUntil(lambda: "称重标签已送到标签打印机" in counter.sale.message.text())
+    assert counter.sale.cart.is_empty
+    with db.read() as session:
+        [job_id] = session.scalars(select(PrintJob.id)).all()
+    send_job(db, job_id)
+    [label] = parse_tspl(printer.read_bytes()).labels
+    [code] = [c.text for c in zxingcpp.read_barcodes(label.image.convert("L"))]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is counter.sale.table)
+    clock.advance(5000)  # the bag is labelled and carried to the till
+    scan_code(clock, code)
+    [line] = counter.sale.cart.lines
+    assert (line.product.sku, line.net_fen, line.barcode) == ("2001", 1097, code)
