@@ -140,6 +140,11 @@ def scanner(clock: FakeClock) -> Iterator[tuple[ScannerFilter, list[str]]]:
     app.removeEventFilter(scanner)
 
 
+def has_keyboard(widget: QWidget) -> bool:
+    focus = QApplication.focusWidget()
+    return focus is not None and (focus is widget or widget.isAncestorOf(focus))
+
+
 def focus_on(qtbot: QtBot, hosts: list[QWidget], field: Field, start: str) -> QWidget:
     """The field in a shown window, with the keyboard on it."""
     host = QWidget()
@@ -149,8 +154,7 @@ def focus_on(qtbot: QtBot, hosts: list[QWidget], field: Field, start: str) -> QW
     host.show()
     host.activateWindow()
     widget.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    assert widget is QApplication.focusWidget() or widget.isAncestorOf(keys.focused())
+    qtbot.waitUntil(lambda: has_keyboard(widget))  # not a window a previous test left open
     if isinstance(widget, QSpinBox | QDoubleSpinBox):
         widget.selectAll()  # as Tab leaves it
     elif isinstance(widget, QPlainTextEdit):
