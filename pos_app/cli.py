@@ -13,7 +13,6 @@ from typing import Any
 from pos_app import __version__
 from pos_app.config import load_config
 from pos_app.logs import log_dir_for, setup_logging
-from pos_app.store.backup import backup_database
 from pos_app.store.db import Database
 from pos_app.store.migrate import DatabaseTooNew, needs_upgrade, upgrade
 from sync.cli_commands import add_commands as add_sync_commands
@@ -26,6 +25,8 @@ def open_db(path: Path, *, long_running: bool = False) -> Database:
     """Upgrade the database to this version's schema (backing it up first), then open it. The
     long-running app checkpoints the WAL in the background; a short command leaves it to SQLite."""
     if needs_upgrade(path):
+        from pos_app.store.backup import backup_database
+
         config = load_config()
         backup_database(
             path,

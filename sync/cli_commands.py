@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pos_app.services.till_setup import adopt_paired_store
-from pos_app.store.db import Database
-from pos_app.store.settings import get_setting
-from sync.credentials import load_credentials, pair
-from sync.engine import SyncStatus, engine_for
-from sync.errors import NotPaired, SyncError
+if TYPE_CHECKING:  # the sync modules (requests, pydantic) load only when a sync command runs
+    from pos_app.store.db import Database
+    from sync.engine import SyncStatus
 
 
 def _data_dir(db: Database, args: argparse.Namespace) -> Path:
@@ -24,6 +22,11 @@ def _data_dir(db: Database, args: argparse.Namespace) -> Path:
 
 def pair_command(db: Database, args: argparse.Namespace) -> int:
     """args.url, args.code: pair this till with the mall's store that issued the code."""
+    from pos_app.services.till_setup import adopt_paired_store
+    from pos_app.store.settings import get_setting
+    from sync.credentials import pair
+    from sync.errors import SyncError
+
     with db.read() as session:
         till_id = get_setting(session, "till_id")
         store_id = get_setting(session, "store_id")
@@ -67,6 +70,10 @@ def _print_status(status: SyncStatus) -> None:
 
 def sync_command(db: Database, args: argparse.Namespace) -> int:
     """args.status: show the sync status; otherwise (args.once) run one full sync round."""
+    from sync.credentials import load_credentials
+    from sync.engine import engine_for
+    from sync.errors import NotPaired, SyncError
+
     try:
         engine = engine_for(db, _data_dir(db, args))
     except NotPaired as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ from pos_app.cli import main as pos_main
 from pos_app.services.audit import record_action
 from pos_app.store.db import Database
 from pos_app.store.journal import verify_journal
-from pos_app.store.migrate import DatabaseTooNew, current_revision, head_revision, upgrade
+from pos_app.store.migrate import (
+    MIGRATIONS_DIR,
+    DatabaseTooNew,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from tests.conftest import CASHIER_ID, MANAGER_ID
 
 
@@ -49,6 +56,23 @@ def test_upgrade_is_idempotent_and_reaches_head(tmp_path: Path) -> None:
     upgrade(path)
     upgrade(path)
     assert current_revision(path) == head_revision()
+
+
+def test_the_head_read_from_file_names_is_alembics_head_of_a_linear_chain() -> None:
+    """The start-up fast path names the same head as Alembic, and every revision id is its
+    file's numeric prefix, each revising the one before."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    assert script.get_heads() == [head_revision()]
+    revisions = sorted(script.walk_revisions(), key=lambda r: r.revision)
+    for before, after in pairwise(revisions):
+        assert after.down_revision == before.revision
+    for revision in revisions:
+        assert Path(revision.path).name.startswith(f"{revision.revision}_")
 
 
 def test_database_from_a_newer_release_is_refused(
