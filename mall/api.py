@@ -6,6 +6,7 @@ transaction. Every device call is authenticated and scoped to the device's own s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -16,7 +17,8 @@ from fastapi.security import APIKeyHeader
 from mall.db import MallDatabase
 from mall.devices import DeviceIdentity, authenticate, pair
 from mall.feed import head_seq, read_page
-from mall.http import LimitedRoute
+from mall.http import LimitedRoute, client_ip
+from mall.members.rate_limits import count_first, forgive
 from mall.order_view import store_orders
 from mall.orders import hand_over
 from mall.push import apply_push
@@ -56,6 +58,7 @@ def settings(request: Request) -> MallSettings:
 
 
 Db = Annotated[MallDatabase, Depends(database)]
+PAIR_FAILURES = "pair_fail"
 
 
 def current_device(
@@ -74,11 +77,23 @@ def health(db: Db) -> Health:
         return Health(status="ok", server_seq=head_seq(session))
 
 
-@router.post("/pair")
-def pair_device(body: PairRequest, db: Db) -> PairResponse:
-    """Exchange a one-time pairing code for device credentials (shown once, keep them safe)."""
+@router.post("/pair", responses={429: {"model": ErrorBody}})
+def pair_device(body: PairRequest, db: Db, request: Request) -> PairResponse:
+    """Exchange a one-time pairing code for device credentials (shown once, keep them safe).
+    Wrong codes from one address are limited (429 until the lockout is over)."""
+    limits, ip = settings(request).members, client_ip(request)
+    count_first(
+        db,
+        PAIR_FAILURES,
+        ip,
+        limit=limits.pairing_failures_per_ip,
+        window=timedelta(seconds=limits.lockout_s),
+        message="too many wrong pairing codes from this address; try again later",
+    )
     with db.write() as session:
-        return pair(session, body)
+        answer = pair(session, body)
+        forgive(session, PAIR_FAILURES, ip)
+        return answer
 
 
 @router.post("/sync/push")

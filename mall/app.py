@@ -15,6 +15,7 @@ from mall.payments.api import router as payments_router
 from mall.payments.poller import PaymentPoller
 from mall.payments.service import PaymentDesk
 from mall.settings import MallSettings
+from mall.web_guards import WebGuards
 from sync.protocol import API_PREFIX
 
 
@@ -38,5 +39,6 @@ def create_app(settings: MallSettings) -> FastAPI:
     with app.state.db.write() as session:
         ensure_member_keys(session)
     install_error_handlers(app)
+    app.add_middleware(WebGuards)
 
     return app

@@ -36,9 +36,16 @@ def _serve(args: argparse.Namespace) -> None:
 
     from mall.app import create_app
 
-    app = create_app(MallSettings(database_url=args.db))
+    settings = MallSettings(database_url=args.db)
+    app = create_app(settings)
     app.state.payment_poller.ensure_started()  # follow payments left pending by a restart
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        **settings.uvicorn_options(),
+    )
 
 
 def _store_add(db: MallDatabase, args: argparse.Namespace) -> None:

@@ -17,7 +17,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mall.errors import Forbidden, NotFound, Unauthorized
+from mall.errors import Forbidden, NotFound, Refused, Unauthorized
 from mall.members.keys import ensure_receipt_key, member_code_public_key, points_rules
 from mall.models import DeviceRow, PairingCodeRow, StoreRow, utc_now
 from sync.protocol import PairRequest, PairResponse, PointsRulesData
@@ -56,6 +56,24 @@ def new_pairing_code(session: Session, store_id: str, *, ttl_s: int) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+def _check_till_free(session: Session, store_id: str, till_id: str) -> None:
+    """One device per till number of a store: a till replaced is unpaired first, so two tills
+    never push sales with the same numbers (the unique index makes a race fail too)."""
+    taken = session.scalar(
+        select(DeviceRow.id).where(
+            DeviceRow.store_id == store_id,
+            DeviceRow.till_id == till_id,
+            DeviceRow.revoked_at.is_(None),
+        )
+    )
+    if taken is not None:
+        raise Refused(
+            "till_taken",
+            f"till {till_id} of store {store_id} is already paired (device {taken}); "
+            "unpair it first (pos-mall device revoke) or pair this till under another number",
+        )
+
+
 def pair(session: Session, request: PairRequest) -> PairResponse:
     """Exchange a valid code for new device credentials; the code cannot be used again."""
     row = session.scalar(
@@ -67,6 +85,7 @@ def pair(session: Session, request: PairRequest) -> PairResponse:
         raise Forbidden("pairing_code_invalid", "the pairing code is unknown, used or expired")
     store = session.get(StoreRow, row.store_id)
     assert store is not None
+    _check_till_free(session, store.id, request.till_id)
     device_id = "d" + secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     session.add(

@@ -63,7 +63,7 @@ class Effects:
         elif isinstance(payload, StockPayload):
             self._move(payload.sku, payload.delta, payload.reason, payload.ref, event_id)
         if isinstance(payload, SalePayload | MemberSignupPayload):
-            self.member_events.append((event_id, payload))
+            self.member_events.append((event, payload))
 
     def _move(self, sku: str, delta: int, reason: str, ref: str, event_id: str) -> None:
         self._add(

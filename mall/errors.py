@@ -51,6 +51,13 @@ class SeqGap(MallError):
         )
 
 
+class Invalid(MallError):
+    """A request that is well-formed but says something its sender may not say (400)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(400, code, message)
+
+
 class Refused(MallError):
     """A request that contradicts the state of the data (409)."""
 

@@ -18,6 +18,11 @@ from mall.errors import MallError
 BODY_LIMITS_KEY = "pos_mall.body_limits"  # app.state attribute: (max_body_bytes, max_inflated)
 
 
+def client_ip(request: Request) -> str:
+    """The peer's address (a configured proxy's X-Forwarded-For already applied by uvicorn)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
 class TooLarge(MallError):
     def __init__(self, limit: int) -> None:
         super().__init__(413, "body_too_large", f"the request body is larger than {limit} bytes")

@@ -48,7 +48,9 @@ class LocalMall:
         listener.bind((self.host, self.port))
         self.port = listener.getsockname()[1]
         self._app = create_app(self.settings)
-        config = uvicorn.Config(self._app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            self._app, log_level="warning", lifespan="off", **self.settings.uvicorn_options()
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [listener]}, name="local-mall", daemon=True

@@ -21,6 +21,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -194,6 +196,16 @@ class DeviceRow(Base):
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
     revoked_at: Mapped[datetime | None] = mapped_column(Utc, nullable=True)
+    __table_args__ = (
+        Index(
+            "uq_devices_store_till_active",
+            "store_id",
+            "till_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
 
 class PairingCodeRow(Base):
@@ -222,7 +234,9 @@ class AppliedEventRow(Base):
 
 
 class ConflictRow(Base):
-    """An event that was not applied because it contradicts what the mall already has."""
+    """For a person to review: an event that was not applied because it contradicts what the
+    mall already has, or (applied=True) an applied event whose claim the mall did not take as
+    given (points the till computed differently, a redemption without a valid hold)."""
 
     __tablename__ = "conflicts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -234,9 +248,16 @@ class ConflictRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     payload_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
     __table_args__ = (
         UniqueConstraint(
-            "device_id", "device_seq", "event_id", "payload_hash", name="uq_conflicts_event"
+            "device_id",
+            "device_seq",
+            "event_id",
+            "payload_hash",
+            "reason",
+            name="uq_conflicts_event",
         ),
     )
 
@@ -262,7 +283,10 @@ class SaleRow(Base):
     rounding_fen: Mapped[int] = mapped_column(BigInteger)
     total_fen: Mapped[int] = mapped_column(BigInteger)
     points_earned: Mapped[int] = mapped_column(BigInteger, default=0)
-    __table_args__ = (UniqueConstraint("store_id", "sale_no", name="uq_sales_store_sale_no"),)
+    __table_args__ = (
+        UniqueConstraint("store_id", "sale_no", name="uq_sales_store_sale_no"),
+        UniqueConstraint("store_id", "till_id", "till_seq", name="uq_sales_store_till_seq"),
+    )
 
 
 class SaleLineRow(Base):

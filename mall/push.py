@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from mall.devices import DeviceIdentity
 from mall.effects import Effects
-from mall.errors import Forbidden, SeqGap, Unauthorized
+from mall.errors import Invalid, SeqGap, Unauthorized
 from mall.models import AppliedEventRow, ConflictRow, DeviceRow, SaleRow, utc_now
 from sync.protocol import (
     Conflict,
@@ -34,16 +34,28 @@ _MESSAGES: dict[ConflictReason, str] = {
     "seq_taken": "another event was already applied at this device_seq",
     "id_reused": "this event id was already applied at another device_seq",
     "duplicate_sale_no": "a sale with this sale_no was already applied for this store",
+    "duplicate_till_seq": "a sale with this till_seq was already applied for this till",
 }
 
 
-def _check_store(device: DeviceIdentity, typed: Sequence[tuple[PushEvent, Strict | None]]) -> None:
+def _check_identity(
+    device: DeviceIdentity, typed: Sequence[tuple[PushEvent, Strict | None]]
+) -> None:
+    """The device's pairing fixes the store and till of every fact it sends: an event naming
+    another store or till is refused whole (400), before anything is stored."""
     for event, payload in typed:
-        if isinstance(payload, SalePayload) and payload.store_id != device.store_id:
-            raise Forbidden(
+        store_id = getattr(payload, "store_id", device.store_id)
+        if store_id != device.store_id:
+            raise Invalid(
                 "wrong_store",
-                f"event {event.device_seq} is for store {payload.store_id}; "
+                f"event {event.device_seq} is for store {store_id}; "
                 f"this device belongs to store {device.store_id}",
+            )
+        if isinstance(payload, SalePayload) and payload.till_id != device.till_id:
+            raise Invalid(
+                "wrong_till",
+                f"event {event.device_seq} is for till {payload.till_id}; "
+                f"this device is till {device.till_id}",
             )
 
 
@@ -115,11 +127,21 @@ class _Batch:
                 select(AppliedEventRow.event_id).where(AppliedEventRow.event_id.in_(ids))
             )
         )
-        sale_nos = [p.sale_no for _, p in typed if isinstance(p, SalePayload)]
-        seen_sales = set(
+        sales = [p for _, p in typed if isinstance(p, SalePayload)]
+        seen_nos = set(
             self.session.scalars(
                 select(SaleRow.sale_no).where(
-                    SaleRow.store_id == self.device.store_id, SaleRow.sale_no.in_(sale_nos)
+                    SaleRow.store_id == self.device.store_id,
+                    SaleRow.sale_no.in_([p.sale_no for p in sales]),
+                )
+            )
+        )
+        seen_seqs = set(
+            self.session.scalars(
+                select(SaleRow.till_seq).where(
+                    SaleRow.store_id == self.device.store_id,
+                    SaleRow.till_id == self.device.till_id,
+                    SaleRow.till_seq.in_([p.till_seq for p in sales]),
                 )
             )
         )
@@ -128,10 +150,14 @@ class _Batch:
                 self.conflict(event, "id_reused")
                 continue
             if isinstance(payload, SalePayload):
-                if payload.sale_no in seen_sales:
+                if payload.sale_no in seen_nos:
                     self.conflict(event, "duplicate_sale_no")
                     continue
-                seen_sales.add(payload.sale_no)
+                if payload.till_seq in seen_seqs:
+                    self.conflict(event, "duplicate_till_seq")
+                    continue
+                seen_nos.add(payload.sale_no)
+                seen_seqs.add(payload.till_seq)
             seen_ids.add(str(event.id))
             self.effects.apply(event, payload)
             self.applied += 1
@@ -165,7 +191,7 @@ def apply_push(
 ) -> PushResponse:
     """Apply a consecutive batch of the device's events; raise SeqGap if some are missing."""
     typed = [(event, event.typed_payload()) for event in events]
-    _check_store(device, typed)
+    _check_identity(device, typed)
     row = session.scalar(
         select(DeviceRow).where(DeviceRow.id == device.device_id).with_for_update()
     )

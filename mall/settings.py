@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
 
@@ -13,6 +14,13 @@ from mall.members.settings import MemberSettings
 from mall.payments.config import PaymentSettings, payment_settings_from_env
 
 DB_URL_ENV = "POS_MALL_DB"
+PROXIES_ENV = "POS_MALL_TRUSTED_PROXIES"
+
+
+def trusted_proxies() -> str:
+    """$POS_MALL_TRUSTED_PROXIES: the proxies (comma-separated IPs or networks) whose
+    X-Forwarded-For/-Proto are believed; none by default, so no client can pick its own IP."""
+    return os.environ.get(PROXIES_ENV, "").strip()
 
 
 def default_database_url() -> str:
@@ -34,3 +42,13 @@ class MallSettings:
     snapshot_chunk: int = 5000
     payments: PaymentSettings = field(default_factory=payment_settings_from_env)
     members: MemberSettings = field(default_factory=MemberSettings)
+    proxies: str = field(default_factory=trusted_proxies)
+
+    def uvicorn_options(self) -> dict[str, Any]:
+        """Proxy headers only from the configured proxies; no access log (a URL may carry a
+        receipt token or a member's location: mall.access_log writes a redacted one)."""
+        return {
+            "proxy_headers": bool(self.proxies),
+            "forwarded_allow_ips": self.proxies or None,
+            "access_log": False,
+        }

@@ -19,20 +19,22 @@ from typing import Any, cast
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from pos_app.store.backup import RESTORED_MARK, catch_up_after_restore
 from pos_app.store.db import Database
 from pos_app.store.member_models import ClaimedReceipt
-from pos_app.store.models import OutboxEvent, Product, StockMove, utc_now
+from pos_app.store.models import OutboxConflict, OutboxEvent, Product, StockMove, utc_now
 from pos_app.store.outbox import (
     ACKED_RETENTION,
     PRUNE_BATCH,
     QueuedEvent,
+    count_conflicts,
     count_pending,
     mark_acked,
     pending_events,
     prune_acked_batch,
+    record_conflicts,
 )
 from pos_app.store.search_index import rebuild_search_index, search_index_paused
 from sync.apply import (
@@ -60,7 +62,6 @@ from sync.protocol import (
 )
 from sync.state import (
     CLAIMS_AFTER,
-    CONFLICTS,
     CURSOR,
     LAST_ERROR,
     LAST_SYNC_AT,
@@ -72,7 +73,6 @@ from sync.state import (
 )
 
 log = logging.getLogger(__name__)
-KEPT_CONFLICTS = 200
 MAX_REWINDS = 3
 
 
@@ -162,7 +162,7 @@ class SyncEngine:
                 pending=count_pending(session),
                 last_sync_at=datetime.fromisoformat(last_sync) if last_sync else None,
                 last_error=get_state(session, LAST_ERROR),
-                conflicts=len(get_state(session, CONFLICTS, [])),
+                conflicts=count_conflicts(session),
                 open_orders=len(self._local_orders(session, open_only=True)),
             )
 
@@ -217,19 +217,15 @@ class SyncEngine:
         )
 
     def _mark_acked(self, first_seq: int, through_seq: int, conflicts: list[Conflict]) -> int:
+        """Mark what the mall applied as delivered; an event it recorded as a conflict is kept
+        with its reason instead, never counted as delivered."""
         with self.db.write() as session:
-            marked = mark_acked(session, first_seq=first_seq, through_seq=through_seq)
-            if conflicts:
-                log.warning("the mall recorded %d conflicting events", len(conflicts))
-                kept = get_state(session, CONFLICTS, [])
-                known = {(c["event_id"], c["device_seq"]) for c in kept}
-                kept += [
-                    c.model_dump(mode="json")
-                    for c in conflicts
-                    if (str(c.event_id), c.device_seq) not in known
-                ]
-                set_state(session, CONFLICTS, kept[-KEPT_CONFLICTS:])
-            return marked
+            for conflict in conflicts:
+                log.warning(
+                    "the mall recorded event %d as a conflict: %s", conflict.device_seq, conflict
+                )
+            record_conflicts(session, {str(c.event_id): c.reason for c in conflicts})
+            return mark_acked(session, first_seq=first_seq, through_seq=through_seq)
 
     def prune_outbox(self, *, now: datetime | None = None) -> int:
         """Drop events the mall acknowledged more than ACKED_RETENTION ago (the journal keeps
@@ -254,6 +250,8 @@ class SyncEngine:
                     f"the mall is missing this till's events from device_seq {expected_seq}, "
                     "which this till no longer has; ask support to reconcile"
                 )
+            resend = select(OutboxEvent.id).where(OutboxEvent.device_seq >= expected_seq)
+            session.execute(delete(OutboxConflict).where(OutboxConflict.event_id.in_(resend)))
             result = cast(
                 CursorResult[Any],
                 session.execute(

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from sync.protocol import MAX_FEN, Ident, Phone, Strict, Text64
+from sync.protocol import MAX_FEN, MAX_SEQ, Ident, Phone, Strict, Text64
 
 CardNo = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
 Digits = Annotated[str, StringConstraints(pattern=r"^8[0-9]{17}$")]
@@ -19,7 +19,8 @@ MemberId = Annotated[str, StringConstraints(pattern=r"^M[0-9A-F]{12}$")]
 Tier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{0,16}$")]
 HoldKind = Literal["points", "stored_value"]
 HoldStatus = Literal["active", "captured", "released", "expired"]
-Points = Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN)]
+# A balance is a sum of ledger entries: bounded by what a BIGINT sum can hold, not by one entry.
+Balance = Annotated[int, Field(strict=True, ge=-MAX_SEQ, le=MAX_SEQ)]
 
 
 class MemberLookup(Strict):
@@ -45,10 +46,10 @@ class MemberInfo(Strict):
     tier: Tier
     phone_tail: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     card_no: CardNo
-    points_balance: Points
-    points_available: Points  # balance less the points held for sales in progress
-    stored_value_fen: Points
-    stored_value_available_fen: Points
+    points_balance: Balance
+    points_available: Balance  # balance less the points held for sales in progress
+    stored_value_fen: Balance
+    stored_value_available_fen: Balance
     created: bool = False  # true only in the answer to the signup that created the member
 
 

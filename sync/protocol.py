@@ -99,6 +99,24 @@ class SalePayload(Strict):
     lines: Annotated[list[SaleLinePayload], Field(max_length=1000)]
     payments: Annotated[list[PaymentPayload], Field(max_length=20)]
 
+    @model_validator(mode="after")
+    def _signed_as_the_business_allows(self) -> SalePayload:
+        """A sale takes goods and money in (qty, tenders, points ≥ 0); a refund gives them back
+        (all ≤ 0). A tender of the wrong sign would mint money or points."""
+        sign = -1 if isinstance(self, RefundPayload) else 1
+        what = "a refund" if sign < 0 else "a sale"
+        amounts = [
+            ("points_earned", self.points_earned),
+            *((f"lines[{n}].qty", line.qty) for n, line in enumerate(self.lines)),
+            *((f"payments[{n}].amount_fen", p.amount_fen) for n, p in enumerate(self.payments)),
+        ]
+        for name, value in amounts:
+            if value * sign < 0:
+                raise ValueError(
+                    f"{name} of {what} may not be {'positive' if sign < 0 else 'negative'}"
+                )
+        return self
+
 
 class RefundPayload(SalePayload):
     """A refund (kind "refund"): the sale shape with negative qty and amounts; a return without
@@ -175,7 +193,9 @@ class PushRequest(Strict):
         return self
 
 
-ConflictReason = Literal["payload_mismatch", "seq_taken", "id_reused", "duplicate_sale_no"]
+ConflictReason = Literal[
+    "payload_mismatch", "seq_taken", "id_reused", "duplicate_sale_no", "duplicate_till_seq"
+]
 
 
 class Conflict(Strict):

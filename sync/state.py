@@ -13,7 +13,6 @@ from pos_app.store.models import SyncState
 CURSOR = "pull_cursor"  # server_seq applied through; absent until the first snapshot
 LAST_SYNC_AT = "last_sync_at"  # ISO time of the last complete round
 LAST_ERROR = "last_error"  # the last round's failure, or null
-CONFLICTS = "conflicts"  # the events the mall refused to apply (newest last, bounded)
 CLAIMS_AFTER = "claims_after"  # the mall's last receipt-claim id recorded here
 ORDER_PREFIX = "order:"  # one online order per key: {"order": …, "handed_over_here": bool}
 

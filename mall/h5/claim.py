@@ -19,8 +19,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from mall.api import Db
-from mall.h5.login import client_ip, current_member, member_settings, phone_form
+from mall.h5.login import current_member, member_settings, phone_form
 from mall.h5.page import banner, html_page, yuan
+from mall.http import client_ip
 from mall.members.claims import ClaimRefused, ReceiptState, ReceiptView, claim_receipt, read_receipt
 from mall.members.ledger import points_balance
 from mall.members.models import MemberRow

@@ -16,12 +16,13 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mall.api import Db
 from mall.errors import MallError
 from mall.h5.page import banner, html_page
+from mall.http import client_ip
 from mall.members.ledger import PHONE, get_or_create_member
 from mall.members.models import MemberRow, MemberSessionRow
 from mall.members.rate_limits import RateLimited
@@ -31,14 +32,22 @@ from mall.models import utc_now
 
 COOKIE = "mdt_member"
 MAX_FORM_BYTES = 4096
+MAX_SESSIONS = 3  # phones logged in as one member at once
 router = APIRouter(include_in_schema=False)
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """The fields of a url-encoded form post (first value of each)."""
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise MallError(413, "body_too_large", "the form is too large")
+    """The fields of a url-encoded form post (first value of each). A body over the limit is
+    refused as soon as it says so (Content-Length) or its bytes pass it, never read whole."""
+    too_large = MallError(413, "body_too_large", "the form is too large")
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
+        raise too_large
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise too_large
     fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
     return {name: values[0].strip() for name, values in fields.items()}
 
@@ -48,10 +57,6 @@ Form = Annotated[dict[str, str], Depends(form_fields)]
 
 def member_settings(request: Request) -> MemberSettings:
     return request.app.state.settings.members
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client is not None else "unknown"
 
 
 def safe_next(value: str | None) -> str:
@@ -121,7 +126,27 @@ def send_code(request: Request, form: Form, db: Db) -> HTMLResponse:
     return html_page("输入验证码", code_form(phone, next_path))
 
 
-def _start_session(session: Session, member: MemberRow, *, now: datetime, days: int) -> str:
+def _start_session(
+    session: Session, member: MemberRow, *, now: datetime, days: int, old_token: str | None
+) -> str:
+    """A new session token (never the one the browser had: no session fixation); the session
+    the browser had is ended, and so are the member's oldest beyond MAX_SESSIONS."""
+    if old_token:
+        session.execute(
+            delete(MemberSessionRow).where(MemberSessionRow.token_sha256 == _digest(old_token))
+        )
+    kept = (
+        select(MemberSessionRow.token_sha256)
+        .where(MemberSessionRow.member_id == member.id)
+        .order_by(MemberSessionRow.created_at.desc())
+        .limit(MAX_SESSIONS - 1)
+    )
+    session.execute(
+        delete(MemberSessionRow).where(
+            MemberSessionRow.member_id == member.id,
+            MemberSessionRow.token_sha256.not_in(kept.scalar_subquery()),
+        )
+    )
     token = secrets.token_urlsafe(32)
     session.add(
         MemberSessionRow(
@@ -150,7 +175,13 @@ def login(request: Request, form: Form, db: Db) -> Response:
             failed = code_form(phone, next_path, "验证码不正确或已过期")
             return html_page("输入验证码", failed, status=400)
         member, _ = get_or_create_member(session, phone, source="h5")
-        token = _start_session(session, member, now=now, days=settings.session_days)
+        token = _start_session(
+            session,
+            member,
+            now=now,
+            days=settings.session_days,
+            old_token=request.cookies.get(COOKIE),
+        )
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         COOKIE,

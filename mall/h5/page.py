@@ -3,11 +3,13 @@ QR code drawn as an inline SVG (so no page loads anything from elsewhere)."""
 
 from __future__ import annotations
 
+import secrets
 from html import escape
 
 import qrcode
 from fastapi.responses import HTMLResponse
 
+from mall.web_guards import page_csp
 from pos_app.domain.money import format_fen
 
 STYLE = """
@@ -48,15 +50,17 @@ def yuan(fen: int) -> str:
 
 
 def html_page(title: str, body: str, *, status: int = 200, script: str = "") -> HTMLResponse:
-    """A whole page: body is trusted HTML built with esc(); script is inline JavaScript."""
-    scripts = f"<script>{script}</script>" if script else ""
+    """A whole page: body is trusted HTML built with esc(); script is inline JavaScript, the
+    only script the page's Content-Security-Policy lets run (by its nonce)."""
+    nonce = secrets.token_urlsafe(16)
+    scripts = f"<script nonce='{nonce}'>{script}</script>" if script else ""
     return HTMLResponse(
         "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
         f"<body><header>门店通商城</header><main>{body}</main>{scripts}</body></html>",
         status_code=status,
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", "Content-Security-Policy": page_csp(nonce)},
     )
 
 

@@ -5,12 +5,15 @@ where it matters (holds); members are chain-wide.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
 
 from mall.api import Db, Device, _errors
+from mall.db import MallDatabase
+from mall.devices import DeviceIdentity
 from mall.errors import NotFound
 from mall.http import LimitedRoute
 from mall.members.holds import create_hold, release_hold
@@ -24,6 +27,7 @@ from mall.members.ledger import (
     member_info,
 )
 from mall.members.models import MemberRow, ReceiptClaimRow
+from mall.members.rate_limits import count_first, forgive
 from mall.members.settings import MemberSettings
 from mall.models import utc_now
 from sync.member_protocol import (
@@ -35,7 +39,7 @@ from sync.member_protocol import (
     MemberLookup,
     MemberSignup,
 )
-from sync.protocol import PointsRulesData
+from sync.protocol import ErrorBody, PointsRulesData
 
 router = APIRouter(route_class=LimitedRoute, responses=_errors)  # type: ignore[arg-type]
 MemberIdPath = Annotated[str, Path(pattern=r"^M[0-9A-F]{12}$")]
@@ -46,17 +50,24 @@ def limits(request: Request) -> MemberSettings:
     return request.app.state.settings.members
 
 
+LOOKUPS, LOOKUP_MISSES = "lookup", "lookup_miss"
+
+
 def _found(member: MemberRow | None, what: str) -> MemberRow:
     if member is None:
         raise NotFound(f"no member with this {what}")
     return member
 
 
-@router.post("/members/lookup")
+@router.post("/members/lookup", responses={429: {"model": ErrorBody}})
 def lookup(body: MemberLookup, device: Device, db: Db, request: Request) -> MemberInfo:
-    """The member with this phone number, card number or dynamic digits (shown for 5 minutes)."""
+    """The member with this phone number, card number or dynamic digits (shown for 5 minutes).
+    Look-ups per till are limited, and so are those that find nobody (429 until the lockout
+    is over), so members cannot be enumerated."""
     now, member_limits = utc_now(), limits(request)
+    _count_lookup(db, device, member_limits)
     with db.write() as session:
+        forgive(session, LOOKUP_MISSES, device.device_id)
         if body.phone is not None:
             member = _found(find_by_phone(session, body.phone), "phone number")
         elif body.card_no is not None:
@@ -74,6 +85,25 @@ def lookup(body: MemberLookup, device: Device, db: Db, request: Request) -> Memb
             )
         apply_expiry(session, member.id, now)
         return member_info(session, member, now=now)
+
+
+def _count_lookup(db: MallDatabase, device: DeviceIdentity, member_limits: MemberSettings) -> None:
+    count_first(
+        db,
+        LOOKUPS,
+        device.device_id,
+        limit=member_limits.lookups_per_device_minute,
+        window=timedelta(minutes=1),
+        message="too many member look-ups from this till; wait a minute",
+    )
+    count_first(
+        db,
+        LOOKUP_MISSES,
+        device.device_id,
+        limit=member_limits.lookup_misses_per_device,
+        window=timedelta(seconds=member_limits.lockout_s),
+        message="too many look-ups that found nobody from this till; try again later",
+    )
 
 
 @router.post("/members/signup")

@@ -1,5 +1,6 @@
-"""`pos-mall member …` and `pos-mall points-rules`: add members, adjust points or stored value,
-expire points past their date, and show or change the chain's points rules."""
+"""`pos-mall member …`, `points-rules`, `offline-cap` and `reviews`: add members, adjust points or
+stored value, expire points past their date, show or change the chain's points rules and offline
+cap, and list what the mall did not take from a till as given."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from mall.db import MallDatabase
 from mall.errors import MallError, NotFound
-from mall.members.keys import points_rules, set_points_rules
+from mall.members.holds import OFFLINE_CAPS_KEY, offline_caps
+from mall.members.keys import points_rules, set_chain_value, set_points_rules
 from mall.members.ledger import (
     PHONE,
     add_units,
@@ -22,7 +24,7 @@ from mall.members.ledger import (
 )
 from mall.members.models import MemberRow
 from mall.members.rate_limits import forget_old
-from mall.models import utc_now
+from mall.models import ConflictRow, DeviceRow, utc_now
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -76,6 +78,44 @@ def _points_rules(db: MallDatabase, args: argparse.Namespace) -> None:
     print(rules.to_dict())
 
 
+def _offline_cap(db: MallDatabase, args: argparse.Namespace) -> None:
+    with db.write() as session:
+        caps = offline_caps(session)
+        if args.points is not None:
+            caps["points"] = args.points
+        if args.stored_value_fen is not None:
+            caps["stored_value"] = args.stored_value_fen
+        set_chain_value(session, OFFLINE_CAPS_KEY, caps)
+    print(
+        f"per member per day without the mall: {caps['points']} points, "
+        f"{caps['stored_value']} fen stored value"
+    )
+
+
+def _reviews(db: MallDatabase, args: argparse.Namespace) -> None:
+    """Print the events (or claims of applied events) waiting for a person, newest last."""
+    with db.read() as session:
+        rows = session.execute(
+            select(
+                ConflictRow.created_at,
+                DeviceRow.store_id,
+                DeviceRow.till_id,
+                ConflictRow.device_seq,
+                ConflictRow.kind,
+                ConflictRow.reason,
+                ConflictRow.applied,
+                ConflictRow.detail,
+            )
+            .join(DeviceRow, DeviceRow.id == ConflictRow.device_id)
+            .order_by(ConflictRow.id.desc())
+            .limit(args.limit)
+        ).all()
+    for at, store, till, seq, kind, reason, applied, detail in reversed(rows):
+        state = "applied" if applied else "NOT applied"
+        print(f"{at:%Y-%m-%d %H:%M} {store}/{till} #{seq} {kind} {reason} ({state}) {detail or ''}")
+    print(f"{len(rows)} to review")
+
+
 def _tier(text: str) -> tuple[str, int]:
     name, _, bp = text.partition("=")
     if not name or not bp.isdigit():
@@ -102,3 +142,8 @@ def add_member_commands(commands: argparse._SubParsersAction, command: Command) 
     rules.add_argument("--redeem-per-yuan", type=int)
     rules.add_argument("--exclude", action="append", metavar="CATEGORY")
     rules.add_argument("--tier", type=_tier, action="append", metavar="TIER=BP")
+    cap = command("offline-cap", _offline_cap, "show or set what a member may spend offline a day")
+    cap.add_argument("--points", type=int)
+    cap.add_argument("--stored-value-fen", type=int)
+    reviews = command("reviews", _reviews, "list conflicts and claims the mall did not take")
+    reviews.add_argument("--limit", type=int, default=50)

@@ -137,15 +137,15 @@ class SmsCodeRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class RateHitRow(Base):
-    """One counted action (a code sent, a claim) by a phone or an IP, for rate limits."""
+class RateCounterRow(Base):
+    """How many actions (codes sent, claims, look-ups, pairings) one phone, IP or device did in
+    its current window, for rate limits (mall.members.rate_limits)."""
 
-    __tablename__ = "rate_hits"
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    scope: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
-    __table_args__ = (Index("ix_rate_hits_scope_key", "scope", "key", "created_at"),)
+    __tablename__ = "rate_counters"
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(Utc)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MemberSessionRow(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mall.members.sms import LogSmsSender, SmsSender
+from mall.members.sms import SmsSender, sender_from_env
 
 
 @dataclass(frozen=True)
@@ -22,5 +22,9 @@ class MemberSettings:
     sms_attempts: int = 5  # wrong guesses before a code is burnt
     claims_per_phone_day: int = 10
     claims_per_ip_day: int = 30
-    session_days: int = 30
-    sms_sender: SmsSender = field(default_factory=LogSmsSender)
+    session_days: int = 7
+    lookups_per_device_minute: int = 30  # member look-ups by one till
+    lookup_misses_per_device: int = 20  # look-ups that found nobody, per lockout window
+    pairing_failures_per_ip: int = 10  # wrong pairing codes from one address, per window
+    lockout_s: int = 15 * 60  # the window of the two failure limits above
+    sms_sender: SmsSender = field(default_factory=sender_from_env)

@@ -1,7 +1,8 @@
 """Verification codes sent by SMS for the H5 log-in, through a pluggable sender.
 
-The default sender has no SMS provider: it writes the code to the mall's log (for the demo and
-a shop trying the mall out). A real deployment plugs in its provider's sender. Only a hash of
+The default sender has no SMS provider: it sends nothing and never writes a code anywhere. A demo
+that wants codes in the mall's log says so with POS_MALL_DEMO_SMS=log; a real deployment plugs in
+its provider's sender. Only a hash of
 each code is stored; a code is used once, expires, and is burnt after a few wrong guesses.
 """
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, and_, select, update
 from sqlalchemy.orm import Session
 
 from mall.members.models import SmsCodeRow
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # settings name the default sender of this module
     from mall.members.settings import MemberSettings
 
 log = logging.getLogger("mall.sms")
+DEMO_SMS_ENV = "POS_MALL_DEMO_SMS"
 CODE_DIGITS = 6
 
 
@@ -30,13 +33,23 @@ class SmsSender(Protocol):
     def send(self, phone: str, code: str) -> None: ...
 
 
-class LogSmsSender:
-    """Writes the code to the mall's log instead of sending it (no SMS provider configured)."""
+class UnsentSms:
+    """No SMS provider configured: the code is not sent, and not logged either."""
 
     def send(self, phone: str, code: str) -> None:
-        log.warning(
-            "SMS verification code for ******%s: %s (log sender, no SMS provider)", phone[-4:], code
-        )
+        log.warning("no SMS provider configured: no code sent to ******%s", phone[-4:])
+
+
+class DemoLogSms:
+    """For a demo only (POS_MALL_DEMO_SMS=log): the code goes to the mall's log."""
+
+    def send(self, phone: str, code: str) -> None:
+        log.warning("DEMO SMS code for ******%s: %s (not sent)", phone[-4:], code)
+
+
+def sender_from_env() -> SmsSender:
+    """The demo log sender if POS_MALL_DEMO_SMS=log, else the sender that sends nothing."""
+    return DemoLogSms() if os.environ.get(DEMO_SMS_ENV) == "log" else UnsentSms()
 
 
 def _digest(phone: str, code: str) -> str:
@@ -91,17 +104,36 @@ def issue_code(
 def check_code(
     session: Session, phone: str, code: str, *, now: datetime, limits: MemberSettings
 ) -> bool:
-    """True (and the code used up) if code is the phone's latest live code."""
-    row = session.scalar(
-        select(SmsCodeRow)
+    """True (and the code used up) if code is the phone's latest live code. Every guess is
+    counted first by a conditional UPDATE, so parallel guesses cannot outrun the limit, and
+    the code is used once by another."""
+    row_id = session.scalar(
+        select(SmsCodeRow.id)
         .where(SmsCodeRow.phone == phone, SmsCodeRow.used_at.is_(None))
         .order_by(SmsCodeRow.id.desc())
         .limit(1)
     )
-    if row is None or row.expires_at <= now or row.attempts >= limits.sms_attempts:
+    if row_id is None:
         return False
-    if not secrets.compare_digest(row.code_sha256, _digest(phone, code)):
-        row.attempts += 1
+    live = and_(
+        SmsCodeRow.id == row_id,
+        SmsCodeRow.used_at.is_(None),
+        SmsCodeRow.expires_at > now,
+        SmsCodeRow.attempts < limits.sms_attempts,
+    )
+    counted = session.execute(
+        update(SmsCodeRow)
+        .where(live)
+        .values(attempts=SmsCodeRow.attempts + 1)
+        .returning(SmsCodeRow.code_sha256)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if counted is None or not secrets.compare_digest(counted, _digest(phone, code)):
         return False
-    row.used_at = now
-    return True
+    used = session.execute(
+        update(SmsCodeRow)
+        .where(SmsCodeRow.id == row_id, SmsCodeRow.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return isinstance(used, CursorResult) and used.rowcount == 1

@@ -266,6 +266,16 @@ class OutboxEvent(Base):
     )
 
 
+class OutboxConflict(Base):
+    """An outbox event the mall recorded as a conflict instead of applying it: the event is
+    kept, never counted as delivered, and shown until a person resolves it."""
+
+    __tablename__ = "outbox_conflicts"
+    event_id: Mapped[str] = mapped_column(ForeignKey("outbox.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
 class JournalEntry(Base):
     """Append-only, hash-chained audit journal; triggers refuse UPDATE and DELETE."""
 

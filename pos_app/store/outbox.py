@@ -12,17 +12,21 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.store.canonical import canonical_json, sha256_hex
-from pos_app.store.models import Base, OutboxEvent, utc_now
+from pos_app.store.models import Base, OutboxConflict, OutboxEvent, utc_now
 
 ACKED_RETENTION = timedelta(days=7)  # the mall may ask again for a week's events (SyncGap)
 PRUNE_BATCH = 2000  # rows deleted per write transaction: the write lock is held ~ms
 
 _TABLE = Base.metadata.tables[OutboxEvent.__tablename__]
-_UNACKED = _TABLE.c.acked_at.is_(None)  # the predicate of the partial index ix_outbox_unacked
+_CONFLICTS = Base.metadata.tables[OutboxConflict.__tablename__]
+# Unacknowledged (the predicate of the partial index ix_outbox_unacked) and not recorded by the
+# mall as a conflict: an event in conflict is kept, neither sent again nor counted delivered.
+_UNACKED = _TABLE.c.acked_at.is_(None)
+_WAITING = (_UNACKED, ~exists().where(_CONFLICTS.c.event_id == _TABLE.c.id))
 
 
 def append_event(session: Session, kind: str, payload: dict[str, Any]) -> int:
@@ -54,7 +58,7 @@ class QueuedEvent(NamedTuple):
 
 _PENDING = (
     select(*(_TABLE.c[name] for name in QueuedEvent._fields))
-    .where(_UNACKED)
+    .where(*_WAITING)
     .order_by(_TABLE.c.device_seq)
 )
 
@@ -65,14 +69,26 @@ def pending_events(session: Session, *, limit: int) -> list[QueuedEvent]:
 
 
 def count_pending(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(_TABLE).where(_UNACKED)) or 0
+    return session.scalar(select(func.count()).select_from(_TABLE).where(*_WAITING)) or 0
+
+
+def record_conflicts(session: Session, reasons: dict[str, str]) -> None:
+    """Keep the events the mall recorded as conflicts ({event id: reason}) out of what is sent
+    and what counts as delivered, until a person resolves them."""
+    for event_id, reason in reasons.items():
+        session.merge(OutboxConflict(event_id=event_id, reason=reason))
+
+
+def count_conflicts(session: Session) -> int:
+    """The events the mall recorded as conflicts: kept, not delivered, waiting for a person."""
+    return session.scalar(select(func.count()).select_from(_CONFLICTS)) or 0
 
 
 def mark_acked(session: Session, *, first_seq: int, through_seq: int) -> int:
     """Mark the pushed batch acknowledged; walks only the partial index of unacked events."""
     query = (
         update(_TABLE)
-        .where(_UNACKED, _TABLE.c.device_seq.between(first_seq, through_seq))
+        .where(*_WAITING, _TABLE.c.device_seq.between(first_seq, through_seq))
         .values(acked_at=utc_now())
     )
     result: CursorResult[Any] = session.execute(query)  # type: ignore[assignment]

@@ -80,6 +80,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sync_online": ("在线", "online"),
     "sync_offline": ("离线", "offline"),
     "sync_pending": ("待传{count}", "{count} waiting"),
+    "sync_conflicts": ("冲突{count}条未入账，请联系总部核对", "{count} in conflict, not booked"),
     "sync_last": ("{time}", "{time}"),
     "key_pickup": ("网单", "Pickup"),
     "key_pickup_count": ("网单({count})", "Pickup ({count})"),

@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # the window imports this module through the pickup dialog
 
 
 def status_text(status: SyncStatus) -> str:
-    """Online/offline, events waiting, last sync time and the last error, in one short line."""
+    """Online/offline, events waiting, events in conflict (never counted as delivered), last
+    sync time and the last error, in one short line."""
     if status.online is None:
         state = tr("sync_connecting")
     elif status.online:
@@ -25,6 +26,8 @@ def status_text(status: SyncStatus) -> str:
     else:
         state = tr("sync_offline")
     parts = [state, tr("sync_pending", count=status.pending)]
+    if status.conflicts:
+        parts.append(tr("sync_conflicts", count=status.conflicts))
     if status.last_sync_at is not None:
         parts.append(tr("sync_last", time=status.last_sync_at.astimezone().strftime("%H:%M")))
     if status.last_error and not status.online:

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from mall.catalog import add_store, upsert_products
 from mall.db import MallDatabase
-from mall.devices import new_pairing_code
+from mall.devices import new_pairing_code, revoke
 from mall.local import LocalMall
 from mall.migrate import upgrade
+from mall.models import DeviceRow
 from sync.protocol import ProductData, payload_hash
 from sync.sample import Item, sale_payload
 
@@ -94,11 +96,20 @@ class ServedMall:
     def base_url(self) -> str:
         return self.server.base_url
 
-    def new_device(self, store_id: str = "S001") -> Device:
+    def new_device(self, store_id: str = "S001", till_id: str = "T01") -> Device:
+        """Pair a device as this till, unpairing the one before it (one device per till)."""
         with self.db.write() as session:
+            for old in session.scalars(
+                select(DeviceRow.id).where(
+                    DeviceRow.store_id == store_id,
+                    DeviceRow.till_id == till_id,
+                    DeviceRow.revoked_at.is_(None),
+                )
+            ).all():
+                revoke(session, old)
             code = new_pairing_code(session, store_id, ttl_s=60)
         answer = requests.post(
-            f"{self.base_url}/api/v1/pair", json={"code": code, "till_id": "T01"}, timeout=10
+            f"{self.base_url}/api/v1/pair", json={"code": code, "till_id": till_id}, timeout=10
         )
         answer.raise_for_status()
         body = answer.json()

@@ -193,3 +193,64 @@ def test_the_product_page_shows_price_stock_and_pick_up_in_store(phone, site) ->
     phone.goto(f"{mall.base_url}/p/1004?s=S001")
     assert "暂时缺货" in phone.inner_text("#availability") and not phone.is_enabled("#pickup")
     shot(phone, "product-2-out-of-stock")
+
+
+ATTACKER = "http://attacker.test"
+
+
+@pytest.fixture
+def victim(browser) -> Iterator[object]:
+    """A phone that opens a page of another site (served by Playwright as attacker.test)."""
+    context = browser.new_context(viewport=PHONE_SIZE, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def serve_attacker_page(page, html: str) -> None:
+    page.context.route(
+        f"{ATTACKER}/**",
+        lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+    )
+    page.goto(f"{ATTACKER}/")
+
+
+def test_a_login_form_posted_from_another_site_logs_nobody_in(victim, site) -> None:
+    """Login CSRF: another site auto-submits the attacker's phone and a valid code to /login;
+    the mall refuses it (403, 请求被拒绝), no session cookie is set and the code stays usable."""
+    mall, sms = site
+    attacker_phone = "13912340000"
+    asked = victim.request.post(f"{mall.base_url}/login/code", form={"phone": attacker_phone})
+    assert asked.status == 200
+    code = sms.codes[attacker_phone]
+    form = (
+        f"<form id='f' method='post' action='{mall.base_url}/login'>"
+        f"<input name='phone' value='{attacker_phone}'><input name='code' value='{code}'>"
+        "<input name='next' value='/m'></form><script>document.getElementById('f').submit()"
+        "</script>"
+    )
+    with victim.expect_navigation(url=f"{mall.base_url}/login"):
+        serve_attacker_page(victim, form)
+    assert "请求被拒绝" in victim.content()
+    assert not [c for c in victim.context.cookies() if c["name"] == "mdt_member"]
+    victim.goto(f"{mall.base_url}/login?next=/m")
+    victim.fill("#phone", attacker_phone)
+    victim.fill("#phone", attacker_phone)
+    log_in_with = victim.request.post(
+        f"{mall.base_url}/login", form={"phone": attacker_phone, "code": code}, max_redirects=0
+    )
+    assert log_in_with.status == 303  # the code was not burnt by the refused post
+
+
+def test_the_mall_cannot_be_framed_by_another_site(victim, site) -> None:
+    """A claim or member page framed by another site is blocked by the browser
+    (frame-ancestors 'none'), so no framed button can be clicked."""
+    mall, _ = site
+    serve_attacker_page(
+        victim, f"<iframe id='x' src='{mall.base_url}/login' width=390 height=600></iframe>"
+    )
+    victim.wait_for_timeout(500)
+    framed = [frame for frame in victim.frames if frame is not victim.main_frame]
+    assert framed and all("获取验证码" not in frame.content() for frame in framed)
+    assert not victim.frame_locator("#x").locator("#login button").is_visible()
+    shot(victim, "framed-login-blocked")

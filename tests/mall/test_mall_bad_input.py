@@ -134,10 +134,10 @@ def test_a_batch_of_501_small_events_is_refused_as_too_many(device: Device):
 def test_another_stores_sale_is_refused_and_nothing_of_the_batch_is_applied(
     device: Device, served: ServedMall
 ):
-    """A device of S001 pushing a sale of S002 gets 403 for the whole batch."""
+    """A device of S001 pushing a sale of S002 gets 400 for the whole batch."""
     before = snapshot_of(served.db)
     answer = device.post("/sync/push", json={"events": [sale_event(1), sale_event(2, "S002")]})
-    expect_error(answer, 403, "wrong_store")
+    expect_error(answer, 400, "wrong_store")
     assert snapshot_of(served.db) == before
 
 

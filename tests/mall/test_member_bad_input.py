@@ -4,6 +4,7 @@ get a clear answer and change nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,7 @@ from mall.members.claims import ReceiptState, read_receipt
 from mall.members.keys import ensure_member_keys
 from mall.members.models import HoldRow, MemberRow, PointsEntryRow, ReceiptClaimRow
 from mall.members.settings import MemberSettings
+from mall.members.sms import DEMO_SMS_ENV, sender_from_env
 from tests.mall.conftest import Device, ServedMall, make_mall_db
 from tests.mall.test_mall_bad_input import expect_error
 from tests.sync.member_helpers import CodeBox, Phone, push_sale, token_for
@@ -197,15 +199,23 @@ def test_any_change_to_a_receipt_token_is_refused_by_the_mall(
     assert state is (ReceiptState.PENDING if changed == token else ReceiptState.INVALID)
 
 
-def test_the_default_sms_sender_writes_the_code_to_the_malls_log(
-    caplog: pytest.LogCaptureFixture,
+def test_the_default_sms_sender_never_writes_a_code_to_the_log(
+    served: ServedMall, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without an SMS provider the code is in the log (the phone is masked), for the demo."""
-    from mall.members.sms import LogSmsSender
-
+    """A code asked for over HTTP with no SMS provider is neither sent nor logged (no six
+    digits anywhere in the log); only POS_MALL_DEMO_SMS=log puts codes in the log."""
+    with caplog.at_level("INFO"):
+        answer = requests.post(
+            f"{served.base_url}/login/code", data={"phone": "13866667777"}, timeout=10
+        )
+    assert answer.status_code == 200
+    assert "no SMS provider" in caplog.text and "7777" in caplog.text
+    assert re.search(r"\b\d{6}\b", caplog.text) is None
+    monkeypatch.setenv(DEMO_SMS_ENV, "log")
+    caplog.clear()
     with caplog.at_level("WARNING", logger="mall.sms"):
-        LogSmsSender().send("13866667777", "123456")
-    assert "123456" in caplog.text and "7777" in caplog.text and "13866667777" not in caplog.text
+        sender_from_env().send("13866667777", "123456")
+    assert "123456" in caplog.text and "13866667777" not in caplog.text
 
 
 def test_pages_answer_html_even_for_nonsense_paths(h5: tuple[ServedMall, CodeBox]) -> None:

@@ -112,7 +112,7 @@ def _apply(db: MallDatabase, member_id: str, model: Model, op: tuple[str, int], 
             member = session.get(MemberRow, member_id)
             assert member is not None
             capture(
-                session, Redemption(member, "points", amount, hold.hold_id, "sale", "S001"), now=now
+                session, Redemption(member, "points", amount, hold.hold_id, "sale", DEVICE), now=now
             )
             model.spend(amount)
         elif kind == "reverse" and amount <= model.balance:

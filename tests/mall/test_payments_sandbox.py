@@ -3,11 +3,12 @@ one charge per idempotency key, cancel, refunds, store scoping, and the sandbox'
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pytest
@@ -35,10 +36,14 @@ class PayMall:
     server: LocalMall
     db: MallDatabase
 
-    def till(self, store_id: str = "S001") -> MallClient:
+    tills: Iterator[int] = field(default_factory=lambda: itertools.count(10))
+
+    def till(self, store_id: str = "S001", till_id: str | None = None) -> MallClient:
+        """A newly paired device (a till number of its own unless till_id is given)."""
         with self.db.write() as session:
             code = new_pairing_code(session, store_id, ttl_s=60)
-        answer = MallClient(self.server.base_url).pair(code, till_id="T01", device_name="test")
+        till_id = till_id or f"T{next(self.tills):02d}"
+        answer = MallClient(self.server.base_url).pair(code, till_id=till_id, device_name="test")
         return MallClient(
             self.server.base_url, device_id=answer.device_id, device_secret=answer.device_secret
         )
@@ -265,7 +270,7 @@ def test_the_daily_reconciliation_finds_money_without_a_sale(
 ):
     """A payment used by a pushed sale balances; one paid without a sale shows as a difference
     and by id, in the store's report and in `pos-mall reconcile --date`."""
-    till = pay_mall.till("S002")
+    till = pay_mall.till("S002", "T01")
     used, orphan = charge(till, payment_code(), 1000), charge(till, payment_code(), 500)
     payload = sale_payload(
         store_id="S002",

@@ -158,8 +158,9 @@ class TillUnderTest:
 def make_till(tmp_path: Path) -> Iterator[Callable[..., TillUnderTest]]:
     tills: list[TillUnderTest] = []
 
-    def make(store_id: str = "S001", till_id: str = "T01") -> TillUnderTest:
-        data_dir = tmp_path / f"till-{store_id}-{till_id}"
+    def make(store_id: str = "S001", till_id: str = "T01", name: str = "") -> TillUnderTest:
+        """A till database of its own (name tells apart two tills of one number)."""
+        data_dir = tmp_path / f"till-{store_id}-{till_id}{name}"
         upgrade(data_dir / "till.db")
         db = Database(data_dir / "till.db")
         with db.write() as session:

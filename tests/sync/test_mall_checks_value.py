@@ -1,0 +1,240 @@
+"""The mall never takes a till's word for value, over real HTTP with one store's device
+credentials: points come from the mall's own rules, stored value and points are spent only
+against this device's hold for this member (captured once, given back only by a refund of the
+sale that captured it), and a tender of the wrong sign is refused. Each case the issue found
+accepted is refused here with a clear code, or left for review, and the ledger is unchanged."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from mall.cli import main as mall_main
+from mall.members.holds import OFFLINE_CAPS_KEY
+from mall.members.keys import set_chain_value
+from mall.members.models import HoldRow
+from mall.models import ConflictRow
+from sync.protocol import payload_hash
+from sync.sample import Item, refund_payload, sale_payload
+from tests.mall.conftest import Device
+from tests.sync.conftest import Mall
+from tests.sync.member_helpers import MallMembers
+
+COLA = Item("1001", "可口可乐 330ml", 1, 350)
+CANDY = Item("1001", "可口可乐 330ml", 1, 1)  # a 1-fen sale
+BIG = Item("1003", "康师傅红烧牛肉面", 1, 300_000)
+
+
+@dataclass
+class Till:
+    """A device of one store talking raw JSON to the mall, as an attacker with its credentials."""
+
+    device: Device
+    store_id: str
+    till_id: str
+    seqs: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    till_seqs: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def sale(self, *items: Item, **fields: Any) -> dict[str, Any]:
+        payload = sale_payload(
+            store_id=self.store_id,
+            till_id=self.till_id,
+            till_seq=next(self.till_seqs),
+            items=items,
+        )
+        return payload | fields
+
+    def push(self, kind: str, payload: dict[str, Any]) -> requests.Response:
+        """Push one event; the next sequence is used only if the mall took it."""
+        seq = next(self.seqs)
+        event = {
+            "id": str(uuid.uuid4()),
+            "device_seq": seq,
+            "kind": kind,
+            "payload": payload,
+            "payload_hash": payload_hash(payload),
+        }
+        answer = self.device.post("/sync/push", json={"events": [event]})
+        if answer.status_code != 200:
+            self.seqs = itertools.count(seq)
+        return answer
+
+    def hold(self, member_id: str, amount_fen: int, kind: str = "stored_value") -> str:
+        body = {
+            "request_id": uuid.uuid4().hex,
+            "member_id": member_id,
+            "kind": kind,
+            "amount_fen": amount_fen,
+        }
+        answer = self.device.post("/members/holds", json=body)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["hold_id"]
+
+
+def paired(mall: Mall, store_id: str, till_id: str = "T01") -> Till:
+    answer = requests.post(
+        f"{mall.base_url}/api/v1/pair",
+        json={"code": mall.pair_code(store_id), "till_id": till_id},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    return Till(Device(mall.base_url, body["device_id"], body["device_secret"]), store_id, till_id)
+
+
+@dataclass
+class Books:
+    mall: Mall
+    members: MallMembers
+
+    def of(self, member_id: str) -> tuple[int, int, tuple[int, int], tuple[int, int]]:
+        """(points, stored value, S001 sales, S002 sales): what must not move when refused."""
+        return (
+            self.members.points(member_id),
+            self.members.stored_value(member_id),
+            self.mall.sales("S001"),
+            self.mall.sales("S002"),
+        )
+
+    def reviews(self) -> list[str]:
+        with self.mall.db.read() as session:
+            return list(session.scalars(select(ConflictRow.reason).order_by(ConflictRow.id)))
+
+    def hold(self, hold_id: str) -> tuple[str, int]:
+        with self.mall.db.read() as session:
+            row = session.get(HoldRow, hold_id)
+            assert row is not None
+            return row.status, row.amount_fen
+
+
+@pytest.fixture
+def books(mall: Mall) -> Books:
+    return Books(mall, MallMembers(mall.db))
+
+
+def pay(kind: str, amount_fen: int, reference: str = "") -> dict[str, Any]:
+    return {"kind": kind, "amount_fen": amount_fen, "reference": reference}
+
+
+def test_a_claimed_billion_points_are_not_credited_and_left_for_review(
+    mall: Mall, books: Books, capsys: pytest.CaptureFixture[str]
+):
+    """A 1-fen sale claiming 1,000,000,000 points earns what the rules give (0); the claim is a
+    review item (listed by `pos-mall reviews`) and the member's page still answers."""
+    till = paired(mall, "S001")
+    member = books.members.add("13800000001", points=1000)
+    answer = till.push("sale", till.sale(CANDY, member_id=member, points_earned=10**9))
+    assert answer.status_code == 200 and answer.json()["applied"] == 1
+    assert books.members.points(member) == 1000
+    assert books.reviews() == ["points_differ"]
+    assert till.device.get(f"/members/{member}").json()["points_balance"] == 1000
+    assert mall_main(["reviews", "--db", mall.db.url]) == 0
+    printed = capsys.readouterr().out
+    assert "S001/T01 #1 sale points_differ (applied) the till claimed 1000000000" in printed
+
+
+def test_the_mall_credits_its_own_points_for_a_sale_and_takes_them_back_on_refund(
+    mall: Mall, books: Books
+):
+    """A ¥3.50 sale earns 3 points by the rules whatever is claimed; its refund takes the 3
+    back even when it claims 0; a refund claiming +777,777 points is refused (422)."""
+    till = paired(mall, "S001")
+    member = books.members.add("13800000002")
+    sale = till.sale(COLA, member_id=member, points_earned=3)
+    assert till.push("sale", sale).json()["applied"] == 1
+    assert books.members.points(member) == 3 and books.reviews() == []
+    before = books.of(member)
+    plus = refund_payload(sale, till_seq=next(till.till_seqs)) | {"points_earned": 777_777}
+    refused = till.push("refund", plus)
+    assert refused.status_code == 422 and "points_earned" in refused.text
+    assert books.of(member) == before
+    zero = refund_payload(sale, till_seq=next(till.till_seqs)) | {"points_earned": 0}
+    assert till.push("refund", zero).json()["applied"] == 1
+    assert books.members.points(member) == 0
+    assert books.reviews() == ["points_differ"]
+
+
+def test_a_negative_stored_value_tender_is_refused_and_mints_nothing(mall: Mall, books: Books):
+    """A sale paying −5,000,000 fen of stored value is refused (422): no ¥50,000 minted."""
+    till = paired(mall, "S001")
+    member = books.members.add("13800000003", stored_value_fen=50_000)
+    before = books.of(member)
+    sale = till.sale(COLA, member_id=member)
+    sale["payments"] = [pay("cash", 5_000_350), pay("stored_value", -5_000_000)]
+    answer = till.push("sale", sale)
+    assert answer.status_code == 422 and "may not be negative" in answer.text
+    assert books.of(member) == before
+
+
+def test_stored_value_without_a_hold_is_taken_only_within_the_offline_cap(mall: Mall, books: Books):
+    """40,000 fen of stored value with no hold: nothing taken without a cap (left for review);
+    with a cap of 5,000 fen a day, 3,000 is taken once and the next 3,000 is not."""
+    till = paired(mall, "S001")
+    member = books.members.add("13800000004", stored_value_fen=50_000)
+    sale = till.sale(Item("1003", "面", 1, 40_000), member_id=member)
+    sale["payments"] = [pay("stored_value", 40_000, "OFF-made-up")]
+    assert till.push("sale", sale).json()["applied"] == 1
+    assert books.members.stored_value(member) == 50_000
+    assert books.reviews() == ["offline_over_cap"]
+    with mall.db.write() as session:
+        set_chain_value(session, OFFLINE_CAPS_KEY, {"stored_value": 5_000})
+    for _ in range(2):
+        small = till.sale(Item("1003", "面", 1, 3_000), member_id=member)
+        small["payments"] = [pay("stored_value", 3_000, "OFFx")]
+        assert till.push("sale", small).json()["applied"] == 1
+    assert books.members.stored_value(member) == 47_000
+    assert books.reviews() == ["offline_over_cap", "offline_over_cap"]
+
+
+def test_a_sale_cannot_spend_another_stores_hold_or_more_than_its_own(mall: Mall, books: Books):
+    """S001 naming S002's ¥10 hold to pay ¥3,000 takes nothing and leaves the hold S002's;
+    S001's own ¥10 hold cannot pay ¥3,000 either; it pays ¥10 once, not twice."""
+    mine, theirs = paired(mall, "S001"), paired(mall, "S002")
+    member = books.members.add("13800000005", stored_value_fen=50_000)
+    foreign = theirs.hold(member, 1_000)
+    sale = mine.sale(BIG, member_id=member)
+    sale["payments"] = [pay("stored_value", 300_000, foreign)]
+    assert mine.push("sale", sale).json()["applied"] == 1
+    assert books.hold(foreign) == ("active", 1_000)
+    assert books.members.stored_value(member) == 50_000
+    own = mine.hold(member, 1_000)
+    sale = mine.sale(BIG, member_id=member)
+    sale["payments"] = [pay("stored_value", 300_000, own)]
+    mine.push("sale", sale)
+    assert books.hold(own) == ("active", 1_000)
+    for _ in range(2):
+        sale = mine.sale(Item("1003", "面", 1, 1_000), member_id=member)
+        sale["payments"] = [pay("stored_value", 1_000, own)]
+        assert mine.push("sale", sale).json()["applied"] == 1
+    assert books.hold(own) == ("captured", 1_000)
+    assert books.members.stored_value(member) == 49_000
+    assert books.reviews() == ["hold_not_usable", "redemption_over_hold", "hold_not_usable"]
+
+
+def test_only_a_refund_of_the_sale_that_captured_a_hold_gives_it_back(mall: Mall, books: Books):
+    """A refund naming another store's captured hold gives nothing; the refund of the sale that
+    captured it gives back exactly what was taken."""
+    mine, theirs = paired(mall, "S001"), paired(mall, "S002")
+    member = books.members.add("13800000006", stored_value_fen=10_000)
+    hold = theirs.hold(member, 1_000)
+    their_sale = theirs.sale(Item("1003", "面", 1, 1_000), member_id=member)
+    their_sale["payments"] = [pay("stored_value", 1_000, hold)]
+    assert theirs.push("sale", their_sale).json()["applied"] == 1
+    assert books.members.stored_value(member) == 9_000
+    my_sale = mine.sale(Item("1003", "面", 1, 1_000))
+    assert mine.push("sale", my_sale).json()["applied"] == 1
+    fake = refund_payload(my_sale, till_seq=next(mine.till_seqs)) | {"member_id": member}
+    fake["payments"] = [pay("stored_value", -1_000, hold)]
+    assert mine.push("refund", fake).json()["applied"] == 1
+    assert books.members.stored_value(member) == 9_000
+    assert books.reviews() == ["refund_hold_unknown"]
+    real = refund_payload(their_sale, till_seq=next(theirs.till_seqs))
+    assert theirs.push("refund", real).json()["applied"] == 1
+    assert books.members.stored_value(member) == 10_000
