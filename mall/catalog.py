@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -18,9 +19,18 @@ from mall.errors import NotFound
 from mall.feed import record_changes
 from mall.models import BarcodeRow, ProductRow, StoreProductRow, StoreRow, utc_now
 from sync.pinyin import pinyin_keys
-from sync.protocol import ProductData
+from sync.protocol import ProductData, ShopId, Strict, Text100, Text200
 
 BATCH = 5000
+
+
+class NewStore(Strict):
+    id: ShopId
+    name: Text100
+    address: Text200
+    lat: Annotated[float, Field(ge=-90, le=90)] | None
+    lng: Annotated[float, Field(ge=-180, le=180)] | None
+    hours: Text100
 
 
 def add_store(
@@ -33,6 +43,11 @@ def add_store(
     lng: float | None = None,
     hours: str = "",
 ) -> None:
+    """Add a store; its id must fit a receipt token (1-15 letters, digits, '-' or '_'), its
+    name and address the pages' limits, its position the globe."""
+    NewStore.model_validate(
+        {"id": store_id, "name": name, "address": address, "lat": lat, "lng": lng, "hours": hours}
+    )
     session.add(StoreRow(id=store_id, name=name, address=address, lat=lat, lng=lng, hours=hours))
 
 

@@ -29,6 +29,8 @@ Seq = Annotated[int, Field(strict=True, ge=0, le=MAX_SEQ)]
 Sku = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,32}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,32}$")]
 Ident = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.-]{1,32}$")]
+# A store or till number as a receipt token carries it (pos_app.domain.receipt_token).
+ShopId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,15}$")]
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -322,7 +324,7 @@ class HandoverRequest(Strict):
 
 class PairRequest(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{4,32}$")]
-    till_id: Ident
+    till_id: ShopId
     device_name: Text64 = ""
 
 

@@ -64,7 +64,8 @@ def nearest_store(
     store where the member joined, else the first store."""
     stores = list(session.scalars(select(StoreRow).order_by(StoreRow.id)))
     located = [s for s in stores if s.lat is not None and s.lng is not None]
-    if lat is not None and lng is not None and located:
+    if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180 and located:
+        # (inf, nan or beyond the poles: as if no position was given)
         best = min(located, key=lambda s: _distance_km(lat, lng, s.lat or 0.0, s.lng or 0.0))
         return best, _distance_km(lat, lng, best.lat or 0.0, best.lng or 0.0)
     home = next((s for s in stores if s.id == member.store_id), None)

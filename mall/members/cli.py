@@ -26,12 +26,17 @@ from mall.members.models import MemberRow
 from mall.members.rate_limits import forget_old
 from mall.models import ConflictRow, DeviceRow, utc_now
 
+MAX_NAME = 64  # what the till and the pages show (sync.member_protocol.MemberInfo)
 Command = Callable[..., argparse.ArgumentParser]
 
 
 def _member_add(db: MallDatabase, args: argparse.Namespace) -> None:
     if not PHONE.match(args.phone):
         raise MallError(400, "bad_phone", f"{args.phone!r} is not an 11-digit mobile number")
+    if len(args.name) > MAX_NAME or not args.name.isprintable():
+        raise MallError(
+            400, "bad_name", f"a member's name is at most {MAX_NAME} printable characters"
+        )
     with db.write() as session:
         member, created = get_or_create_member(session, args.phone, source="admin", name=args.name)
         if args.tier is not None:
