@@ -171,7 +171,7 @@ def smoke(folder: Path) -> None:
 
 
 def measure(folder: Path) -> None:
-    files = [p for p in folder.rglob("*") if p.is_file()]
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
     report("bundle_size", sum(p.stat().st_size for p in files) / 1e6, "MB", None)
     report("bundle_files", len(files), "files", None)
     internal = folder / "_internal"

@@ -20,14 +20,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pos_app.services.errors import ServiceError
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "sku": ("sku", "code", "编码", "商品编码", "货号"),
-    "name": ("name", "名称", "商品名称", "品名"),
-    "price": ("price", "售价", "零售价", "价格"),
+    "sku": ("sku", "code", "编码", "商品编码", "商品编号", "货号", "自编码"),
+    "name": ("name", "名称", "商品名称", "商品名", "品名"),
+    "price": ("price", "售价", "零售价", "销售价", "价格"),
     "member_price": ("member_price", "member price", "会员价"),
-    "cost": ("cost", "进价", "成本价"),
+    "cost": ("cost", "进价", "进货价", "成本价"),
     "unit": ("unit", "单位"),
-    "barcode": ("barcode", "barcodes", "条码", "条形码"),
-    "category": ("category", "分类", "类别"),
+    "barcode": ("barcode", "barcodes", "条码", "条形码", "商品条码", "国际条码"),
+    "category": ("category", "分类", "类别", "商品分类"),
     "weighed": ("weighed", "称重"),
     "plu": ("plu", "plu码"),
 }
@@ -151,3 +151,36 @@ def read_table(path: Path) -> Table:
             f"it has {', '.join(h for h in records[0] if h) or 'nothing'}"
         )
     return Table(headers, list(_rows(records, columns)))
+
+
+TEMPLATE_HEADERS = (
+    "商品条码",
+    "商品名称",
+    "零售价",
+    "会员价",
+    "进货价",
+    "单位",
+    "商品分类",
+    "商品编码",
+)
+TEMPLATE_EXAMPLE = ("6901234567892", "可口可乐 330ml", "3.50", "3.00", "2.10", "瓶", "饮料", "")
+
+
+def write_template(path: Path) -> Path:
+    """An XLSX product list to fill in, with the headers Chinese POS exports use and one example
+    row; the barcode column is text, so Excel keeps leading zeros and all 13 digits."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "商品"
+    sheet.append(TEMPLATE_HEADERS)
+    sheet.append(TEMPLATE_EXAMPLE)
+    for row in sheet.iter_rows(min_col=1, max_col=1):
+        row[0].number_format = "@"
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 28
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

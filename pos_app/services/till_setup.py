@@ -118,3 +118,17 @@ def adopt_paired_store(db: Database, store_id: str, store_name: str) -> bool:
             till.store_id = store_id
         set_setting(session, "store_id", store_id)
     return True
+
+
+def pair_till(db: Database, url: str, code: str) -> str:
+    """Pair this till (with its number from the setup) with the mall's store by the one-time
+    code; returns the store's name at the mall. Talks to the mall: not for the GUI thread."""
+    from sync.credentials import pair
+
+    with db.read() as session:
+        till_id = get_setting(session, "till_id")
+    credentials = pair(
+        url, code, db.path.parent, till_id=till_id, device_name=f"收银台 {till_id}", db=db
+    )
+    adopt_paired_store(db, credentials.store_id, credentials.store_name)
+    return credentials.store_name

@@ -12,6 +12,7 @@ from pos_app.services.member_directory import directory_for
 from pos_app.services.members import refresh_rules
 from pos_app.services.search import prepare_search
 from pos_app.services.till_settings import read_settings
+from pos_app.services.till_setup import needs_setup
 from pos_app.store.db import Database
 from pos_app.ui.i18n import set_language, tr
 from pos_app.ui.main_window import MainWindow
@@ -71,9 +72,21 @@ def refresh_points_rules(window: MainWindow, db: Database) -> None:
     )
 
 
+def run_setup_wizard(db: Database) -> bool:
+    """A till nobody has set up opens the setup wizard first; False if the owner cancelled."""
+    from pos_app.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(db)
+    accepted = wizard.exec() == SetupWizard.DialogCode.Accepted
+    wizard.deleteLater()
+    return accepted
+
+
 def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> int:
     """Run the till until its window closes; returns the exit code."""
     app = make_application()
+    if needs_setup(db) and not run_setup_wizard(db):
+        return 0
     # Runs on its own thread: pypinyin's dictionaries take ~1 s to load, and the first search
     # should not pay for it.
     threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -62,6 +63,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    QWizard,
+    QWizardPage,
 )
 from shiboken6 import delete, getCppPointer, isValid
 
@@ -101,6 +104,7 @@ __all__ = [
     "QPainter",
     "QPersistentModelIndex",
     "QPlainTextEdit",
+    "QProgressBar",
     "QPushButton",
     "QRadioButton",
     "QRect",
@@ -119,6 +123,8 @@ __all__ = [
     "QTimer",
     "QVBoxLayout",
     "QWidget",
+    "QWizard",
+    "QWizardPage",
     "Qt",
     "Signal",
     "cpp_address",

@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable
 from types import SimpleNamespace
 
 from pos_app.store.db import Database
 
 EXIT_OK, EXIT_FAILED = 0, 1
+DASHBOARD_WAIT_S = 60.0  # the report process starts a second Python: slow on a busy old PC
 
 
 def _check_journal(db: Database) -> str:
@@ -44,14 +46,21 @@ def _check_dashboard(db: Database) -> str:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from pos_app.ui.app import make_application
     from pos_app.ui.backoffice.window import BackOfficeWindow
-    from pos_app.ui.widgets import wait_until
+    from pos_app.ui.qt import QApplication
 
     make_application()
     window = BackOfficeWindow(db, SimpleNamespace(id=0, name="自检", role="cashier"))
     try:
         window.show()
         tile = window.dashboard.tiles["net_fen"]
-        wait_until(lambda: tile.value.text() != "—")
+        deadline = time.monotonic() + DASHBOARD_WAIT_S
+        while tile.value.text() == "—":
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"看板 {DASHBOARD_WAIT_S:g} 秒内没有显示数字（报表进程未启动？）"
+                )
+            QApplication.processEvents()
+            time.sleep(0.01)
         return f"今日净销售额 {tile.value.text()}"
     finally:
         window.close()
