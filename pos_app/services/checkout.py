@@ -20,7 +20,7 @@ from pos_app.domain.money import format_fen
 from pos_app.domain.tenders import Settlement, Tender, TenderKind, settle
 from pos_app.services.errors import EmptyCart, NotFullyPaid
 from pos_app.services.members import record_member_sale, redeemed_fen
-from pos_app.services.payment_attempts import claim_code_payments
+from pos_app.services.payment_attempts import claim_code_payments, close_payment_draft
 from pos_app.services.points import cart_points
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
 from pos_app.services.till import numbered_sale, rounding_mode
@@ -47,6 +47,7 @@ class _Draft:
     cashier_id: int
     settlement: Settlement
     payable_fen: int
+    payment_draft: str | None
     sale: Sale = field(init=False)
 
 
@@ -121,6 +122,8 @@ def _insert_payments(draft: _Draft) -> None:
 
 def _claim_code_payments(draft: _Draft) -> None:
     claim_code_payments(draft.session, draft.sale)
+    if draft.payment_draft is not None:
+        close_payment_draft(draft.session, draft.payment_draft)
 
 
 def _record_member(draft: _Draft) -> None:
@@ -152,9 +155,16 @@ CHECKOUT_STEPS: list[Callable[[_Draft], None]] = [
 
 
 def checkout(
-    db: Database, *, cart: Cart, tenders: Sequence[Tender], cashier_id: int
+    db: Database,
+    *,
+    cart: Cart,
+    tenders: Sequence[Tender],
+    cashier_id: int,
+    payment_draft: str | None = None,
 ) -> CheckoutResult:
-    """Commit a fully paid cart as a sale; all of it is stored, or none of it."""
+    """Commit a fully paid cart as a sale; all of it is stored, or none of it. payment_draft
+    names the payment step the tenders were taken in: its code payments the sale does not use
+    are given up in the same transaction, so they are reversed, never made into a second sale."""
     if cart.is_empty:
         raise EmptyCart("The cart is empty: scan an item first.")
     with db.write() as session, session.no_autoflush:
@@ -162,7 +172,7 @@ def checkout(
         settlement = settle(payable, tenders)
         if not settlement.is_paid:
             raise NotFullyPaid(f"{format_fen(settlement.remaining_fen)} is still to pay.")
-        draft = _Draft(session, cart, cashier_id, settlement, payable)
+        draft = _Draft(session, cart, cashier_id, settlement, payable, payment_draft)
         for step in CHECKOUT_STEPS:
             step(draft)
         sale = draft.sale

@@ -253,7 +253,11 @@ class MallPaymentGateway:
             self.cancel(stray.attempt_id)  # paid, but no longer among the sale's tenders
         try:
             result = checkout(
-                self.db, cart=draft.cart, tenders=tenders, cashier_id=draft.cashier_id
+                self.db,
+                cart=draft.cart,
+                tenders=tenders,
+                cashier_id=draft.cashier_id,
+                payment_draft=draft.draft_id,
             )
         except (NotFullyPaid, TenderError):
             for stored in paid:

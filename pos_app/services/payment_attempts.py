@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.cart import Cart
@@ -174,6 +174,21 @@ def claim_code_payments(session: Session, sale: Sale) -> None:
                 f"{payment.amount_fen} fen."
             )
         row.sale_id = sale.id
+
+
+def close_payment_draft(session: Session, draft_id: str) -> None:
+    """In the checkout transaction of the payment step draft_id: every attempt of that step the
+    sale did not claim is given up (voiding). The upkeep reverses it at the mall, and recovery
+    after a crash never turns it into a second sale for the same cart."""
+    session.execute(
+        update(PaymentAttemptRow)
+        .where(
+            PaymentAttemptRow.draft_id == draft_id,
+            PaymentAttemptRow.sale_id.is_(None),
+            PaymentAttemptRow.state.in_(("sending", "pending", "paid")),
+        )
+        .values(state="voiding", updated_at=utc_now())
+    )
 
 
 def queue_code_refunds(session: Session, refund: Sale) -> None:

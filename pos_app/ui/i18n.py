@@ -140,11 +140,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "F1 帮助　F2 搜索商品　F3 改数量/重量　F4 会员　F5 折扣/改价\n"
         "F6 挂单/取单　F7 退货　F8 删除选中行　Shift+F8 整单作废\n"
         "F9 班次 (开班、现金存取、X/Z 报表)　F10 设置　F12 结账　Esc 返回　Ctrl+L 锁屏\n"
-        "扫码枪在任何输入框中都可直接扫描商品。",
+        "扫码枪在任何输入框中都可直接扫描商品。\n"
+        "结账：输入金额按回车＝按所选方式收这笔钱（F2 现金　F3 银行卡），收齐才成交；"
+        "扫顾客付款码＝扫码收款；顾客确认付款期间只能等结果或按两次 Esc 撤销；"
+        "Esc 退回一步，已收款项需再按一次 Esc 确认放弃。",
         "F1 help  F2 search  F3 quantity/weight  F4 member  F5 discount/price\n"
         "F6 hold/recall  F7 refund  F8 void line  Shift+F8 void sale\n"
         "F9 shift (open, cash in/out, X/Z)  F10 settings  F12 pay  Esc back  Ctrl+L lock\n"
-        "The scanner works wherever the cursor is.",
+        "The scanner works wherever the cursor is.\n"
+        "Paying: amount + Enter takes it in the selected tender (F2 cash, F3 card); the sale "
+        "completes only when paid in full; a scanned payment code charges it; while the "
+        "customer confirms, wait or press Esc twice to cancel; Esc backs out one step and asks "
+        "again before giving up money taken.",
     ),
     # common
     "ok": ("确定", "OK"),
@@ -247,6 +254,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Waiting for the customer's password… {s} s left",
     ),
     "pay_code_cancel": ("取消扫码支付", "Cancel code payment"),
+    "close_title": ("关闭收银台", "Close the till"),
+    "close_cart_text": (
+        "购物车里还有 {n} 件商品（{total}），关闭前怎么处理？",
+        "The cart still holds {n} items ({total}). What should happen to it?",
+    ),
+    "close_hold": ("挂单后关闭", "Hold it and close"),
+    "close_void": ("整单作废（需经理授权）", "Void it (manager)"),
+    "close_stay": ("返回收银", "Stay"),
+    "close_while_paying": (
+        "正在收款：请先完成或撤销本次收款，再关闭收银台",
+        "A payment is in progress: finish or cancel it before closing",
+    ),
+    "pay_selected": (
+        "回车收：{kind}（F2 现金  F3 银行卡）",
+        "Enter takes: {kind} (F2 cash, F3 card)",
+    ),
+    "pay_pending_keys": (
+        "顾客正在手机上确认付款，请等待结果；要撤销请按两次 Esc",
+        "The customer is confirming on the phone: wait, or press Esc twice to cancel",
+    ),
+    "pay_confirm_cancel_code": (
+        "再按一次 Esc 撤销这笔扫码支付（商城先撤销，顾客的钱退回）",
+        "Press Esc again to cancel the code payment (the mall reverses it first)",
+    ),
+    "pay_confirm_give_up": (
+        "已收 {received}：再按一次 Esc 放弃收款（扫码款项撤销，现金请退还顾客）",
+        "{received} received: Esc again gives it up (code payments reversed, hand cash back)",
+    ),
     "pay_code_cancelling": ("正在撤销扫码支付…", "Cancelling the code payment…"),
     "pay_code_busy": (
         "请先等待当前扫码支付完成或取消",

@@ -33,6 +33,7 @@ class LoginPage(QWidget):
         self.ctx = ctx
         self.throttle = LoginThrottle()
         self._wait_left_s = 0
+        self.locked_by: StaffInfo | None = None  # who locked the screen, if it is locked
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
@@ -71,6 +72,7 @@ class LoginPage(QWidget):
 
     def reset(self, *, locked_by: StaffInfo | None = None) -> None:
         """Show the empty log-in form, or the lock screen of locked_by."""
+        self.locked_by = locked_by
         self.title.setText(tr("locked_title" if locked_by else "login_title"))
         self.hint.setText(tr("locked_hint", name=locked_by.name) if locked_by else "")
         self.code.setText("")

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from pos_app.domain.cart import Cart
 from pos_app.services.audit import record_action
+from pos_app.services.errors import ServiceError
+from pos_app.services.hold import hold_cart
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
 from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
+from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.devices import CounterDevices
@@ -18,6 +22,7 @@ from pos_app.ui.i18n import tr
 from pos_app.ui.login import LoginPage
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.override_dialog import OverrideDialog
+from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import (
     QApplication,
     QCloseEvent,
@@ -205,7 +210,35 @@ class MainWindow(QMainWindow):
         self.close()
         delete_now(self)
 
+    def _may_close(self) -> bool:
+        """Closing never loses money or a cart: a payment in progress keeps the window open
+        (finish or cancel it first); a cart is held or voided with approval, or the cashier
+        stays."""
+        if any(isinstance(d, PaymentDialog) for d in self.sale.open_dialogs()):
+            self.sale.error(tr("close_while_paying"))
+            return False
+        cart = self.sale.cart
+        if cart.is_empty:
+            return True
+        choice = CloseWithCartDialog.ask(self, cart)
+        if choice is CloseChoice.HOLD:
+            staff = self.ctx.staff or self.login.locked_by
+            if staff is None:
+                return False
+            try:
+                hold_cart(self.ctx.db, cart=cart, cashier_id=staff.staff_id)
+            except ServiceError as error:
+                self.sale.error(error)
+                return False
+            self.sale.set_cart(Cart())
+        elif choice is CloseChoice.VOID and self.ctx.staff is not None:
+            self.sale.void_sale()
+        return self.sale.cart.is_empty
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_close():
+            event.ignore()
+            return
         self._clock.stop()
         self.ops.shutdown()
         self.devices.stop()

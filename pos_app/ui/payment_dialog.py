@@ -7,6 +7,13 @@ while the customer confirms on the phone the dialog shows a countdown and the ca
 (the mall reverses it). Code payments taken but not used by a committed sale (the dialog is
 cancelled or the tenders cleared) are cancelled too, so the customer is never charged for
 nothing. Without a mall the step shows plainly that online payment is unavailable.
+
+The keyboard contract (docs/keyboard.md): the amount field always has the keyboard; a typed
+amount + Enter tenders exactly that amount in the selected tender (F2 cash, F3 card) and leaves
+the rest open; the sale completes only when the tenders cover the amount due; a scanned payment
+code charges the typed amount. While a code payment is pending nothing but its own outcome or a
+confirmed cancel (Esc twice, reversed at the mall first) ends it. Esc backs out one step and
+asks again before giving up money already taken.
 """
 
 from __future__ import annotations
@@ -26,22 +33,24 @@ from pos_app.services.payments import AttemptState, PaymentAttempt, SaleDraft
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tender_name, tr
 from pos_app.ui.qt import (
-    QDialog,
     QGridLayout,
     QHBoxLayout,
+    QKeySequence,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QShortcut,
     QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from pos_app.ui.redeem_panel import RedeemPanel
-from pos_app.ui.widgets import label, show_message
+from pos_app.ui.widgets import KeyboardDialog, label, show_message
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 2000
+CONFIRM_WINDOW_S = 5.0  # a second Esc within this time confirms giving money up
 NOTES_FEN = (1000, 2000, 5000, 10000)  # ¥10, ¥20, ¥50, ¥100 notes for quick cash amounts
 QUICK_AMOUNTS = 4
 _PROVIDER_TENDER = {
@@ -60,7 +69,7 @@ def quick_amounts(remaining_fen: int) -> list[int]:
     return amounts[:QUICK_AMOUNTS]
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(KeyboardDialog):
     """Takes the tenders for one cart and commits the sale."""
 
     paid = Signal(object)  # CheckoutResult
@@ -71,6 +80,8 @@ class PaymentDialog(QDialog):
         self.cart = Cart.from_dict(cart.to_dict())  # the worker gets its own copy
         self.due_fen = cart.payable_fen(ctx.rounding)
         self.tenders: list[Tender] = []
+        self.kind = TenderKind.CASH  # the tender a typed amount + Enter goes to
+        self._confirm_until = 0.0  # time.monotonic() until which a second Esc confirms
         self.draft_id = uuid.uuid4().hex
         self.setWindowTitle(tr("pay_title"))
         self.due = label(format_fen(self.due_fen), point_size=30, bold=True, name="due")
@@ -82,6 +93,7 @@ class PaymentDialog(QDialog):
         self.amount = QLineEdit(objectName="amount")
         self.code = QLineEdit(objectName="payment_code")
         self.code.setPlaceholderText(tr("pay_code_hint"))
+        self.selected = label(point_size=14, bold=True, name="selected_tender")
         self.message = label(name="message")
         self.message.setWordWrap(True)
         self.pending = label(point_size=16, bold=True, name="pending")
@@ -134,12 +146,18 @@ class PaymentDialog(QDialog):
             button.setMinimumHeight(44)
             button.clicked.connect(slot)
             actions.addWidget(button)
-        self.amount.returnPressed.connect(self._cash_from_field)
+        for key, kind in (("F2", TenderKind.CASH), ("F3", TenderKind.CARD)):
+            QShortcut(QKeySequence(key), self).activated.connect(partial(self.select_kind, kind))
+        self.amount.returnPressed.connect(self._tender_from_field)
         self.code.returnPressed.connect(self._code_from_field)
         layout = QVBoxLayout(self)
         layout.addLayout(figures)
         layout.addWidget(self.tender_list)
-        layout.addWidget(label(tr("pay_amount")))
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(label(tr("pay_amount")))
+        amount_row.addStretch(1)
+        amount_row.addWidget(self.selected)
+        layout.addLayout(amount_row)
         layout.addWidget(self.amount)
         layout.addLayout(quick)
         layout.addWidget(label(tr("pay_scan_code")))
@@ -168,6 +186,7 @@ class PaymentDialog(QDialog):
         for tender in self.tenders:
             amount = format_fen(tender.amount_fen)
             self.tender_list.addItem(tr("tender_row", kind=tender_name(tender.kind), amount=amount))
+        self.selected.setText(tr("pay_selected", kind=tender_name(self.kind)))
         self.amount.setText(format_fen(result.remaining_fen, symbol=False))
         self.amount.selectAll()
         self.amount.setFocus()
@@ -179,8 +198,22 @@ class PaymentDialog(QDialog):
 
     # -- tenders ---------------------------------------------------------------------------
 
+    def select_kind(self, kind: TenderKind) -> None:
+        """F2/F3: the tender a typed amount + Enter goes to."""
+        self.kind = kind
+        self._update()
+
+    def _refuse_while_pending(self) -> bool:
+        """While a code payment is with the gateway nothing else may take or give back money."""
+        if self._code_busy:
+            key = "pay_pending_keys" if self._pending is not None else "pay_code_busy"
+            show_message(self.message, tr(key), error=True)
+        return self._code_busy
+
     def add_tender(self, tender: Tender) -> None:
         """Take a tender; commit the sale once the amount due is covered."""
+        if self._refuse_while_pending():
+            return
         try:
             settle(self.due_fen, [*self.tenders, tender])
         except TenderError as error:
@@ -203,20 +236,29 @@ class PaymentDialog(QDialog):
             show_message(self.message, error_text(error), error=True)
             return None
 
+    def _tender_from_field(self) -> None:
+        """Enter in the amount field: the typed amount in the selected tender."""
+        self._tender_field_as(self.kind)
+
     def _cash_from_field(self) -> None:
+        self._tender_field_as(TenderKind.CASH)
+
+    def _card_from_field(self) -> None:
+        self._tender_field_as(TenderKind.CARD)
+
+    def _tender_field_as(self, kind: TenderKind) -> None:
+        if self._refuse_while_pending():
+            return
         if self.tenders and self.settlement().is_paid:
             self._commit()  # a commit that failed (e.g. no shift open) is tried again
             return
         amount = self._field_fen()
-        if amount is not None:
-            self.add_cash(amount)
-
-    def _card_from_field(self) -> None:
-        amount = self._field_fen()
         if amount:
-            self.add_tender(Tender(TenderKind.CARD, amount))
+            self.add_tender(Tender(kind, amount))
 
     def clear_tenders(self) -> None:
+        if self._refuse_while_pending():
+            return
         self._void_code_payments()
         self.tenders.clear()
         self.redeem.release_unused()
@@ -227,6 +269,8 @@ class PaymentDialog(QDialog):
 
     def on_scan(self, code: str) -> None:
         """A code scanned while paying: only WeChat/Alipay payment codes mean anything here."""
+        if self._refuse_while_pending():
+            return  # the code is not kept: a second charge is never started behind the first
         self.code.setText(code)
         self._code_from_field()
 
@@ -353,21 +397,44 @@ class PaymentDialog(QDialog):
             )
 
     def reject(self) -> None:
-        """Close without a sale: code payments already taken are cancelled (money back)."""
+        """Esc or closing the window backs out one step. A pending code payment is cancelled
+        (reversed at the mall) only when a second Esc confirms it, and the dialog stays open
+        until the mall has answered; money already taken is given up only on a second Esc
+        too (code payments reversed, cash handed back by the cashier)."""
         if self._code_busy and self._pending is None:
             show_message(self.message, tr("pay_code_busy"), error=True)
             return  # the gateway is still answering: its payment must not be lost
+        if self._pending is not None:
+            if self._confirmed("pay_confirm_cancel_code"):
+                self.cancel_code_payment()
+            return
+        if self.tenders and not self._confirmed("pay_confirm_give_up"):
+            return
         self._void_code_payments()
         super().reject()
+
+    def _confirmed(self, question: str) -> bool:
+        """True on the second Esc within CONFIRM_WINDOW_S; the first one asks."""
+        now = time.monotonic()
+        if now < self._confirm_until:
+            self._confirm_until = 0.0
+            return True
+        self._confirm_until = now + CONFIRM_WINDOW_S
+        received = format_fen(self.settlement().tendered_fen)
+        show_message(self.message, tr(question, received=received), error=True)
+        return False
 
     # -- commit ----------------------------------------------------------------------------
 
     def _commit(self) -> None:
         db, cart, tenders, cashier = self.ctx.db, self.cart, list(self.tenders), self.ctx.staff_id
+        draft_id = self.draft_id
         show_message(self.message, tr("pay_committing"), error=False)
         self.setEnabled(False)
         self.ctx.ops.run(
-            lambda: checkout(db, cart=cart, tenders=tenders, cashier_id=cashier),
+            lambda: checkout(
+                db, cart=cart, tenders=tenders, cashier_id=cashier, payment_draft=draft_id
+            ),
             success=self._committed,
             failure=self._commit_failed,
             owner=self,

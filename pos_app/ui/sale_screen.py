@@ -481,6 +481,7 @@ class SaleScreen(QWidget):
         """Open a dialog window-modally without blocking; it is deleted when it closes."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        dialog.activateWindow()  # keys go to the dialog at once, wherever the focus was
 
     def open_dialogs(self) -> list[QDialog]:
         """Dialogs of this screen that are open now (tests and screenshots look at them)."""

@@ -14,6 +14,7 @@ from pos_app.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QKeyEvent,
     QLabel,
     Qt,
     QVBoxLayout,
@@ -75,6 +76,21 @@ def parse_qty(text: str, *, weighed: bool, in_kg: bool) -> int:
     if value != value.to_integral_value() or value <= 0:
         raise InputError(tr("bad_qty"))
     return int(value)
+
+
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class KeyboardDialog(QDialog):
+    """A dialog whose Enter belongs to the widget with focus: a field's Enter does what that
+    field says and a focused button's Enter presses it. Enter never falls through to a default
+    button the cashier did not choose (a typed ¥100 + Enter once also pressed 正好)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER_KEYS:
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class FormDialog(QDialog):

@@ -247,10 +247,10 @@ def test_an_unreachable_mall_makes_code_payment_unavailable_and_never_charges(
     assert_books_balance(pay_mall, db)
 
 
-def start_and_kill(db: Database, code: str) -> str:
-    """A till process scans code for two colas and is SIGKILLed while the payment is pending."""
+def start_and_kill(db: Database, code: str, stage: str = "pending") -> str:
+    """A till process sells two colas by code and is SIGKILLed at stage (payment_worker)."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.sync.payment_worker", str(db.path), code],
+        [sys.executable, "-m", "tests.sync.payment_worker", str(db.path), code, stage],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -258,10 +258,11 @@ def start_and_kill(db: Database, code: str) -> str:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert child.stdout is not None
-    state, attempt_id = child.stdout.readline().split()
+    ready, state, attempt_id = child.stdout.readline().split()
     os.kill(child.pid, signal.SIGKILL)
     child.communicate(timeout=30)
-    assert state == "userpaying"
+    assert ready == "ready"
+    assert state == ("success" if stage in ("paid", "committed") else "userpaying")
     return attempt_id
 
 
@@ -290,4 +291,36 @@ def test_a_till_killed_while_the_customer_never_confirms_shows_the_payment_cance
     assert (recovery.outcome, recovery.amount_fen, recovery.sale) == ("cancelled", 700, None)
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Sale)) == 0
+    assert_books_balance(pay_mall, db)
+
+
+@pytest.mark.parametrize(
+    ("stage", "scenario", "sales", "code_paid_fen"),
+    [
+        ("pending", "01", 1, 700),  # the customer confirms after the crash: one sale
+        ("pending", "03", 0, 0),  # never confirms: reversed, no sale
+        ("paid", "", 1, 700),  # paid, killed before the sale: the sale is made once
+        ("committed", "", 1, 700),  # killed after the commit: nothing made again
+        ("cash-instead", "01", 1, 0),  # a cash sale closed the step: the code payment reversed
+    ],
+)
+def test_a_till_killed_at_any_stage_of_a_code_payment_agrees_with_the_mall_after_restart(
+    pay_mall: Mall,
+    db: Database,
+    gateway: MallPaymentGateway,
+    stage: str,
+    scenario: str,
+    sales: int,
+    code_paid_fen: int,
+) -> None:
+    """kill -9 at each stage, restart (recover, twice): one sale or none, never two; the
+    customer is charged exactly what the till's sales took by code; the mall's
+    reconciliation shows nothing unmatched."""
+    start_and_kill(db, payment_code(scenario), stage)
+    gateway.recover(poll_s=0.05)
+    gateway.recover(poll_s=0.05)
+    gateway.void_abandoned()
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Sale)) == sales
+    assert code_tenders_fen(db) == code_paid_fen
     assert_books_balance(pay_mall, db)

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.services.payments import PaymentGateway
 from pos_app.store.db import Database
+from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import set_language
 from pos_app.ui.main_window import MainWindow
@@ -19,6 +20,7 @@ from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget
 from tests.conftest import CASHIER_PIN, MANAGER_ID
 
 D = TypeVar("D", bound=QDialog)
+ASK_ON_CLOSE = CloseWithCartDialog.ask.__func__  # type: ignore[attr-defined]
 SCANNER_KEY_MS = 10  # a keyboard-wedge scanner
 HUMAN_KEY_MS = 200  # a person typing
 
@@ -107,3 +109,18 @@ def manager_approves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(OverrideDialog, "ask", ask)
     return reasons
+
+
+@pytest.fixture(autouse=True)
+def close_keeps_the_cart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed when a test ends keeps its cart (the answer 返回收银) instead of waiting
+    on the question; tests of that question use `ask_on_close` to get the real dialog."""
+    monkeypatch.setattr(
+        CloseWithCartDialog, "ask", classmethod(lambda cls, parent, cart: CloseChoice.STAY)
+    )
+
+
+@pytest.fixture
+def ask_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing the window asks its real question (answered by the test's keys)."""
+    monkeypatch.setattr(CloseWithCartDialog, "ask", classmethod(ASK_ON_CLOSE))

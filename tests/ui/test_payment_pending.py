@@ -20,12 +20,13 @@ from pos_app.store.models import Payment, Sale
 from pos_app.ui import payment_dialog
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.qt import Qt
+from pos_app.ui.qt import QApplication, Qt
 from sync.credentials import pair
 from tests.conftest import barcode_of
 from tests.mall.payment_support import FAST_PAYMENTS, payment_code
 from tests.sync.conftest import Mall, open_mall
 from tests.ui.conftest import FakeClock, find_open, log_in, open_window, scan, wait_idle
+from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 WAIT_MS = 10_000
 
@@ -111,10 +112,84 @@ def test_closing_the_dialog_gives_back_a_code_payment_the_sale_did_not_use(
     scan(till, payment_code(), clock, target=dialog.code)
     qtbot.waitUntil(lambda: len(dialog.tenders) == 1, timeout=WAIT_MS)
     assert books(pay_mall) == 100
-    dialog.reject()
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    press(clock, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and "再按一次 Esc" in dialog.message.text()
+    press(clock, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: till.sale.open_dialogs() == [])
     wait_idle(qtbot, till)
     with pay_mall.db.read() as session:
         assert session.scalar(select(PaymentRow.status)) == "cancelled"
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Sale)) == 0
     assert books(pay_mall) == 0
+
+
+def open_payment_by_keys(qtbot: QtBot, till: MainWindow, clock: FakeClock) -> PaymentDialog:
+    """Scan one cola (¥3.50) and press F12: the payment dialog with the keyboard."""
+    scan_code(clock, barcode_of("1001"))
+    return open_by_key(qtbot, clock, till, Qt.Key.Key_F12, PaymentDialog)
+
+
+def test_enter_a_scan_or_one_esc_while_the_customer_confirms_takes_no_money(
+    qtbot: QtBot, till: MainWindow, clock: FakeClock, db: Database, pay_mall: Mall
+) -> None:
+    """Case 2: pending WeChat payment; Enter, another code and a single Esc change nothing;
+    Esc twice reverses it at the mall; then cash + Enter pays the sale with cash alone."""
+    dialog = open_payment_by_keys(qtbot, till, clock)
+    scan_code(clock, payment_code("03"))  # the customer never confirms
+    qtbot.waitUntil(lambda: dialog.pending.isVisible(), timeout=WAIT_MS)
+    press(clock, ENTER)
+    scan_code(clock, payment_code())
+    press(clock, Qt.Key.Key_Escape)
+    wait_idle(qtbot, till)
+    assert dialog.isVisible() and dialog.pending.isVisible() and dialog.tenders == []
+    assert "再按一次 Esc" in dialog.message.text()
+    with pay_mall.db.read() as session:
+        assert session.scalars(select(PaymentRow.status)).all() == ["pending"]
+    press(clock, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.pending.isVisible(), timeout=WAIT_MS)
+    wait_idle(qtbot, till)
+    with pay_mall.db.read() as session:
+        assert session.scalars(select(PaymentRow.status)).all() == ["cancelled"]
+    assert dialog.isVisible() and focused() is dialog.amount
+    press(clock, ENTER)  # the prefilled ¥3.50 in cash
+    qtbot.waitUntil(lambda: till.sale.open_dialogs() == [], timeout=WAIT_MS)
+    wait_idle(qtbot, till)
+    with db.read() as session:
+        assert session.execute(select(Payment.kind, Payment.amount_fen)).all() == [("cash", 350)]
+    assert books(pay_mall) == 0
+
+
+def test_a_confirmed_code_payment_completes_the_sale_however_often_enter_is_pressed(
+    qtbot: QtBot, till: MainWindow, clock: FakeClock, db: Database, pay_mall: Mall
+) -> None:
+    """Enter pressed while the customer confirms: one sale, paid by WeChat, never cash too."""
+    dialog = open_payment_by_keys(qtbot, till, clock)
+    scan_code(clock, payment_code("01"))
+    qtbot.waitUntil(lambda: dialog.pending.isVisible(), timeout=WAIT_MS)
+    press(clock, ENTER)
+    press(clock, ENTER)
+    qtbot.waitUntil(lambda: till.sale.open_dialogs() == [], timeout=WAIT_MS)
+    wait_idle(qtbot, till)
+    with db.read() as session:
+        assert session.execute(select(Payment.kind, Payment.amount_fen)).all() == [("wechat", 350)]
+        assert session.scalar(select(func.count()).select_from(Sale)) == 1
+    assert books(pay_mall) == 350
+
+
+def test_cash_and_wechat_split_by_keys(
+    qtbot: QtBot, till: MainWindow, clock: FakeClock, db: Database, pay_mall: Mall
+) -> None:
+    """¥3.50 due: 1 + Enter in cash, then the WeChat code takes the ¥2.50 left."""
+    dialog = open_payment_by_keys(qtbot, till, clock)
+    type_text(clock, "1")
+    press(clock, ENTER)
+    assert [(t.kind.value, t.amount_fen) for t in dialog.tenders] == [("cash", 100)]
+    scan_code(clock, payment_code())
+    qtbot.waitUntil(lambda: till.sale.open_dialogs() == [], timeout=WAIT_MS)
+    wait_idle(qtbot, till)
+    with db.read() as session:
+        rows = session.execute(select(Payment.kind, Payment.amount_fen).order_by(Payment.id))
+        assert rows.all() == [("cash", 100), ("wechat", 250)]
+    assert books(pay_mall) == 250
