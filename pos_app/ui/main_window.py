@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("app_title"))
         self.resize(*WINDOW_SIZE)
         self.ops = OpRunner(self)
+        self._exiting = False  # dispose(): the till is stopping, closing asks nothing
         self.router = ScanRouter(self._scan_default)
         self.ctx = TillContext(db, self.ops, self.router, gateway or UnavailableGateway())
         self.printer_status = printer_status or NotConnected()
@@ -206,14 +207,34 @@ class MainWindow(QMainWindow):
 
     def dispose(self) -> None:
         """Close and delete the window now. Call it before the interpreter exits: PySide may
-        crash tearing down a window that is still alive at exit."""
+        crash tearing down a window that is still alive at exit. Nobody is asked any more (the
+        till is stopping, e.g. on SIGTERM): a cart on the screen is held, to recall after the
+        restart."""
+        self._exiting = True
+        if not self.sale.cart.is_empty:
+            self._hold_cart()
         self.close()
         delete_now(self)
+
+    def _hold_cart(self) -> bool:
+        """Hold the cart on the screen under the cashier (or whoever locked the screen)."""
+        staff = self.ctx.staff or self.login.locked_by
+        if staff is None:
+            return False
+        try:
+            hold_cart(self.ctx.db, cart=self.sale.cart, cashier_id=staff.staff_id)
+        except ServiceError as error:
+            self.sale.error(error)
+            return False
+        self.sale.set_cart(Cart())
+        return True
 
     def _may_close(self) -> bool:
         """Closing never loses money or a cart: a payment in progress keeps the window open
         (finish or cancel it first); a cart is held or voided with approval, or the cashier
         stays."""
+        if self._exiting:
+            return True
         if any(isinstance(d, PaymentDialog) for d in self.sale.open_dialogs()):
             self.sale.error(tr("close_while_paying"))
             return False
@@ -222,15 +243,7 @@ class MainWindow(QMainWindow):
             return True
         choice = CloseWithCartDialog.ask(self, cart)
         if choice is CloseChoice.HOLD:
-            staff = self.ctx.staff or self.login.locked_by
-            if staff is None:
-                return False
-            try:
-                hold_cart(self.ctx.db, cart=cart, cashier_id=staff.staff_id)
-            except ServiceError as error:
-                self.sale.error(error)
-                return False
-            self.sale.set_cart(Cart())
+            self._hold_cart()
         elif choice is CloseChoice.VOID and self.ctx.staff is not None:
             self.sale.void_sale()
         return self.sale.cart.is_empty

@@ -14,7 +14,7 @@ from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, Qt, QTimer
 from tests.conftest import barcode_of
-from tests.ui.conftest import FakeClock, wait_idle
+from tests.ui.conftest import FakeClock, log_in, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 
@@ -119,3 +119,16 @@ def test_the_window_stays_open_while_a_payment_is_in_progress(
     window.close()
     assert window.isVisible() and dialog.isVisible()
     assert "正在收款" in window.sale.message.text()
+
+
+def test_a_till_stopped_by_the_system_holds_the_cart_without_asking(
+    qtbot: QtBot, db: Database, clock: FakeClock, ask_on_close: None
+) -> None:
+    """SIGTERM/log-off ends in dispose(): nobody is there to answer, the cart is held."""
+    till = MainWindow(db, scanner_clock=clock)  # not given to qtbot: dispose() deletes it
+    till.show()
+    log_in(qtbot, till)
+    scan_code(clock, barcode_of("1003"))
+    wait_idle(qtbot, till)
+    till.dispose()
+    assert held_carts(db) == [450]
