@@ -46,6 +46,8 @@ class ScaleState:
 class Scale(ABC):
     """A counter scale. Every method returns at once; the reading happens elsewhere."""
 
+    uri: str  # where it is connected (a test in 设置 reuses the till's own scale by it)
+
     @abstractmethod
     def state(self) -> ScaleState:
         """The latest reading and the device status."""

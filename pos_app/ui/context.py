@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.money import RoundingMode
+from pos_app.hardware.pole_display import PoleDisplay
 from pos_app.hardware.scale import Scale
 from pos_app.services.audit import record_action
 from pos_app.services.member_directory import MemberDirectory, NoMallDirectory
@@ -46,6 +47,7 @@ class TillContext:
     rounding: RoundingMode = RoundingMode.NONE
     discount_limit_bp: int = 0
     scale: Scale | None = None  # the counter scale, when one is set up (ui/devices.py)
+    pole: PoleDisplay | None = None  # the pole display, likewise
     scale_settle_s: int = 5
 
     def reload_settings(self) -> None:

@@ -14,7 +14,7 @@ from pos_app.hardware.devices import DeviceStatus
 from pos_app.hardware.labels import PriceLabel
 from pos_app.hardware.pole_display import Light, PoleDisplay, PoleView, amount_digits
 from pos_app.hardware.print_queue import JobKind, enqueue_job
-from pos_app.hardware.scale import SerialScale
+from pos_app.hardware.scale import Scale, SerialScale
 from pos_app.hardware.tspl import LABEL_STOCK, render_tspl_job
 from pos_app.services.device_settings import (
     LABEL_PRINTER_SCHEMES,
@@ -82,6 +82,7 @@ class DeviceSettingsBox(QWidget):
         self.result = label(name="device_test_result")
         self.result.setWordWrap(True)
         self._timers: list[QTimer] = []
+        self._testing: list[Scale | PoleDisplay] = []  # opened for a test, to be closed
 
     def add_rows(self, form: QFormLayout) -> None:
         form.addRow(label(tr("settings_devices"), bold=True))
@@ -153,12 +154,36 @@ class DeviceSettingsBox(QWidget):
         self._timers.append(timer)
         timer.start()
 
+    def _open_scale(self, uri: str) -> SerialScale:
+        scale = SerialScale(uri, str(self.protocol.currentData()), retry_s=0.5)
+        self._testing.append(scale)
+        return scale
+
+    def _open_pole(self, uri: str) -> PoleDisplay:
+        pole = PoleDisplay(uri, retry_s=TEST_WAIT_S)
+        self._testing.append(pole)
+        return pole
+
+    def _done_with(self, device: Scale | PoleDisplay) -> None:
+        """Close a device opened for a test (the till's own devices stay open)."""
+        if device in self._testing:
+            self._testing.remove(device)
+            device.close()
+
+    def stop_tests(self) -> None:
+        """The dialog closes: release every port a test still holds."""
+        for timer in self._timers:
+            timer.stop()
+        for device in list(self._testing):
+            self._done_with(device)
+
     def test_scale(self) -> None:
         """Open the scale as typed and show its first reading (or why there is none)."""
         uri = self._address(self.scale_uri)
         if uri is None:
             return
-        scale = SerialScale(uri, str(self.protocol.currentData()), retry_s=0.5)
+        running = self.ctx.scale  # the till's own scale holds its port: look at it instead
+        scale = running if running is not None and running.uri == uri else self._open_scale(uri)
         deadline = time.monotonic() + TEST_WAIT_S
 
         def tick() -> bool:
@@ -172,7 +197,7 @@ class DeviceSettingsBox(QWidget):
             else:
                 status = tr(f"device_{state.status.value}")
                 show_message(self.result, tr("test_scale_failed", status=status), error=True)
-            scale.close()
+            self._done_with(scale)
             return True
 
         self._every_tick(tick)
@@ -182,7 +207,8 @@ class DeviceSettingsBox(QWidget):
         uri = self._address(self.pole_uri)
         if uri is None:
             return
-        pole = PoleDisplay(uri, retry_s=TEST_WAIT_S)
+        running = self.ctx.pole
+        pole = running if running is not None and running.uri == uri else self._open_pole(uri)
         for light in (Light.PRICE, Light.TOTAL, Light.PAID, Light.CHANGE):
             pole.show(PoleView(light, POLE_TEST_FEN))
         deadline = time.monotonic() + 1.0
@@ -191,7 +217,7 @@ class DeviceSettingsBox(QWidget):
             if time.monotonic() < deadline:
                 return False
             status, detail = pole.status()
-            pole.close()
+            self._done_with(pole)
             if status is DeviceStatus.READY:
                 digits = amount_digits(POLE_TEST_FEN)
                 show_message(self.result, tr("test_pole_ok", digits=digits), error=False)

@@ -50,7 +50,7 @@ class CounterDevices(QObject):
             self.scale = SerialScale(settings.scale_uri, settings.scale_protocol)
         if settings.pole_display_uri:
             self.pole = PoleDisplay(settings.pole_display_uri)
-        self.sale.ctx.scale = self.scale
+        self.sale.ctx.scale, self.sale.ctx.pole = self.scale, self.pole
         self.sale.ctx.scale_settle_s = settings.scale_settle_s
 
     def stop(self) -> None:
@@ -59,7 +59,7 @@ class CounterDevices(QObject):
             if device is not None:
                 device.close()
         self.scale = self.pole = None
-        self.sale.ctx.scale = None
+        self.sale.ctx.scale = self.sale.ctx.pole = None
 
     def status_text(self) -> str:
         """For the status bar: a cached state, no I/O."""

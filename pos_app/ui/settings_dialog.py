@@ -74,6 +74,7 @@ class SettingsDialog(FormDialog):
             self.form.addRow(tr(key) if key else "", widget)
         self.devices = DeviceSettingsBox(ctx)
         self.devices.add_rows(self.form)
+        self.finished.connect(lambda _: self.devices.stop_tests())
         self.setMinimumWidth(600)
         self.update_preview()
 

@@ -9,10 +9,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from pos_app.hardware.pole_display import Light
-from pos_app.services.device_settings import read_device_settings
+from pos_app.services.device_settings import (
+    DeviceSettings,
+    read_device_settings,
+    save_device_settings,
+)
 from pos_app.store.db import Database
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QPushButton, Qt
+from tests.conftest import CASHIER_ID, MANAGER_ID
 from tests.hardware.pole_decode import Shown, decode_pole
 from tests.hardware.pty_peer import ContinuousScale, PtyPeer
 from tests.ui.conftest import FakeClock
@@ -102,6 +107,30 @@ def test_saved_devices_are_opened_and_shown_in_the_status_bar(
         status = window.status_labels["devices"]
         qtbot.waitUntil(lambda: (window.refresh_status(), status.text())[1].startswith("秤 正常"))
         assert window.ctx.scale is not None
+    finally:
+        window.devices.stop()
+        sender.stop()
+
+
+def test_testing_the_tills_own_scale_reads_it_instead_of_finding_its_port_busy(
+    qtbot: QtBot,
+    window: MainWindow,
+    clock: FakeClock,
+    manager_approves: list[str],
+    db: Database,
+    peer: PtyPeer,
+) -> None:
+    """The scale in use holds its port; its test button shows its weight, not 被其他程序占用."""
+    sender = ContinuousScale(peer, b"ST,GS,+  0.750kg\r\n")
+    settings = DeviceSettings(peer.uri, "ascii", 5, "", "", "40x30")
+    save_device_settings(db, settings, actor_id=CASHIER_ID, approver_id=MANAGER_ID)
+    window.devices.start()
+    try:
+        dialog = open_settings(qtbot, window)
+        click(qtbot, dialog, "test_scale_uri")
+        result = dialog.devices.result
+        qtbot.waitUntil(lambda: result.text() == "电子秤正常：0.750 kg", timeout=5000)
+        assert window.ctx.scale is not None and window.ctx.scale.state().reading is not None
     finally:
         window.devices.stop()
         sender.stop()
