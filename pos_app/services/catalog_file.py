@@ -71,7 +71,7 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as error:
         raise CatalogFileError(
-            "The file is neither UTF-8 nor GBK text; save it from Excel as CSV or XLSX"
+            "文件既不是 UTF-8 也不是 GBK 文本：请在 Excel 中另存为 CSV 或 XLSX"
         ) from error
 
 
@@ -99,7 +99,7 @@ def _xlsx_records(path: Path) -> list[list[str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise CatalogFileError(f"{path.name} is not a readable XLSX workbook: {error}") from error
+        raise CatalogFileError(f"{path.name} 不是可以读取的 XLSX 表格：{error}") from error
     try:
         sheet = workbook.worksheets[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -132,23 +132,23 @@ def read_table(path: Path) -> Table:
     """Read a CSV or XLSX product list. Raises CatalogFileError if it cannot be read at all,
     or if the header row lacks a required column (名称/name, 售价/price)."""
     if not path.is_file():
-        raise CatalogFileError(f"There is no file {path}")
+        raise CatalogFileError(f"找不到文件 {path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         records = _xlsx_records(path)
     elif suffix in (".csv", ".txt", ".tsv"):
         records = _csv_records(path)
     else:
-        raise CatalogFileError(f"{path.name}: only .csv and .xlsx product lists can be imported")
+        raise CatalogFileError(f"{path.name}：只能导入 .csv 或 .xlsx 格式的商品表")
     if not records:
-        raise CatalogFileError(f"{path.name} is empty")
+        raise CatalogFileError(f"{path.name} 是空文件")
     columns = _field_map(records[0])
     headers = {field: header for field, header in columns.values()}
     missing = [f"{FIELD_ALIASES[f][1]}/{f}" for f in REQUIRED_FIELDS if f not in headers]
     if missing:
         raise CatalogFileError(
-            f"{path.name}: the first row needs the column(s) {', '.join(missing)}; "
-            f"it has {', '.join(h for h in records[0] if h) or 'nothing'}"
+            f"{path.name}：第一行需要有这些列：{'、'.join(missing)}；"
+            f"现在的列是：{'、'.join(h for h in records[0] if h) or '（空）'}"
         )
     return Table(headers, list(_rows(records, columns)))
 

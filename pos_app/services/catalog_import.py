@@ -44,7 +44,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
+        return f"第 {self.row} 行，{self.column}：{self.message}"
 
 
 @dataclass
@@ -94,41 +94,41 @@ class _RowChecker:
         value = self.row.cells.get(field_name, "")
         limit = MAX_LENGTHS.get(field_name)
         if limit is not None and len(value) > limit:
-            self.fail(field_name, f"is {len(value)} characters long, at most {limit} fit")
+            self.fail(field_name, f"有 {len(value)} 个字，最多 {limit} 个")
         return value
 
     def money(self, field_name: str, *, required: bool) -> int | None:
         value = self.row.cells.get(field_name, "")
         if not value:
             if required:
-                self.fail(field_name, "is empty; give the price in yuan, e.g. 12.50")
+                self.fail(field_name, "为空：请填写以元为单位的价格，例如 12.50")
             return None
         try:
             fen = parse_yuan(value)
-        except InvalidAmount as error:
-            self.fail(field_name, str(error))
+        except InvalidAmount:
+            self.fail(field_name, f"“{value}”不是有效的金额（以元为单位，最多两位小数）")
             return None
         if fen < 0:
-            self.fail(field_name, f"{value} is negative")
+            self.fail(field_name, f"{value} 是负数")
         return fen
 
     def weighed(self) -> bool:
         value = self.row.cells.get("weighed", "").lower()
         if value not in _YES | _NO:
-            self.fail("weighed", f"{value!r} is not 是/否 (yes/no, 1/0)")
+            self.fail("weighed", f"“{value}”不是 是/否（或 1/0）")
         return value in _YES
 
     def barcode(self, text: str) -> str | None:
         if _EXCEL_NUMBER.match(text):
-            self.fail("barcode", f"{text} was turned into a number by Excel; format it as text")
+            self.fail("barcode", f"{text} 被 Excel 改成了数字：请把这一列设为文本格式")
             return None
         try:
             parsed = parse_barcode(text, self.layouts, allow_zero_price=True)
         except InvalidBarcode as error:
-            self.fail("barcode", str(error))
+            self.fail("barcode", f"{text} 不是有效的条码（{error}）")
             return None
         if parsed.kind is BarcodeKind.SCALE:
-            self.fail("barcode", f"{text} is a scale barcode; give the item a PLU instead")
+            self.fail("barcode", f"{text} 是电子秤条码：请改填 PLU 码")
             return None
         return parsed.code
 
@@ -143,18 +143,18 @@ class _RowChecker:
         if not value:
             return None
         if not value.isascii() or not value.isdigit() or len(value) > width:
-            self.fail("plu", f"{value!r} is not a PLU of at most {width} digits")
+            self.fail("plu", f"“{value}”不是不超过 {width} 位数字的 PLU 码")
             return None
         return value.zfill(width)
 
     def check(self) -> ProductRow | None:
         name = self.text("name")
         if not name:
-            self.fail("name", "is empty")
+            self.fail("name", "为空")
         barcodes = self.barcodes()
         sku = self.text("sku") or (barcodes[0] if barcodes else "")
         if not sku:
-            self.fail("sku", "is empty and there is no barcode to use as the code")
+            self.fail("sku", "为空，也没有条码可以用作编码")
         price = self.money("price", required=True)
         member_price = self.money("member_price", required=False)
         cost = self.money("cost", required=False)
@@ -190,7 +190,7 @@ def _check_rows(
         if product is not None:
             for key in _unique_keys(product):
                 if key in first_row:
-                    checker.fail(key[0], f"{key[1]} is already on row {first_row[key]}")
+                    checker.fail(key[0], f"{key[1]} 与第 {first_row[key]} 行重复")
                 first_row.setdefault(key, row.number)
         errors.extend(checker.errors)
         if not checker.errors and product is not None:
@@ -242,11 +242,11 @@ def _check_against_db(
         for code in product.barcodes:
             owner = barcode_owner.get(code, product.sku)
             if owner != product.sku:
-                message = f"{code} already belongs to product {owner}"
+                message = f"{code} 已经是商品 {owner} 的条码"
                 errors.append(RowError(product.row, table.header("barcode"), message))
         owner = plu_owner.get(product.plu_code or "", product.sku)
         if owner != product.sku:
-            message = f"{product.plu_code} is already the PLU of product {owner}"
+            message = f"{product.plu_code} 已经是商品 {owner} 的 PLU 码"
             errors.append(RowError(product.row, table.header("plu"), message))
     return errors, set(barcode_owner)
 

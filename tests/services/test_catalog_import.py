@@ -91,8 +91,8 @@ def test_broken_rows_are_reported_by_row_and_column_and_nothing_is_written(
         (6, "称重"),
     ]
     assert "check digit" in report.errors[3].message
-    assert "more than 2 decimals" in report.errors[4].message
-    assert str(report.errors[0]) == "row 3, 名称: is empty"
+    assert "不是有效的金额" in report.errors[4].message
+    assert str(report.errors[0]) == "第 3 行，名称：为空"
     assert products(db) == {}
 
 
@@ -138,8 +138,8 @@ def test_a_barcode_twice_in_the_file_is_refused_on_its_second_row(
     csv_text = f"sku,name,price,barcode\n1,可乐,3,{COLA}\n2,雪碧,3,{COLA}\n1,芬达,3,\n"
     report = import_catalog(db, write_csv(tmp_path, csv_text))
     assert report.errors == [
-        RowError(3, "barcode", f"{COLA} is already on row 2"),
-        RowError(4, "sku", "1 is already on row 2"),
+        RowError(3, "barcode", f"{COLA} 与第 2 行重复"),
+        RowError(4, "sku", "1 与第 2 行重复"),
     ]
     assert products(db) == {}
 
@@ -150,7 +150,7 @@ def test_a_barcode_of_another_product_in_the_catalog_is_refused(
     """A barcode is never moved silently from one product to another."""
     add_product(db, "7", "原有商品", barcode_body="690123456789")
     report = import_catalog(db, write_csv(tmp_path, f"sku,name,price,barcode\n1,可乐,3,{COLA}\n"))
-    assert report.errors == [RowError(2, "barcode", f"{COLA} already belongs to product 7")]
+    assert report.errors == [RowError(2, "barcode", f"{COLA} 已经是商品 7 的条码")]
     assert set(products(db)) == {"7"}
 
 
@@ -187,7 +187,7 @@ def test_pos_import_exits_non_zero_and_says_why(
     """Exit 1 with the row problems for broken rows, 2 for an unreadable file, 0 when clean."""
     broken = write_csv(tmp_path, "sku,name,price\n1,可乐,x\n")
     assert cmd_import(db, argparse.Namespace(file=broken, skip_bad=False)) == 1
-    assert "row 2, price" in capsys.readouterr().out
+    assert "第 2 行，price" in capsys.readouterr().out
     missing = tmp_path / "nope.csv"
     assert cmd_import(db, argparse.Namespace(file=missing, skip_bad=False)) == 2
     good = write_csv(tmp_path, GOOD_CSV)
