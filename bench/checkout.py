@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bench._history import SENT_EVENTS, history_db, working_copy
 from bench.common import DATA_DIR, percentile, report
-from bench.history import SENT_EVENTS, history_db, working_copy
 from pos_app.domain.cart import Cart
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._history import working_copy
 from bench.common import DATA_DIR, report
-from bench.history import working_copy
 from bench.reports import reports_db
 
 BUDGET_S = 0.3

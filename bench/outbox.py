@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._history import SENT_EVENTS, fill_outbox, working_copy
 from bench.common import DATA_DIR, percentile, report
-from bench.history import SENT_EVENTS, fill_outbox, working_copy
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.outbox import append_event, mark_acked, pending_events
