@@ -43,25 +43,3 @@ def authorize_override(session: Session, *, pin: str, min_role: str = "manager")
     raise OverrideRequired(
         f"That PIN does not belong to a {min_role}. Ask a {min_role} to approve."
     )
-
-
-class LoginThrottle:
-    """Escalating wait after wrong PINs: 0 s for the first three, then 2, 4, 8 … up to 60 s."""
-
-    FREE_TRIES = 3
-    MAX_DELAY_S = 60.0
-
-    def __init__(self) -> None:
-        self.failures = 0
-
-    def record_failure(self) -> float:
-        """Count a wrong PIN; returns how many seconds the next try must wait."""
-        self.failures += 1
-        return self.delay_s()
-
-    def delay_s(self) -> float:
-        extra = self.failures - self.FREE_TRIES
-        return 0.0 if extra < 0 else min(self.MAX_DELAY_S, 2.0 ** (extra + 1))
-
-    def record_success(self) -> None:
-        self.failures = 0

@@ -33,6 +33,14 @@ class WrongPin(ServiceError):
     pass
 
 
+class PinLocked(ServiceError):
+    """Too many wrong PINs in a row: PIN entry is locked for seconds_left more seconds."""
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__(f"Too many wrong PINs: try again in {seconds_left} s.")
+        self.seconds_left = seconds_left
+
+
 class RefundError(ServiceError):
     pass
 

@@ -460,6 +460,8 @@ def error_text(error: Exception) -> str:
         return tr("err_invalid_barcode", detail=error)
     if isinstance(error, InvalidAmount):
         return tr("err_amount", detail=error)
+    if isinstance(error, errors.PinLocked):
+        return tr("wait_seconds", s=error.seconds_left)
     for kind, key in _PLAIN_ERRORS:
         if isinstance(error, kind):
             return tr(key, detail=error)

@@ -1,12 +1,14 @@
-"""Log-in and lock screen: staff number + PIN. Wrong PINs make the next try wait longer
-(LoginThrottle); the PIN is checked on the background runner (Argon2id is slow on purpose)."""
+"""Log-in and lock screen: staff number + PIN. Wrong PINs lock PIN entry for longer and longer,
+across restarts (services.pin_guard); the PIN is checked on the background runner (Argon2id
+is slow on purpose)."""
 
 from __future__ import annotations
 
-import math
+from datetime import UTC, datetime
 
 from pos_app.services.audit import record_action
-from pos_app.services.auth import LoginThrottle, log_in
+from pos_app.services.errors import PinLocked
+from pos_app.services.pin_guard import log_in_guarded
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import (
@@ -31,7 +33,6 @@ class LoginPage(QWidget):
     def __init__(self, ctx: TillContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.throttle = LoginThrottle()
         self._wait_left_s = 0
         self.locked_by: StaffInfo | None = None  # who locked the screen, if it is locked
         self._countdown = QTimer(self)
@@ -89,16 +90,14 @@ class LoginPage(QWidget):
 
         def check() -> StaffInfo:
             # This runs on the worker thread.
-            with db.read() as session:
-                staff = log_in(session, staff_code=code, pin=pin)
-                info = StaffInfo(staff.id, staff.name, staff.role)
+            owner = log_in_guarded(db, staff_code=code, pin=pin, now=datetime.now(UTC))
+            info = StaffInfo(owner.staff_id, owner.name, owner.role)
             record_action(db, kind="login", actor_id=info.staff_id)
             return info
 
         self.ctx.ops.run(check, success=self._success, failure=self._failure, owner=self)
 
     def _success(self, staff: StaffInfo) -> None:
-        self.throttle.record_success()
         self.button.setEnabled(True)
         self.pin.clear()
         self.message.clear()
@@ -107,7 +106,7 @@ class LoginPage(QWidget):
     def _failure(self, error: Exception) -> None:
         self.pin.clear()
         self.pin.setFocus()
-        wait_s = math.ceil(self.throttle.record_failure())
+        wait_s = error.seconds_left if isinstance(error, PinLocked) else 0
         show_message(self.message, error_text(error), error=True)
         if wait_s:
             self._wait_left_s = wait_s

@@ -1,13 +1,15 @@
 """Manager override (DESIGN §4): a manager enters their PIN on the spot to approve a void, a
 price change, a large discount, a refund or a settings change. The PIN is checked (Argon2id,
-slow on purpose) on the background runner, never on the GUI thread.
+slow on purpose) on the background runner, never on the GUI thread; wrong PINs lock the
+dialog for longer and longer, across restarts (services.pin_guard), and are journaled.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from pos_app.services.auth import authorize_override
+from pos_app.services.pin_guard import approve_guarded
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import QLineEdit, QWidget
@@ -43,9 +45,8 @@ class OverrideDialog(FormDialog):
 
         def check() -> Approval:
             # This runs on the worker thread.
-            with db.read() as session:
-                staff = authorize_override(session, pin=pin)
-                return Approval(staff.id, staff.name)
+            owner = approve_guarded(db, pin=pin, now=datetime.now(UTC))
+            return Approval(owner.staff_id, owner.name)
 
         self.ctx.ops.run(check, success=self._approved, failure=self._refused, owner=self)
 
