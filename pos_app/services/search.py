@@ -1,39 +1,50 @@
-"""Product search for the search dialog: barcode or code, pinyin initials, name substring.
+"""Product search for the search dialog: what a cashier types, however they type it.
 
-Every query goes through an index and stops after `limit` hits, so it stays fast at 1,000,000
-SKUs: digits use the barcode and sku indexes; ASCII letters the pinyin-initials index
-(kkkl → 可口可乐) plus the FTS5 trigram index; words of three or more characters the trigram
-index. The trigram index cannot see two Hanzi ("可乐"), so those are looked up by their pinyin
-readings (kele, keyue, ...) in the same index and checked against the name. A query with no
-indexable word (a single character, like 鱼) scans the first SCAN_ROWS products in id order:
-complete for a catalog of that size, a bounded ~20 ms look at the start of a bigger one.
-Only active products are found.
+The query is normalised first (NFKC: full-width ｃｑｘｍ and ６９０ become ASCII; traditional
+characters folded to simplified, 長城干紅 → 长城干红; control characters and NUL dropped). Each
+word must then be in the name, its full pinyin or its initials, anywhere (migration 0008's
+FTS5 index: trigrams for three characters or more, padded one- and two-character grams for
+fewer, so every query is answered by the index and the count is complete at 1,000,000 SKUs).
+Words mixing Hanzi and letters (cq小面, 重庆xiaomian) are matched through their pinyin, and a
+pinyin word is also tried with one syllable read the other way a polyphone allows (shanxian
+finds 单县, danxian in the index; lucha finds 绿茶), those hits checked against the name's
+readings. Digits are also barcodes (exact, first digits, last six), PLU and SKU.
+
+Ranking: codes, exact name, name prefix, initials prefix, other readings of polyphones, then
+every other match in index order; each page comes with the total count, later pages on demand.
+Only active products are found (the index holds nothing else).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, column, func, select, table
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pos_app.domain.barcodes import BarcodeKind, InvalidBarcode, parse_barcode
-from pos_app.services.pinyin import hanzi_readings, is_hanzi, pinyin_keys
+from pos_app.services.pinyin import char_readings, is_hanzi, reading_variants, spells
 from pos_app.services.till import scale_layouts
 from pos_app.store.models import Barcode, Product
 
 DEFAULT_LIMIT = 50
-TRIGRAM = 3  # the FTS5 trigram index only finds substrings of at least three characters
-SCAN_ROWS = 100_000  # a query no index can serve looks at the first this many products (~20 ms)
+TRIGRAM = 3  # the trigram index answers words of three characters or more as they are
+PAD = "\x1f"  # pads one- and two-character grams to three in the index (migration 0008)
+MAX_SPELLINGS = 16  # pinyin spellings tried for one mixed word (polyphones multiply them)
+VARIANT_CANDIDATES = 500  # polyphone-variant hits checked against the name, at most
+CODE_HITS = 1000  # partial-code hits counted, at most
+BARCODE_PREFIX_MIN, BARCODE_TAIL = 7, 6  # partial barcodes: first 7+ digits, or the last 6
+SKU_PREFIX_MIN = 3
 
 _DIGITS = re.compile(r"^[0-9]+$")
-_ASCII_WORD = re.compile(r"^[a-z0-9]+$")
-_fts = table("products_fts", column("rowid"))
-
-HitQuery = Select  # rows: product_id, sku, name, price, member price, unit, barcode, weighed
+_LETTERS = re.compile(r"^[a-z]+$")
+_ALNUM = re.compile(r"^[a-z0-9]+$")
+_PARTS = re.compile(r"[a-z0-9]+|[^a-z0-9]")  # runs of ASCII, single other characters
 
 
 @dataclass(frozen=True)
@@ -50,27 +61,92 @@ class ProductHit:
     weighed: bool
 
 
-def _hits_query() -> HitQuery:
-    """Active products with the columns of a ProductHit, in its field order."""
-    first_barcode = (
-        select(func.min(Barcode.code))
-        .where(Barcode.product_id == Product.id)
-        .correlate_except(Barcode)
-        .scalar_subquery()
-    )
-    return select(
-        Product.id,
-        Product.sku,
-        Product.name,
-        Product.price_fen,
-        Product.member_price_fen,
-        Product.unit,
-        first_barcode,
-        Product.weighed,
-    ).where(Product.status == "active")
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results in rank order and how many products match in all."""
+
+    hits: list[ProductHit]
+    total: int
 
 
-_HITS = _hits_query()  # built once; every search adds its conditions to a copy
+@cache
+def _to_simplified() -> Callable[[str], str]:
+    from zhconv import convert  # type: ignore[import-untyped]  # here: its table costs ~50 ms
+
+    return lambda text: str(convert(text, "zh-hans"))
+
+
+def normalise_query(text: str) -> str:
+    """NFKC, traditional → simplified, lower case, control characters out, single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if not text.isascii():
+        text = _to_simplified()(text)
+    return " ".join(text.lower().split())
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _gram(text: str) -> str:
+    """The index phrase for text: itself from three characters on, padded below that."""
+    return _phrase(text if len(text) >= TRIGRAM else text + PAD * (TRIGRAM - len(text)))
+
+
+def _any(phrases: Iterable[str]) -> str:
+    return "(" + " OR ".join(dict.fromkeys(phrases)) + ")"
+
+
+def _spellings(word: str, *, initials: bool) -> list[str]:
+    """word with each Hanzi replaced by a reading (or its first letter), at most a few."""
+    found = [""]
+    for part in _PARTS.findall(word):
+        options = char_readings(part) if len(part) == 1 and is_hanzi(part) else (part,)
+        if initials and options != (part,):
+            options = tuple(dict.fromkeys(r[0] for r in options))
+        found = [f + o for f in found for o in options][:MAX_SPELLINGS]
+    return found
+
+
+def _word_clause(word: str) -> str:
+    """The index condition for one word: in the name, the pinyin or the initials."""
+    hanzi = [ch for ch in word if is_hanzi(ch)]
+    if not hanzi or (len(hanzi) == len(word) and len(word) < TRIGRAM):
+        return _gram(word)
+    spelled = [*_spellings(word, initials=True), *_spellings(word, initials=False)]
+    pinyin = _any(_phrase(s) for s in spelled if len(s) >= TRIGRAM) if spelled else None
+    chars = " AND ".join(_gram(ch) for ch in dict.fromkeys(hanzi))
+    literal = _gram(word)
+    if pinyin is None or pinyin == "()":
+        return literal
+    return f"({literal} OR ({pinyin} AND {chars}))"
+
+
+def _match(words: Sequence[str]) -> str:
+    return " AND ".join(_word_clause(word) for word in words)
+
+
+_MATCH = "products_fts MATCH :match"
+
+
+def _fts_ids(session: Session, match: str, limit: int) -> list[int]:
+    query = sql_text(f"SELECT rowid FROM products_fts WHERE {_MATCH} ORDER BY rowid LIMIT :n")
+    return list(session.scalars(query, {"match": match, "n": limit}))
+
+
+def _fts_count(session: Session, match: str) -> int:
+    query = sql_text(f"SELECT count(*) FROM products_fts WHERE {_MATCH}")
+    return int(session.scalar(query, {"match": match}) or 0)
+
+
+def _fts_subset(session: Session, match: str, ids: Iterable[int]) -> set[int]:
+    """Which of ids the match expression also finds."""
+    id_list = ",".join(str(int(i)) for i in ids)
+    if not id_list:
+        return set()
+    query = sql_text(f"SELECT rowid FROM products_fts WHERE {_MATCH} AND rowid IN ({id_list})")
+    return set(session.scalars(query, {"match": match}))
 
 
 def _next_prefix(prefix: str) -> str:
@@ -83,96 +159,139 @@ def _prefix(col: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]
     return (col >= prefix) & (col < _next_prefix(prefix))
 
 
-def _code_queries(session: Session, code: str) -> list[HitQuery]:
-    """Exact barcode (normalised, e.g. UPC-A), or the PLU of a scale barcode; then sku prefix."""
+IdQuery = Select[int]
+_ACTIVE_IDS: IdQuery = select(Product.id).where(Product.status == "active")
+
+
+def _ids(session: Session, query: IdQuery, limit: int) -> list[int]:
+    return list(session.scalars(query.limit(limit)))
+
+
+def _code_ids(session: Session, code: str, limit: int) -> list[int]:
+    """Products a digit string names as a code: exact barcode (normalised: UPC-E, GTIN-14),
+    scale label PLU, PLU or SKU; then barcodes starting with it or ending with it, SKU prefix."""
     try:
-        parsed = parse_barcode(code, scale_layouts(session))
+        parsed = parse_barcode(code, scale_layouts(session), allow_zero_price=True)
     except InvalidBarcode:
         parsed = None
+    exact: list[IdQuery] = []
     if parsed is not None and parsed.kind is BarcodeKind.SCALE:
-        exact = _HITS.where(Product.plu_code == parsed.scale_item_code)
-    else:
-        codes = {code} if parsed is None else {code, parsed.code}
-        exact = _HITS.join(Barcode).where(Barcode.code.in_(codes))
-    return [exact, _HITS.where(_prefix(Product.sku, code)).order_by(Product.sku)]
+        exact.append(_ACTIVE_IDS.where(Product.plu_code == parsed.scale_item_code))
+    codes = {code} if parsed is None else {code, parsed.code}
+    exact.append(_ACTIVE_IDS.join(Barcode).where(Barcode.code.in_(codes)))
+    exact.append(_ACTIVE_IDS.where((Product.plu_code == code) | (Product.sku == code)))
+    partial: list[IdQuery] = []
+    if len(code) >= BARCODE_PREFIX_MIN:
+        partial.append(_ACTIVE_IDS.join(Barcode).where(_prefix(Barcode.code, code)))
+    if len(code) >= BARCODE_TAIL:
+        tail = func.substr(Barcode.code, -BARCODE_TAIL) == code[-BARCODE_TAIL:]
+        ends = Barcode.code.endswith(code, autoescape=True)
+        partial.append(_ACTIVE_IDS.join(Barcode).where(tail, ends))
+    if len(code) >= SKU_PREFIX_MIN:
+        partial.append(_ACTIVE_IDS.where(_prefix(Product.sku, code)).order_by(Product.sku))
+    found: dict[int, None] = {}
+    for query in (*exact, *partial):
+        found.update(dict.fromkeys(_ids(session, query, limit)))
+    return list(found)
 
 
-def _initials_query(word: str) -> HitQuery:
-    query = _HITS.where(_prefix(Product.pinyin_initials, word))
-    return query.order_by(Product.pinyin_initials, Product.id)
-
-
-def _fts_phrase(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
-def _fts_clause(word: str) -> str | None:
-    """The trigram-index condition that every name containing word meets, if there is one.
-
-    A word of three or more characters is looked up as it is. A two-Hanzi word is looked up by
-    its pinyin readings (可乐 → "kele" OR "keyue" ...) when each has three or more letters; the
-    caller keeps only names that really contain the word. One character is too unspecific for
-    this (耐 nai is inside every 牛奶 niunai): it gets no clause.
-    """
-    if len(word) >= TRIGRAM:
-        return _fts_phrase(word)
-    readings = hanzi_readings(word) if len(word) == 2 and is_hanzi(word) else frozenset()
-    if not readings or min(len(r) for r in readings) < TRIGRAM:
-        return None
-    return "pinyin_full : (" + " OR ".join(_fts_phrase(r) for r in sorted(readings)) + ")"
-
-
-def _words_query(words: Sequence[str]) -> HitQuery:
-    """Products whose name (or pinyin) contains every word.
-
-    The trigram index finds candidates in rowid order, so SQLite stops at the limit; words too
-    short for it filter those candidates with LIKE. With no indexable word at all (a single
-    character), the first SCAN_ROWS products are scanned in id order until `limit` match.
-    """
-    query = _HITS
-    for word in words:
-        if len(word) < TRIGRAM:
-            query = query.where(Product.name.contains(word, autoescape=True))
-    clauses = [c for c in map(_fts_clause, words) if c is not None]
-    if not clauses:
-        first_id = select(func.min(Product.id)).correlate(None).scalar_subquery()
-        return query.where(Product.id < first_id + SCAN_ROWS).order_by(Product.id)
-    match = sql_text("products_fts MATCH :match").bindparams(match=" AND ".join(clauses))
-    query = query.join(_fts, _fts.c.rowid == Product.id).where(match)
-    return query.order_by(_fts.c.rowid)
-
-
-def _merge(session: Session, queries: Sequence[HitQuery], limit: int) -> list[ProductHit]:
-    """Hits of each query in turn, without repeats, until there are `limit` of them."""
-    found: dict[int, ProductHit] = {}
+def _ranked_ids(session: Session, text: str, words: list[str], limit: int) -> list[int]:
+    """Exact name, name prefix and initials prefix: the top of the ranking (all also match)."""
+    name = _ACTIVE_IDS.where(Product.name == text)
+    prefix = _ACTIVE_IDS.where(_prefix(Product.name, text)).order_by(Product.name)
+    queries = [name, prefix]
+    if len(words) == 1 and _ALNUM.match(words[0]):
+        initials = _prefix(Product.pinyin_initials, words[0])
+        queries.append(_ACTIVE_IDS.where(initials).order_by(Product.pinyin_initials))
+    found: dict[int, None] = {}
     for query in queries:
-        if len(found) >= limit:
-            break
-        for row in session.execute(query.limit(limit)):
-            found.setdefault(row[0], ProductHit(*row))
-    return list(found.values())[:limit]
+        found.update(dict.fromkeys(_ids(session, query, limit)))
+    return list(found)
 
 
-def _queries(session: Session, words: list[str]) -> list[HitQuery]:
-    if len(words) == 1 and _DIGITS.match(words[0]):
-        return _code_queries(session, words[0])
-    if len(words) == 1 and _ASCII_WORD.match(words[0]):
-        if len(words[0]) < TRIGRAM:
-            return [_initials_query(words[0])]
-        return [_initials_query(words[0]), _words_query(words)]
-    return [_words_query(words)]
+def _variant_ids(session: Session, words: list[str], exclude: set[int]) -> list[int]:
+    """Products found by reading one syllable of a pinyin word the other way (polyphones, ü
+    as u), kept only where the name really spells what was typed."""
+    if len(words) != 1 or not _LETTERS.match(words[0]) or len(words[0]) < TRIGRAM:
+        return []
+    variants = [v for v in reading_variants(words[0]) if len(v) >= TRIGRAM]
+    if not variants:
+        return []
+    match = "pinyin_full : " + _any(_phrase(v) for v in variants)
+    candidates = [i for i in _fts_ids(session, match, VARIANT_CANDIDATES) if i not in exclude]
+    if not candidates:
+        return []
+    names = session.execute(select(Product.id, Product.name).where(Product.id.in_(candidates)))
+    spelled = {pid for pid, name in names if spells(name, words[0])}
+    return [i for i in candidates if i in spelled]
 
 
-def prepare_search() -> None:
-    """Load pypinyin's dictionaries now (about half a second, once per process) so that the
-    first search a cashier types is not the slow one. Call it from a worker thread at start."""
-    hanzi_readings("可乐")
-    pinyin_keys("可乐")
+def _hits(session: Session, ids: Sequence[int]) -> list[ProductHit]:
+    """ProductHits for ids, in the order given."""
+    if not ids:
+        return []
+    first_barcode = (
+        select(func.min(Barcode.code))
+        .where(Barcode.product_id == Product.id)
+        .correlate_except(Barcode)
+        .scalar_subquery()
+    )
+    query = select(
+        Product.id,
+        Product.sku,
+        Product.name,
+        Product.price_fen,
+        Product.member_price_fen,
+        Product.unit,
+        first_barcode,
+        Product.weighed,
+    ).where(Product.id.in_(ids))
+    rows = {row[0]: ProductHit(*row) for row in session.execute(query)}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _joined_pinyin(words: list[str]) -> list[str]:
+    """Spaced pinyin (le shi shu pian) is one word to the index: several all-letter words
+    are joined when some are too short for it to see on their own."""
+    letters = all(_LETTERS.match(w) for w in words)
+    if len(words) > 1 and letters and any(len(w) < TRIGRAM for w in words):
+        return ["".join(words)]
+    return words
+
+
+def search_page(
+    session: Session, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> SearchPage:
+    """One page of the active products matching what the cashier typed, best first, and the
+    number of matches in all. Never raises for odd input: it simply finds nothing."""
+    query_text = normalise_query(text)
+    words = _joined_pinyin(query_text.split())
+    if not words or limit <= 0:
+        return SearchPage([], 0)
+    want = offset + limit
+    match = _match(words)
+    is_code = len(words) == 1 and _DIGITS.match(words[0]) is not None
+    codes = _code_ids(session, words[0], CODE_HITS) if is_code else []
+    extra = [i for i in codes if i not in _fts_subset(session, match, codes)]
+    variants = _variant_ids(session, words, set(extra))
+    variants = [i for i in variants if i not in _fts_subset(session, match, variants)]
+    total = _fts_count(session, match) + len(extra) + len(variants)
+    ranked: dict[int, None] = dict.fromkeys(codes[:want])
+    ranked.update(dict.fromkeys(_ranked_ids(session, query_text, words, want)))
+    ranked.update(dict.fromkeys(variants))
+    ranked.update(dict.fromkeys(_fts_ids(session, match, want)))
+    page = list(ranked)[offset:want]
+    return SearchPage(_hits(session, page), max(total, len(ranked)))
 
 
 def search_products(session: Session, text: str, *, limit: int = DEFAULT_LIMIT) -> list[ProductHit]:
-    """Find active products for what the cashier typed: a code, pinyin, or part of the name."""
-    words = text.strip().lower().split()
-    if not words or limit <= 0:
-        return []
-    return _merge(session, _queries(session, words), limit)
+    """The first `limit` products for what the cashier typed: a code, pinyin, or the name."""
+    return search_page(session, text, limit=limit).hits
+
+
+def prepare_search() -> None:
+    """Load pypinyin's and zhconv's tables now (about half a second, once per process) so that
+    the first search a cashier types is not the slow one. Call it from a worker thread."""
+    reading_variants("kele")
+    spells("可乐", "kl")
+    normalise_query("樂")

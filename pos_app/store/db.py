@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+import pos_app.store.search_grams  # noqa: F401  # the search index's SQL function, every connection
+
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_INTERVAL_S = 5.0
 

@@ -42,7 +42,8 @@ class SettingsDialog(FormDialog):
             [(tr("settings_zero_refused"), False), (tr("settings_zero_allowed"), True)],
             current.scale_zero_price_allowed,
         )
-        self.sample = QLineEdit(objectName="sample")
+        self.sample = QLineEdit()
+        self.sample.setObjectName("sample")
         self.sample.setPlaceholderText("2100777012348")
         self.preview = label(name="preview")
         self.preview.setWordWrap(True)

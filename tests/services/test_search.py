@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pos_app.domain.barcodes import DEFAULT_PRICE_LAYOUT, make_ean13, make_scale_barcode
-from pos_app.services import search as search_module
 from pos_app.services.search import ProductHit, search_products
 from pos_app.store.db import Database
 from tests.services.catalog_helpers import add_product, empty_till_db
@@ -82,18 +81,10 @@ def test_short_words_are_found_whatever_reading_the_name_gave_them(db: Database)
     assert skus(search(db, "乐")) == ["1001", "1002", "1005"]
 
 
-def test_one_character_with_a_two_letter_reading_is_found_by_scanning(db: Database) -> None:
-    """鱼 (yu) is too short for the index and is matched by the name scan instead."""
+def test_one_character_is_answered_by_the_index(db: Database) -> None:
+    """鱼 finds the fish; 乐 finds every name with it, wherever it stands."""
     assert skus(search(db, "鱼")) == ["2002"]
-
-
-def test_a_single_character_scans_only_the_first_products(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The scan is bounded: looking at one product, 乐 finds one cola; 可乐 still finds both."""
-    monkeypatch.setattr(search_module, "SCAN_ROWS", 1)
-    assert skus(search(db, "乐")) == ["1001"]
-    assert skus(search(db, "可乐")) == ["1001", "1002"]
+    assert skus(search(db, "乐")) == ["1001", "1002", "1005"]
 
 
 def test_barcode_finds_exactly_its_product_with_its_price_and_unit(db: Database) -> None:

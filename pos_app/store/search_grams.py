@@ -1,0 +1,40 @@
+"""The short grams of a product for the search index (migration 0008), as an SQL function.
+
+The FTS5 trigram index cannot see fewer than three characters. Its `short` column therefore
+holds every distinct character of the name and of the pinyin initials followed by two U+001F,
+and every distinct pair followed by one (水 → "水␟␟", 小面 → "小面␟", xm → "xm␟"), spaces
+ignored. A one- or two-character query is then a three-character phrase the index answers
+completely. SQLite calls search_grams() from the index's view on every connection of this
+process (registered for every SQLAlchemy engine), in triggers and in a bulk rebuild alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+PAD = "\x1f"
+
+
+def search_grams(name: str | None, initials: str | None) -> str:
+    """The padded one- and two-character grams of name and initials, each once."""
+    grams: dict[str, None] = {}
+    for text in (name or "", initials or ""):
+        chars = [ch for ch in text.lower() if not ch.isspace()]
+        grams.update(dict.fromkeys(ch + PAD + PAD for ch in chars))
+        grams.update(dict.fromkeys(a + b + PAD for a, b in itertools.pairwise(chars)))
+    return "".join(grams)
+
+
+def register(dbapi_connection: Any) -> None:
+    """Make search_grams() callable from SQL on this connection (SQLite only)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("search_grams", 2, search_grams, deterministic=True)
+
+
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    register(dbapi_connection)
