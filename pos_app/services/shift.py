@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.tenders import TenderKind
 from pos_app.services.errors import ShiftError
+from pos_app.services.hold import HeldSummary, list_held
+from pos_app.services.payment_attempts import StoredAttempt, unsettled_attempts
 from pos_app.services.till import open_shift_of, require_open_shift, till_identity
 from pos_app.store.db import Database
 from pos_app.store.journal import append_journal
@@ -42,6 +44,20 @@ class ShiftReport:
         if self.counted_cash_fen is None:
             return None
         return self.counted_cash_fen - self.expected_cash_fen
+
+
+@dataclass(frozen=True)
+class OpenBusiness:
+    """What is still open when a Z close is asked for: held carts (挂单), which stay for the next
+    shift, and payment-code attempts whose money may still be at the provider."""
+
+    held: list[HeldSummary]
+    unsettled: list[StoredAttempt]
+
+
+def open_business(db: Database) -> OpenBusiness:
+    """The held carts and unsettled payment attempts a Z close must warn about."""
+    return OpenBusiness(list_held(db), unsettled_attempts(db))
 
 
 def open_shift(db: Database, *, staff_id: int, float_fen: int) -> int:

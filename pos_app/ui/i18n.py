@@ -333,6 +333,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No shift is open. Enter the float to open one.",
     ),
     "shift_opened": ("已开班", "Shift opened"),
+    "shift_banner": (
+        "未开班：不能收银。请按 F9 输入备用金开班。",
+        "No shift open: selling is blocked. Press F9 and enter the float.",
+    ),
+    "z_confirm_title": ("Z 结班（不可撤销）", "Z close (final)"),
+    "z_confirm_text": (
+        "Z 结班后本班次结束，报表定稿，不能撤销。实点现金 {counted}。\n按 Y 确认结班，Esc 取消。",
+        "The Z close ends this shift for good. Counted cash {counted}.\nY confirms, Esc cancels.",
+    ),
+    "z_warn_held": (
+        "注意：还有 {n} 张挂单（合计 {total}）没有结账，结班后留到下一班取单。",
+        "Note: {n} held sale(s) ({total}) not paid; they stay for the next shift.",
+    ),
+    "z_warn_payment": (
+        "注意：有一笔{kind}付款 {amount} 还未完成或未结成销售，请先核对，钱可能已在顾客那边扣了。",
+        "Note: a {kind} payment of {amount} is not finished or not in a sale; check it first.",
+    ),
+    "z_confirm_yes": ("确认结班 (Y)", "Close shift (Y)"),
+    "z_confirm_no": ("取消 (Esc)", "Cancel (Esc)"),
+    "report_slip_header": ("打印时间 {time}　收银员 {name}", "Printed {time} by {name}"),
+    "report_queued": ("Z 报表已送小票打印机", "Z report sent to the receipt printer"),
     "shift_move_ok": ("已记录现金存取 {amount}", "Recorded {amount}"),
     "report_title_x": ("X 报表 (班次 #{id}，未结)", "X report (shift #{id}, open)"),
     "report_title_z": ("Z 报表 #{z} (班次 #{id}，已结)", "Z report #{z} (shift #{id}, closed)"),

@@ -153,16 +153,21 @@ class MainWindow(QMainWindow):
         }
         for name, text in texts.items():
             self.status_labels[name].setText(text)
+        self.sale.set_shift_open(status.shift_id is not None)
 
     # -- sessions ----------------------------------------------------------------------------
 
     def start_session(self, staff: StaffInfo) -> None:
-        """Someone logged in (or unlocked): show the sale screen, cart as it was."""
+        """Someone logged in (or unlocked): show the sale screen, cart as it was, and the
+        open-shift form when no shift is open."""
         self.ctx.staff = staff
         self.ctx.reload_settings()
         self.stack.setCurrentWidget(self.sale)
         self.sale.refresh()
         self.sale.table.setFocus()
+        self.refresh_status()
+        if not self.sale.shift_open:
+            self.sale.open_shift()  # no selling without a shift: open it first, float by keys
 
     def lock(self) -> None:
         """Lock the screen; the cart stays as it is until someone logs in again."""

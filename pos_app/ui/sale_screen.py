@@ -52,7 +52,7 @@ from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.shift_dialog import ShiftDialog
 from pos_app.ui.weigh_dialog import WeighDialog
-from pos_app.ui.widgets import label, qty_text, show_message
+from pos_app.ui.widgets import ERROR_STYLE, label, qty_text, show_message
 
 COLUMN_WIDTHS = {0: 40, 2: 96, 3: 104, 4: 70, 5: 96}  # all but the name, which stretches
 
@@ -111,6 +111,11 @@ class SaleScreen(QWidget):
         self.message.setWordWrap(True)
         self.last_sale = label(name="last_sale")
         self.last_sale.setWordWrap(True)
+        self.shift_open = True  # the window keeps this in step with the database
+        self.shift_banner = label(tr("shift_banner"), point_size=14, bold=True, name="shift_banner")
+        self.shift_banner.setWordWrap(True)
+        self.shift_banner.setStyleSheet(ERROR_STYLE)
+        self.shift_banner.hide()
         self.key_buttons: dict[str, QPushButton] = {}
         self._build()
         self.refresh()
@@ -146,6 +151,7 @@ class SaleScreen(QWidget):
 
     def _build(self) -> None:
         side = QVBoxLayout()
+        side.addWidget(self.shift_banner)
         side.addWidget(self._panel(tr("payable"), self.total, self.summary))
         side.addWidget(self._panel(tr("last_item"), self.last_item))
         side.addWidget(self._panel(tr("member"), self.member))
@@ -220,8 +226,21 @@ class SaleScreen(QWidget):
 
     # -- items -----------------------------------------------------------------------------
 
+    def set_shift_open(self, is_open: bool) -> None:
+        """Say on screen, in large type, when no shift is open: nothing can be sold then."""
+        self.shift_open = is_open
+        self.shift_banner.setVisible(not is_open)
+
+    def _selling_blocked(self) -> bool:
+        """No shift: refuse the item now, not at payment after the whole cart was scanned."""
+        if not self.shift_open:
+            self.error(tr("no_shift"))
+        return not self.shift_open
+
     def on_scan(self, code: str) -> None:
         """An item was scanned (the default scan context)."""
+        if self._selling_blocked():
+            return
         try:
             with self.ctx.db.read() as session:
                 item = scan_item(session, code, self.ctx.layouts)
@@ -240,6 +259,8 @@ class SaleScreen(QWidget):
 
     def add_product(self, product_id: int) -> None:
         """Add a product picked in the search dialog."""
+        if self._selling_blocked():
+            return
         try:
             with self.ctx.db.read() as session:
                 found = product_by_id(session, product_id)
@@ -264,8 +285,7 @@ class SaleScreen(QWidget):
         )
         dialog.booked.connect(lambda grams: self._add_weighed(product, barcode, grams))
         dialog.label_requested.connect(lambda grams: self._print_weighed_label(product, grams))
-        dialog.finished.connect(lambda _: self._take_focus_back())
-        self._show(dialog)
+        self._show(dialog)  # the keyboard comes back to the cart when it closes
 
     def _take_focus_back(self) -> None:
         """The next scan or F-key goes to the sale screen again."""
@@ -428,10 +448,13 @@ class SaleScreen(QWidget):
         dialog.refunded.connect(self.refund_committed.emit)
         self._show(dialog)
 
-    def open_shift(self) -> None:
+    def open_shift(self) -> ShiftDialog:
         dialog = ShiftDialog(self, self.ctx)
+        dialog.shift_opened.connect(lambda: self.info(tr("shift_opened")))
         dialog.finished.connect(lambda _: self.shift_changed.emit())
         self._show(dialog)
+        dialog.activateWindow()
+        return dialog
 
     def open_settings(self) -> None:
         approval = OverrideDialog.ask(self, self.ctx, tr("reason_settings"))
@@ -476,10 +499,11 @@ class SaleScreen(QWidget):
         )
         self.info(tr("pay_done", sale_no=result.sale_no, change=format_fen(result.change_fen)))
 
-    @staticmethod
-    def _show(dialog: QDialog) -> None:
-        """Open a dialog window-modally without blocking; it is deleted when it closes."""
+    def _show(self, dialog: QDialog) -> None:
+        """Open a dialog window-modally without blocking; it is deleted when it closes, and the
+        keyboard comes back to the cart (scans keep working without a mouse click)."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _: self._take_focus_back())
         dialog.open()
         dialog.activateWindow()  # keys go to the dialog at once, wherever the focus was
 

@@ -26,9 +26,19 @@ from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.ui.app import build_window, make_application
+from pos_app.ui.i18n import tr
 from pos_app.ui.main_window import WINDOW_SIZE, MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.qt import QApplication, QColor, QDialog, QPainter, QRect, Qt, QWidget
+from pos_app.ui.qt import (
+    QApplication,
+    QColor,
+    QDialog,
+    QMessageBox,
+    QPainter,
+    QRect,
+    Qt,
+    QWidget,
+)
 from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
@@ -111,10 +121,11 @@ def capture_all(db: Database, out_dir: Path) -> list[Path]:
     _log_in(window)
     with db.read() as session:
         has_shift = till_status(session).shift_id is not None
-    if not has_shift:
+    if not has_shift:  # log-in opened the open-shift form: open it as the cashier would
         open_shift(db, staff_id=window.ctx.staff_id, float_fen=50000)
-    _ring_up(window, db)
+        _dialog(window, ShiftDialog).accept()
     window.refresh_status()
+    _ring_up(window, db)
     shots.append(_shot(window, None, out_dir / "02-sale.png"))
 
     window.sale.open_search()
@@ -150,6 +161,9 @@ def capture_all(db: Database, out_dir: Path) -> list[Path]:
     expected_fen = x_report(db).expected_cash_fen
     shift.counted.setText(format_fen(expected_fen - COUNTED_SHORT_FEN, symbol=False))
     shift.z_close()
+    wait_until(lambda: shift.findChild(QMessageBox, "z_confirm") is not None)
+    confirm = shift.findChild(QMessageBox, "z_confirm")
+    next(b for b in confirm.buttons() if b.text() == tr("z_confirm_yes")).click()
     wait_until(lambda: bool(shift.report_values()))
     shots.append(_shot(window, shift, out_dir / "06-shift-close.png"))
     shift.accept()

@@ -1,13 +1,30 @@
 """Shift (F9): open with a float, cash in/out, X report, blind count and the final Z close with
-over/short. Every service call runs on the background runner; the dialog shows the report."""
+over/short. Every service call runs on the background runner; the dialog shows the report.
+
+Keys: Enter in the float opens the shift (and closes the dialog: the cashier wants to sell);
+Enter in the cash-move amount goes to its reason, Enter there records it; Tab goes amount →
+reason → counted cash; Enter in the counted cash asks to confirm the Z close, which warns about
+held carts and unfinished code payments: Y confirms, Esc or Enter backs out. The Z report is
+printed on the receipt printer. No button is a default button, so Enter never does two things.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from pos_app.domain.money import format_fen, parse_yuan
-from pos_app.services.shift import ShiftReport, close_shift, open_shift, record_cash_move, x_report
+from pos_app.hardware.report_slip import enqueue_report
+from pos_app.services.shift import (
+    OpenBusiness,
+    ShiftReport,
+    close_shift,
+    open_business,
+    open_shift,
+    record_cash_move,
+    x_report,
+)
 from pos_app.services.till_views import till_status
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tender_name, tr
@@ -17,10 +34,14 @@ from pos_app.ui.qt import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QKeySequence,
     QLineEdit,
+    QMessageBox,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from pos_app.ui.widgets import label, show_message
 
@@ -46,8 +67,22 @@ def report_rows(report: ShiftReport) -> list[tuple[str, str]]:
     return rows
 
 
+def z_warning_text(counted_fen: int, business: OpenBusiness) -> str:
+    """The Z-close question: final, the counted cash, and what is still open."""
+    parts = [tr("z_confirm_text", counted=format_fen(counted_fen))]
+    if business.held:
+        total = format_fen(sum(held.total_fen for held in business.held))
+        parts.append(tr("z_warn_held", n=len(business.held), total=total))
+    for attempt in business.unsettled:
+        amount = format_fen(attempt.amount_fen)
+        parts.append(tr("z_warn_payment", kind=tender_name(attempt.kind), amount=amount))
+    return "\n\n".join(parts)
+
+
 class ShiftDialog(QDialog):
     """Shows the open-shift form when no shift is open, else the shift's actions and report."""
+
+    shift_opened = Signal()
 
     def __init__(self, parent: QWidget | None, ctx: TillContext) -> None:
         super().__init__(parent)
@@ -69,6 +104,7 @@ class ShiftDialog(QDialog):
     def _button(self, key: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(tr(key), objectName=name)
         button.setMinimumHeight(40)
+        button.setAutoDefault(False)  # Enter in a field does that field's one thing, nothing more
         button.clicked.connect(slot)
         return button
 
@@ -98,6 +134,12 @@ class ShiftDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self._button("close", "close", self.accept))
         self.setMinimumWidth(640)
+        self.float_amount.returnPressed.connect(self.open_shift)
+        self.move_amount.returnPressed.connect(self.move_reason.setFocus)
+        self.move_reason.returnPressed.connect(self.record_move)
+        self.counted.returnPressed.connect(self.z_close)
+        QWidget.setTabOrder(self.move_amount, self.move_reason)
+        QWidget.setTabOrder(self.move_reason, self.counted)
 
     def show_state(self) -> None:
         """Open form or shift actions, depending on whether a shift is open now."""
@@ -105,6 +147,9 @@ class ShiftDialog(QDialog):
             is_open = till_status(session).shift_id is not None
         self.open_box.setVisible(not is_open)
         self.actions_box.setVisible(is_open)
+        field = self.move_amount if is_open else self.float_amount
+        field.setFocus()
+        field.selectAll()  # typing replaces the suggested float
 
     def _run(self, op: Callable[[], Any], done: Callable[[Any], None]) -> None:
         show_message(self.message, tr("checking"), error=False)
@@ -128,8 +173,9 @@ class ShiftDialog(QDialog):
         self._run(lambda: open_shift(db, staff_id=staff, float_fen=float_fen), self._opened)
 
     def _opened(self, _shift_id: int) -> None:
-        self.show_state()
-        show_message(self.message, tr("shift_opened"), error=False)
+        """Shift open: back to the sale screen, ready to scan."""
+        self.shift_opened.emit()
+        self.accept()
 
     def record_move(self) -> None:
         """Cash in (+) or out (−) of the drawer; taking cash out needs a manager."""
@@ -161,17 +207,65 @@ class ShiftDialog(QDialog):
         self._run(lambda: x_report(db), self.show_report)
 
     def z_close(self) -> None:
-        """Blind count entered: close the shift for good and show the Z report."""
+        """Blind count entered: look up what is still open, then ask before the final close."""
         counted = self._yuan(self.counted)
         if counted is None:
             return
+        db = self.ctx.db
+        self._run(lambda: open_business(db), lambda business: self._confirm_z(counted, business))
+
+    def _confirm_z(self, counted_fen: int, business: OpenBusiness) -> QMessageBox:
+        """Z is final: Y confirms; Esc, Enter or 取消 back out (the safe button is the default)."""
+        self.message.clear()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("z_confirm_title"),
+            z_warning_text(counted_fen, business),
+            parent=self,
+            objectName="z_confirm",
+        )
+        confirm = box.addButton(tr("z_confirm_yes"), QMessageBox.ButtonRole.AcceptRole)
+        confirm.setShortcut(QKeySequence("Y"))
+        cancel = box.addButton(tr("z_confirm_no"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        confirm.clicked.connect(lambda: self._close_shift(counted_fen))
+        box.finished.connect(lambda _: self._take_keyboard(self.counted))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        box.activateWindow()
+        cancel.setFocus()
+        return box
+
+    def _take_keyboard(self, field: QWidget) -> None:
+        self.activateWindow()
+        field.setFocus()
+
+    def _close_shift(self, counted_fen: int) -> None:
         db, staff = self.ctx.db, self.ctx.staff_id
-        self._run(lambda: close_shift(db, staff_id=staff, counted_cash_fen=counted), self._closed)
+        self._run(
+            lambda: close_shift(db, staff_id=staff, counted_cash_fen=counted_fen), self._closed
+        )
 
     def _closed(self, report: ShiftReport) -> None:
         self.counted.clear()
         self.show_state()
         self.show_report(report)
+        self._print(report)
+
+    def _print(self, report: ShiftReport) -> None:
+        """The Z report on the receipt printer, through the print queue (never waits for it)."""
+        db, title, rows = self.ctx.db, self.report_title.text(), report_rows(report)
+        staff = self.ctx.staff.name if self.ctx.staff else ""
+        header = [
+            tr("report_slip_header", time=datetime.now().strftime("%Y-%m-%d %H:%M"), name=staff)
+        ]
+        self.ctx.ops.run(
+            lambda: enqueue_report(db, title, header, rows),
+            success=lambda _: show_message(self.message, tr("report_queued"), error=False),
+            failure=self._failed,
+            owner=self,
+        )
 
     def show_report(self, report: ShiftReport) -> None:
         if report.z_no is None:

@@ -15,7 +15,7 @@ from pos_app.ui.line_dialogs import QtyDialog, RecallDialog
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.qt import QDialogButtonBox, Qt, QWidget
+from pos_app.ui.qt import QDialogButtonBox, QMessageBox, Qt, QWidget
 from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.shift_dialog import ShiftDialog
 from pos_app.ui.widgets import FormDialog
@@ -246,7 +246,9 @@ def test_z_close_figures_match_the_sales_made(
     dialog = find_open(window, ShiftDialog)
     dialog.counted.setText("508.00")  # float ¥500 + cash ¥9 = ¥509 expected
     qtbot.mouseClick(dialog.findChild(QWidget, "z_close"), Qt.MouseButton.LeftButton)
-    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "z_confirm") is not None)
+    qtbot.keyClick(dialog.findChild(QMessageBox, "z_confirm"), Qt.Key.Key_Y)  # Z is final: confirm
+    qtbot.waitUntil(lambda: bool(dialog.report_values()))
     figures = dialog.report_values()
     assert figures["销售 2 笔"] == "¥13.50"
     assert (figures["现金"], figures["银行卡"]) == ("¥9.00", "¥4.50")
