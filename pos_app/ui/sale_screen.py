@@ -288,7 +288,10 @@ class SaleScreen(QWidget):
         self._show(dialog)  # the keyboard comes back to the cart when it closes
 
     def _take_focus_back(self) -> None:
-        """The next scan or F-key goes to the sale screen again."""
+        """The next scan or F-key goes to the sale screen again (not when the window itself is
+        closing: activating it then would take the keyboard from whatever comes next)."""
+        if not self.isVisible():
+            return
         self.activateWindow()
         self.table.setFocus()
 
