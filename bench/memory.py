@@ -1,11 +1,13 @@
-"""Resident memory of the till at N SKUs after start, log-in, 200 scans and a search
-(pos_app.ui.startup_probe). Budget: ≤ 300 MB at 1,000,000 SKUs."""
+"""Resident memory of the till at N SKUs after start, log-in, 200 scans and Chinese and pinyin
+searches with pypinyin's dictionaries loaded (pos_app.ui.startup_probe), beside a bare Python
+process with PySide6 and pypinyin imported. Budget: ≤ 300 MB at 1,000,000 SKUs."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import subprocess
+import sys
 
 from bench.common import demo_db, report
 from bench.startup import probe_command, probe_env
@@ -13,6 +15,9 @@ from bench.startup import probe_command, probe_env
 BUDGET_MB = 300
 SCANS = 200
 BYTES_PER_MB = 1024 * 1024
+BARE = (
+    "import PySide6.QtWidgets, pypinyin.constants, psutil;print(psutil.Process().memory_info().rss)"
+)
 
 
 def main(argv: list[str]) -> int:
@@ -28,4 +33,6 @@ def main(argv: list[str]) -> int:
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     report(f"rss_mb_{args.skus}_skus", figures["rss_bytes"] / BYTES_PER_MB, "MB", BUDGET_MB)
+    bare = subprocess.run([sys.executable, "-c", BARE], capture_output=True, text=True, check=True)
+    report("bare_qt_pypinyin_rss_mb", int(bare.stdout) / BYTES_PER_MB, "MB", None)
     return 0

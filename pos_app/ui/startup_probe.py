@@ -1,6 +1,7 @@
 """A till started for measurement (bench/startup.py, bench/memory.py): opens the database, shows
 the main window, logs the demo cashier in and waits until the sale screen is painted, then prints
-READY. With --scans N it then scans N barcodes and runs one search, and prints its memory.
+READY. With --scans N it then scans N barcodes and searches as a cashier does (pinyin initials
+and Chinese words, which load pypinyin's dictionaries), and prints its memory.
 
 Usage: python -m pos_app.ui.startup_probe --db PATH [--scans N]
 """
@@ -19,7 +20,7 @@ from pos_app.ui.app import build_window, make_application
 from pos_app.ui.qt import QApplication
 from pos_app.ui.widgets import wait_until as wait
 
-SEARCH_TEXT = "kkkl"
+SEARCHES = ("kkkl", "可乐", "牛奶", "面", "苹果", "nfsq", "矿泉水", "洗发")
 
 
 def resident_bytes() -> int:
@@ -52,11 +53,13 @@ def main(argv: list[str]) -> int:
     print("READY", flush=True)
     if args.scans:
         from pos_app.services.demo_data import sample_barcodes
-        from pos_app.services.search import search_products
+        from pos_app.services.search import prepare_search, search_products
 
+        prepare_search()
         with db.read() as session:
             codes = sample_barcodes(session, args.scans)
-            search_products(session, SEARCH_TEXT, limit=50)
+            for text in SEARCHES:
+                search_products(session, text, limit=50)
         for code in codes:
             window.sale.on_scan(code)
         QApplication.processEvents()
