@@ -2,7 +2,7 @@
 
 The query is normalised first (NFKC: full-width ｃｑｘｍ and ６９０ become ASCII; traditional
 characters folded to simplified, 長城干紅 → 长城干红; control characters and NUL dropped). Each
-word must then be in the name, its full pinyin or its initials, anywhere (migration 0008's
+word must then be in the name, its full pinyin or its initials, anywhere (migration 0009's
 FTS5 index: trigrams for three characters or more, padded one- and two-character grams for
 fewer, so every query is answered by the index and the count is complete at 1,000,000 SKUs).
 Words mixing Hanzi and letters (cq小面, 重庆xiaomian) are matched through their pinyin, and a
@@ -34,7 +34,7 @@ from pos_app.store.models import Barcode, Product
 
 DEFAULT_LIMIT = 50
 TRIGRAM = 3  # the trigram index answers words of three characters or more as they are
-PAD = "\x1f"  # pads one- and two-character grams to three in the index (migration 0008)
+PAD = "\x1f"  # pads one- and two-character grams to three in the index (migration 0009)
 MAX_SPELLINGS = 16  # pinyin spellings tried for one mixed word (polyphones multiply them)
 VARIANT_CANDIDATES = 500  # polyphone-variant hits checked against the name, at most
 CODE_HITS = 1000  # partial-code hits counted, at most

@@ -1,5 +1,5 @@
 """The shop's own pinyin reading of a product name, for names the dictionary reads wrong
-(单县羊肉汤 read dan xian): searched besides the dictionary's keys (migration 0008's index)."""
+(单县羊肉汤 read dan xian): searched besides the dictionary's keys (migration 0009's index)."""
 
 from __future__ import annotations
 

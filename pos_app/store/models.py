@@ -107,7 +107,7 @@ class Product(Base):
     name: Mapped[str] = mapped_column(String(120), index=True)
     pinyin_full: Mapped[str] = mapped_column(String(400), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(120), default="", index=True)
-    # Migration 0008 adds pinyin_reading, the shop's own reading of a name the dictionary reads
+    # Migration 0009 adds pinyin_reading, the shop's own reading of a name the dictionary reads
     # wrong, searched besides the keys above. Only services.search_readings touches it, so
     # it is not mapped here (rows written at older revisions in migration tests stay valid).
     unit: Mapped[str] = mapped_column(String(8), default="个")

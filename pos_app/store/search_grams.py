@@ -1,4 +1,4 @@
-"""The short grams of a product for the search index (migration 0008), as an SQL function.
+"""The short grams of a product for the search index (migration 0009), as an SQL function.
 
 The FTS5 trigram index cannot see fewer than three characters. Its `short` column therefore
 holds every distinct character of the name and of the pinyin initials followed by two U+001F,

@@ -6,8 +6,8 @@ The FTS5 trigram index cannot see fewer than three characters, so the view it in
 function every connection of the app has). search_positions splits a shop's own reading into
 its initials in plain SQL.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07 04:00:00
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
