@@ -39,17 +39,20 @@ class MemberLookup(Strict):
 
 
 class MemberInfo(Strict):
-    """A member as the till may show them: phone masked to its last four digits."""
+    """A member as the till may show them: phone masked to its last four digits. The balances
+    come only to a till that was shown the member's own code (the 18 dynamic digits, or the
+    member QR's id); a look-up by phone or card number, or a signup of a known phone, leaves
+    them out (None), so a number is no key to someone's balances."""
 
     member_id: MemberId
     name: Text64
     tier: Tier
     phone_tail: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     card_no: CardNo
-    points_balance: Balance
-    points_available: Balance  # balance less the points held for sales in progress
-    stored_value_fen: Balance
-    stored_value_available_fen: Balance
+    points_balance: Balance | None = None
+    points_available: Balance | None = None  # balance less the points held for sales in progress
+    stored_value_fen: Balance | None = None
+    stored_value_available_fen: Balance | None = None
     created: bool = False  # true only in the answer to the signup that created the member
 
 

@@ -16,7 +16,13 @@ from mall.api import Db
 from mall.catalog_view import products_by_sku
 from mall.h5.login import current_member, member_settings
 from mall.h5.page import html_page, qr_svg, yuan
-from mall.members.ledger import apply_expiry, member_code, member_digits, member_info
+from mall.members.ledger import (
+    apply_expiry,
+    member_code,
+    member_digits,
+    points_balance,
+    stored_value_balance,
+)
 from mall.members.models import MemberRow, PointsEntryRow
 from mall.members.settings import MemberSettings
 from mall.models import StockMoveRow, StoreRow, utc_now
@@ -144,15 +150,15 @@ def _store_card(session: Session, member: MemberRow, lat: float | None, lng: flo
 
 
 def _summary(session: Session, member: MemberRow) -> str:
-    info = member_info(session, member, now=utc_now())
+    points, stored = points_balance(session, member.id), stored_value_balance(session, member.id)
     tier = f"<span class='tag'>{escape(member.tier)}</span>" if member.tier else ""
     return (
         f"<div class='card' id='summary'><h1>{escape(member.name or '会员')} "
         f"****{escape(member.phone[-4:])}{tier}</h1>"
         f"<p class='muted'>会员卡号 {escape(member.card_no)}</p><div class='stats'>"
-        f"<div><div class='big' id='points'>{info.points_balance}</div>"
+        f"<div><div class='big' id='points'>{points}</div>"
         "<div class='muted'>积分</div></div>"
-        f"<div><div class='big'>{yuan(info.stored_value_fen)}</div>"
+        f"<div><div class='big'>{yuan(stored)}</div>"
         "<div class='muted'>储值余额</div></div></div></div>"
     )
 

@@ -61,7 +61,8 @@ def _found(member: MemberRow | None, what: str) -> MemberRow:
 
 @router.post("/members/lookup", responses={429: {"model": ErrorBody}})
 def lookup(body: MemberLookup, device: Device, db: Db, request: Request) -> MemberInfo:
-    """The member with this phone number, card number or dynamic digits (shown for 5 minutes).
+    """The member with this phone number, card number or dynamic digits (shown for 5 minutes);
+    the balances only for the digits, which the member shows.
     Look-ups per till are limited, and so are those that find nobody (429 until the lockout
     is over), so members cannot be enumerated."""
     now, member_limits = utc_now(), limits(request)
@@ -84,7 +85,7 @@ def lookup(body: MemberLookup, device: Device, db: Db, request: Request) -> Memb
                 "member code (it may have expired: ask for a fresh one)",
             )
         apply_expiry(session, member.id, now)
-        return member_info(session, member, now=now)
+        return member_info(session, member, now=now, balances=body.digits is not None)
 
 
 def _count_lookup(db: MallDatabase, device: DeviceIdentity, member_limits: MemberSettings) -> None:
@@ -108,13 +109,14 @@ def _count_lookup(db: MallDatabase, device: DeviceIdentity, member_limits: Membe
 
 @router.post("/members/signup")
 def signup(body: MemberSignup, device: Device, db: Db) -> MemberInfo:
-    """Quick signup with a phone number; an existing member with that phone is returned."""
+    """Quick signup with a phone number; an existing member with that phone is returned
+    (without balances: a phone number is no key to them)."""
     now = utc_now()
     with db.write() as session:
         member, created = get_or_create_member(
             session, body.phone, source="till", store_id=device.store_id, name=body.name
         )
-        return member_info(session, member, now=now, created=created)
+        return member_info(session, member, now=now, created=created, balances=created)
 
 
 @router.get("/members/rules")

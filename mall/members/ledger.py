@@ -150,21 +150,34 @@ def apply_expiry(session: Session, member_id: str, now: datetime) -> int:
 
 
 def member_info(
-    session: Session, member: MemberRow, *, now: datetime, created: bool = False
+    session: Session,
+    member: MemberRow,
+    *,
+    now: datetime,
+    created: bool = False,
+    balances: bool = True,
 ) -> MemberInfo:
-    points = points_balance(session, member.id)
-    stored = stored_value_balance(session, member.id)
-    return MemberInfo(
+    """The member as a till sees them; without balances unless the till has shown the member's
+    own code (balances=True)."""
+    info = MemberInfo(
         member_id=member.id,
         name=member.name,
         tier=member.tier,
         phone_tail=member.phone[-4:],
         card_no=member.card_no,
-        points_balance=points,
-        points_available=points - held(session, member.id, "points", now),
-        stored_value_fen=stored,
-        stored_value_available_fen=stored - held(session, member.id, "stored_value", now),
         created=created,
+    )
+    if not balances:
+        return info
+    points = points_balance(session, member.id)
+    stored = stored_value_balance(session, member.id)
+    return info.model_copy(
+        update={
+            "points_balance": points,
+            "points_available": points - held(session, member.id, "points", now),
+            "stored_value_fen": stored,
+            "stored_value_available_fen": stored - held(session, member.id, "stored_value", now),
+        }
     )
 
 

@@ -108,10 +108,10 @@ def remember(db: Database, info: MemberInfo) -> MemberView:
             info.phone_tail,
             info.card_no,
         )
-        row.points_balance, row.stored_value_fen = (
-            info.points_available,
-            (info.stored_value_available_fen),
-        )
+        if info.points_available is not None:  # the mall tells balances only for a code
+            row.points_balance = info.points_available
+        if info.stored_value_available_fen is not None:
+            row.stored_value_fen = info.stored_value_available_fen
         row.source, row.known_at = "mall", utc_now()
         return _view(row)
 

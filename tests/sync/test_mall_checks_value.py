@@ -19,8 +19,9 @@ from sqlalchemy import select
 from mall.cli import main as mall_main
 from mall.members.holds import OFFLINE_CAPS_KEY
 from mall.members.keys import set_chain_value
-from mall.members.models import HoldRow
-from mall.models import ConflictRow
+from mall.members.ledger import member_digits
+from mall.members.models import HoldRow, MemberRow
+from mall.models import ConflictRow, utc_now
 from sync.protocol import payload_hash
 from sync.sample import Item, refund_payload, sale_payload
 from tests.mall.conftest import Device
@@ -238,3 +239,22 @@ def test_only_a_refund_of_the_sale_that_captured_a_hold_gives_it_back(mall: Mall
     real = refund_payload(their_sale, till_seq=next(theirs.till_seqs))
     assert theirs.push("refund", real).json()["applied"] == 1
     assert books.members.stored_value(member) == 10_000
+
+
+def test_balances_come_only_with_the_members_own_code(mall: Mall, books: Books):
+    """A look-up by phone or card number, or a signup of a known phone, tells no balances; the
+    18 digits the member shows do."""
+    till = paired(mall, "S001")
+    member = books.members.add("13800000007", points=1234, stored_value_fen=5_600)
+    with mall.db.read() as session:
+        row = session.get(MemberRow, member)
+        assert row is not None
+        card, digits = row.card_no, member_digits(session, row, now=utc_now(), step_s=60)
+    for query in ({"phone": "13800000007"}, {"card_no": card}):
+        info = till.device.post("/members/lookup", json=query).json()
+        assert info["member_id"] == member and info["points_balance"] is None, query
+        assert info["stored_value_fen"] is None
+    signup = till.device.post("/members/signup", json={"phone": "13800000007"}).json()
+    assert signup["points_available"] is None
+    shown = till.device.post("/members/lookup", json={"digits": digits}).json()
+    assert (shown["points_balance"], shown["stored_value_fen"]) == (1234, 5_600)
