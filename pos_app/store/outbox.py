@@ -105,6 +105,7 @@ def prune_acked_batch(session: Session, *, acked_before: datetime, limit: int = 
             _TABLE.c.acked_at.is_not(None),
             _TABLE.c.acked_at < acked_before,
             _TABLE.c.device_seq < newest,
+            ~exists().where(_CONFLICTS.c.event_id == _TABLE.c.id),  # kept for a person
         )
         .order_by(_TABLE.c.device_seq)
         .limit(limit)
