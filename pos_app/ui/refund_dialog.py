@@ -22,7 +22,6 @@ from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.qt import (
     QAbstractItemDelegate,
     QAbstractItemView,
-    QDialog,
     QEvent,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +40,7 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
-from pos_app.ui.widgets import label, parse_qty, qty_text, show_message
+from pos_app.ui.widgets import KeyboardDialog, label, parse_qty, qty_text, show_message
 
 COLUMNS = ("col_no", "col_name", "col_sold", "col_refundable", "col_amount", "col_refund")
 REFUND_COLUMN = 5
@@ -110,7 +109,7 @@ class RefundTable(QTableWidget):
             self.passed_last.emit()
 
 
-class RefundDialog(QDialog):
+class RefundDialog(KeyboardDialog):
     """Emits refunded(RefundResult) after a refund was committed."""
 
     refunded = Signal(object)
@@ -155,8 +154,6 @@ class RefundDialog(QDialog):
         QShortcut(QKeySequence(REFUND_ALL_KEY), self).activated.connect(self.all_button.click)
         close = QPushButton(tr("close"))
         close.clicked.connect(self.reject)
-        for button in (find, self.all_button, self.refund_button, close):
-            button.setAutoDefault(False)  # Enter presses only the button the cursor is on
         self.table.itemChanged.connect(lambda _: self._update_total())
         self.table.passed_last.connect(self._to_refund_button)
         top = QHBoxLayout()
@@ -184,16 +181,6 @@ class RefundDialog(QDialog):
         super().open()
         self.activateWindow()
         self.number.setFocus()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter presses the button the cursor is on, never another one (QDialog would press
-        its default button from any field)."""
-        if event.key() in _ENTER_KEYS:
-            focus = self.focusWidget()
-            if isinstance(focus, QPushButton) and focus.isEnabled():
-                focus.click()
-            return
-        super().keyPressEvent(event)
 
     def _to_refund_button(self) -> None:
         if self.refund_button.isEnabled():

@@ -195,7 +195,8 @@ def test_too_many_typed_says_how_many_are_left_and_nothing_is_refunded(
     db: Database,
     manager_approves: list[str],
 ) -> None:
-    """Typing 3 for a line of 2 keeps 退款 disabled and says in Chinese that at most 2 are left."""
+    """Typing 3 for a line of 2 keeps 退款 disabled and says in Chinese that at most 2 are left;
+    Shift+Tab goes back up the column."""
     sale_no = split_sale(db)
     dialog = open_refund(qtbot, clock, window)
     keys.type_text(clock, sale_no)
@@ -204,6 +205,9 @@ def test_too_many_typed_says_how_many_are_left_and_nothing_is_refunded(
     keys.press(clock, Qt.Key.Key_Tab)
     assert dialog.message.text() == "可口可乐 330ml 最多可退 2"
     assert not dialog.refund_button.isEnabled()
+    keys.press(clock, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert (dialog.table.currentRow(), dialog.table.currentColumn()) == (0, REFUND_COLUMN)
+    keys.press(clock, Qt.Key.Key_Tab)
     keys.press(clock, Qt.Key.Key_Tab)
     keys.press(clock, keys.ENTER)
     assert refunds(db) == [] and manager_approves == []
