@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from pos_app.store.outbox import (
     prune_acked_batch,
     record_conflicts,
 )
+from pos_app.store.outbox_watch import OutboxCount, watch_outbox
 from pos_app.store.search_index import rebuild_search_index, search_index_paused
 from sync.apply import (
     apply_products,
@@ -153,6 +154,11 @@ class SyncEngine:
                 set_state(session, LAST_ERROR, None)
             else:
                 set_state(session, LAST_ERROR, f"{type(error).__name__}: {error}")
+
+    def watch_pending(self, listener: Callable[[OutboxCount], None]) -> Callable[[], None]:
+        """listener(count) after every commit that changes what waits to be sent, on the
+        committing thread; returns the function that stops it (see outbox_watch)."""
+        return watch_outbox(self.db.path, listener)
 
     def status(self) -> SyncStatus:
         with self.db.read() as session:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 import pos_app.store.search_grams  # noqa: F401  # the search index's SQL function, every connection
+from pos_app.store import outbox_watch
 
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_INTERVAL_S = 5.0
@@ -62,6 +63,7 @@ class Database:
             path, begin="BEGIN IMMEDIATE", autocheckpoint=not checkpoint_in_background
         )
         self.read_engine = _make_engine(path, begin="BEGIN")
+        event.listen(self.write_engine, "after_cursor_execute", outbox_watch.note_statement)
         self._stopping = threading.Event()
         self._checkpointer: threading.Thread | None = None
         if checkpoint_in_background:
@@ -85,9 +87,15 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: commits when the block ends normally, rolls back otherwise."""
-        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """One write transaction: commits when the block ends normally, rolls back otherwise.
+        A commit that changed the outbox tells its listeners the new count (outbox_watch)."""
+        outbox_watch.transaction_started()
+        with Session(self.write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+                counted = outbox_watch.count_before_commit(session, self.path)
+            if counted is not None:
+                outbox_watch.announce(self.path, counted)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -4,11 +4,12 @@ Created and used on the GUI thread; the worker's signals arrive here queued."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pos_app.ui.i18n import tr
 from pos_app.ui.qt import QObject, Signal
-from sync.engine import SyncEngine, SyncStatus
+from sync.engine import OutboxCount, SyncEngine, SyncStatus
 from sync.protocol import OnlineOrder
 from sync.worker import SyncWorker
 
@@ -42,11 +43,18 @@ class SyncBridge(QObject):
     handed_over = Signal(object)  # OnlineOrder
     handover_failed = Signal(str)  # reason for the cashier
 
+    changed = Signal()  # the status text changed between sync rounds (events written)
+    _outbox_counted = Signal(object)  # OutboxCount, from whichever thread committed
+
     def __init__(self, engine: SyncEngine, worker: SyncWorker | None = None) -> None:
         super().__init__()
         self.engine = engine
         self.worker = worker or SyncWorker(engine)
-        self._text = status_text(engine.status())
+        self._outbox_counted.connect(self._on_outbox)
+        self._unwatch = engine.watch_pending(self._outbox_counted.emit)
+        self._counted = 0  # number of the newest outbox count shown
+        self._status = engine.status()
+        self._text = status_text(self._status)
         self.worker.statusChanged.connect(self._on_status)
         self.worker.handoverDone.connect(self._on_handed_over)
         self.worker.handoverFailed.connect(
@@ -57,6 +65,7 @@ class SyncBridge(QObject):
         self.worker.start()
 
     def stop(self) -> None:
+        self._unwatch()
         self.worker.stop()
 
     def status_text(self) -> str:
@@ -74,8 +83,23 @@ class SyncBridge(QObject):
         return order
 
     def _on_status(self, status: SyncStatus) -> None:
-        self._text = status_text(status)
+        """A sync round ended. Its waiting count was read before the round's signal queued, so
+        once commits are being counted (acknowledgements too), the newest count wins."""
+        if self._counted:
+            status = replace(status, pending=self._status.pending)
+        self._show(status)
         self.orders_changed.emit(status.open_orders)
+
+    def _on_outbox(self, count: OutboxCount) -> None:
+        """An event was written or acknowledged: show the waiting count now, in commit order."""
+        if count.number > self._counted:
+            self._counted = count.number
+            self._show(replace(self._status, pending=count.waiting))
+
+    def _show(self, status: SyncStatus) -> None:
+        self._status = status
+        self._text = status_text(status)
+        self.changed.emit()
 
     def _on_handed_over(self, order: OnlineOrder) -> None:
         self.handed_over.emit(order)
@@ -90,5 +114,6 @@ def attach_sync(window: MainWindow, engine: SyncEngine) -> SyncBridge:
     window.ctx.sync = bridge
     bridge.orders_changed.connect(window.sale.show_pickup_count)
     window.sale.sale_committed.connect(lambda _result: bridge.worker.sync_now())
+    bridge.changed.connect(window.refresh_status)
     window.sale.refund_committed.connect(lambda _result: bridge.worker.sync_now())
     return bridge
