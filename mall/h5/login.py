@@ -23,7 +23,7 @@ from mall.api import Db
 from mall.errors import MallError
 from mall.h5.page import banner, html_page
 from mall.http import client_ip
-from mall.members.ledger import PHONE, get_or_create_member
+from mall.members.ledger import PHONE, forget_digits, get_or_create_member
 from mall.members.models import MemberRow, MemberSessionRow
 from mall.members.rate_limits import RateLimited
 from mall.members.settings import MemberSettings
@@ -199,6 +199,9 @@ def logout(request: Request, db: Db) -> RedirectResponse:
     token = request.cookies.get(COOKIE)
     if token:
         with db.write() as session:
+            member = current_member(request, session, utc_now())
+            if member is not None:
+                forget_digits(member)  # a screenshot of the page no longer works either
             session.execute(
                 delete(MemberSessionRow).where(MemberSessionRow.token_sha256 == _digest(token))
             )

@@ -187,9 +187,10 @@ def member_page(
 
 @router.get("/m/code", response_model=None)
 def fresh_code(request: Request, db: Db) -> Response:
-    """A fresh member code for the page to show: {svg, digits, expires_in}."""
+    """A fresh member code for the page to show: {svg, digits, expires_in}; the digits shown
+    before stop working."""
     now, settings = utc_now(), member_settings(request)
-    with db.read() as session:
+    with db.write() as session:
         member = current_member(request, session, now)
         if member is None:
             return JSONResponse({"message": "请先登录"}, status_code=401)

@@ -23,7 +23,8 @@ from sync.member_protocol import MemberInfo
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")  # a mainland mobile number
 CARD_DIGITS = 10
 DIGITS_MODULUS = 10**7
-TEL_PREFIX = "tel:"  # how a till names a member it signed up offline
+TEL_PREFIX = "tel:"
+LOGGED_OUT_STEP = -1  # how a till names a member it signed up offline
 
 
 def find_by_phone(session: Session, phone: str) -> MemberRow | None:
@@ -200,19 +201,28 @@ def _digits_at(secret: bytes, card_no: str, step: int) -> str:
 
 
 def member_digits(session: Session, member: MemberRow, *, now: datetime, step_s: int) -> str:
-    """The 18 digits under the QR code: 8, the card number, and a code that changes each step."""
-    return _digits_at(digits_secret(session), member.card_no, int(now.timestamp()) // step_s)
+    """The 18 digits under the QR code: 8, the card number, and a code that changes each step.
+    Showing them makes every digits shown before invalid (write session)."""
+    step = int(now.timestamp()) // step_s
+    member.code_step = step
+    return _digits_at(digits_secret(session), member.card_no, step)
+
+
+def forget_digits(member: MemberRow) -> None:
+    """No digits shown so far work any more (the member logged out)."""
+    member.code_step = LOGGED_OUT_STEP
 
 
 def member_by_digits(
     session: Session, digits: str, *, now: datetime, step_s: int, ttl_s: int
 ) -> MemberRow | None:
-    """The member whose digits these are, if they were shown within the last ttl_s."""
+    """The member whose digits these are, if they are the last the member page showed and were
+    shown within the last ttl_s (a screenshot of older digits does not work)."""
     member = find_by_card(session, digits[1 : 1 + CARD_DIGITS])
-    if member is None:
+    if member is None or member.code_step is None:
         return None
-    secret, step = digits_secret(session), int(now.timestamp()) // step_s
-    for back in range(max(1, ttl_s // step_s) + 1):
-        if hmac.compare_digest(_digits_at(secret, member.card_no, step - back), digits):
-            return member
-    return None
+    step = int(now.timestamp()) // step_s
+    if not step - max(1, ttl_s // step_s) <= member.code_step <= step:
+        return None
+    expected = _digits_at(digits_secret(session), member.card_no, member.code_step)
+    return member if hmac.compare_digest(expected, digits) else None

@@ -44,6 +44,9 @@ class MemberRow(Base):
     source: Mapped[str] = mapped_column(String(8))  # till | h5 | admin
     store_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # where they joined
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
+    # The step of the dynamic digits the member page showed last (None: never shown; -1: logged
+    # out). Only those digits are accepted: a refreshed or logged-out code stops working.
+    code_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class PointsEntryRow(Base):

@@ -171,9 +171,8 @@ def test_the_member_page_shows_a_scannable_refreshing_code_and_the_nearest_store
     token = verify_member_code(_qr_text(phone), public_key, now=datetime.now(UTC))
     assert token.member_id.startswith("M")
     shot(phone, "member-1-code")
-    phone.wait_for_function(
-        f"document.getElementById('digits').textContent !== '{first_digits}'", timeout=8000
-    )
+    # The page's CSP forbids eval, so wait_for_function cannot run here: poll the text.
+    sync_api.expect(phone.locator("#digits")).not_to_have_text(first_digits, timeout=8000)
     phone.click("#locate")
     phone.wait_for_url("**/m?lat=*")
     store = phone.inner_text("#store")

@@ -6,6 +6,7 @@ sessions rotated and bounded, and the inputs that used to answer 500."""
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -166,3 +167,29 @@ def test_nonsense_positions_and_names_answer_pages_not_500(site, capsys) -> None
     args = ["member", "add", "13500000002", "--name", "名" * 65, "--db", mall.db.url]
     assert mall_main(args) == 1
     assert "at most 64" in capsys.readouterr().err
+
+
+def test_digits_stop_working_once_refreshed_or_logged_out(tmp_path) -> None:
+    """The digits on the member page find the member; once the page refreshed them (every
+    second here), the old digits find nobody although they are younger than the 5-minute
+    limit; after logging out, neither do the last ones."""
+    sms = CodeBox()
+    db = make_mall_db(tmp_path / "mall.db")
+    members = MemberSettings(sms_sender=sms, member_code_refresh_s=1)  # type: ignore[arg-type]
+    with LocalMall.for_database(db.url, members=members) as server:
+        mall = ServedMall(server, db)
+        till = mall.new_device()
+        phone = Phone(mall.base_url, sms)
+        phone.log_in("13400000001", "/m")
+
+        def finds(digits: str) -> bool:
+            return till.post("/members/lookup", json={"digits": digits}).status_code == 200
+
+        shown = re.search(r"id='digits'>(\d{18})<", phone.open(f"{mall.base_url}/m").text)
+        assert shown is not None and finds(shown[1])
+        time.sleep(1.1)
+        fresh = phone.open(f"{mall.base_url}/m/code").json()["digits"]
+        assert fresh != shown[1] and finds(fresh) and not finds(shown[1])
+        phone.http.post(f"{mall.base_url}/logout", timeout=TIMEOUT_S)
+        assert not finds(fresh)
+    db.dispose()

@@ -5,7 +5,6 @@ the total count and more pages, and no query ever raising. On a real migrated SQ
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -246,7 +246,7 @@ def test_balances_come_only_with_the_members_own_code(mall: Mall, books: Books):
     18 digits the member shows do."""
     till = paired(mall, "S001")
     member = books.members.add("13800000007", points=1234, stored_value_fen=5_600)
-    with mall.db.read() as session:
+    with mall.db.write() as session:  # as the member page shows them
         row = session.get(MemberRow, member)
         assert row is not None
         card, digits = row.card_no, member_digits(session, row, now=utc_now(), step_s=60)
