@@ -143,7 +143,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "扫码枪在任何输入框中都可直接扫描商品。\n"
         "结账：输入金额按回车＝按所选方式收这笔钱（F2 现金　F3 银行卡），收齐才成交；"
         "扫顾客付款码＝扫码收款；顾客确认付款期间只能等结果或按两次 Esc 撤销；"
-        "Esc 退回一步，已收款项需再按一次 Esc 确认放弃。",
+        "Esc 退回一步，已收款项需再按一次 Esc 确认放弃。\n"
+        "班次 (F9)：未开班不能收银；输入备用金按回车开班；Tab 到实点现金，输入后回车，"
+        "核对挂单和未完成的扫码支付提醒，按 Y 确认 Z 结班（不可撤销，报表自动打印）。",
         "F1 help  F2 search  F3 quantity/weight  F4 member  F5 discount/price\n"
         "F6 hold/recall  F7 refund  F8 void line  Shift+F8 void sale\n"
         "F9 shift (open, cash in/out, X/Z)  F10 settings  F12 pay  Esc back  Ctrl+L lock\n"
@@ -151,7 +153,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Paying: amount + Enter takes it in the selected tender (F2 cash, F3 card); the sale "
         "completes only when paid in full; a scanned payment code charges it; while the "
         "customer confirms, wait or press Esc twice to cancel; Esc backs out one step and asks "
-        "again before giving up money taken.",
+        "again before giving up money taken.\n"
+        "Shift (F9): no selling without a shift; float + Enter opens it; Tab to the counted "
+        "cash, Enter, read the warnings (held sales, unfinished code payments), Y confirms the "
+        "final Z close, whose report prints.",
     ),
     # common
     "ok": ("确定", "OK"),
