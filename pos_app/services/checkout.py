@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.cart import Cart
@@ -27,6 +27,10 @@ from pos_app.services.till import numbered_sale, rounding_mode
 from pos_app.store.bulk import insert_all, insert_one
 from pos_app.store.db import Database
 from pos_app.store.models import Payment, Product, Sale, SaleLine
+
+_PRODUCT_IDS = select(Product.sku, Product.id).where(
+    Product.sku.in_(bindparam("skus", expanding=True))
+)
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,7 @@ def _insert_sale(draft: _Draft) -> None:
 def _insert_lines(draft: _Draft) -> None:
     cart = draft.cart
     skus = {line.product.sku for line in cart.lines}
-    product_ids = dict(
-        draft.session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all()
-    )
+    product_ids = dict(draft.session.execute(_PRODUCT_IDS, {"skus": list(skus)}).all())
     order_shares = cart.allocate_order_discount()
     for line in cart.lines:
         discount = line.line_discount_fen + order_shares.get(line.line_no, 0)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pos_app.services.events import sale_event_payload
-from pos_app.store.bulk import insert_all
+from pos_app.store.bulk import insert_rows
 from pos_app.store.journal import append_journal
 from pos_app.store.models import Sale, StockMove
 from pos_app.store.outbox import append_event
@@ -19,16 +19,16 @@ def post_stock(session: Session, sale: Sale) -> None:
     """One stock delta per line: a sale takes goods out, a refund (negative qty) puts them back.
     One executemany for all lines."""
     moves = [
-        StockMove(
-            product_id=line.product_id,
-            delta=-line.qty,
-            reason=sale.kind,
-            ref=sale.sale_no,
-            created_at=sale.created_at,
-        )
+        {
+            "product_id": line.product_id,
+            "delta": -line.qty,
+            "reason": sale.kind,
+            "ref": sale.sale_no,
+            "created_at": sale.created_at,
+        }
         for line in sale.lines
     ]
-    insert_all(session, moves)
+    insert_rows(session, StockMove, moves)
 
 
 def queue_sale_event(session: Session, sale: Sale) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.barcodes import ScaleLayout
@@ -34,9 +34,13 @@ def scale_layouts(session: Session) -> tuple[ScaleLayout, ...]:
     return tuple(ScaleLayout.parse_spec(spec) for spec in get_setting(session, "scale_layouts"))
 
 
+# Built once: a checkout runs these every sale, and building a statement costs more than running it.
+_OPEN_SHIFT = select(Shift).where(Shift.till_id == bindparam("till_id"), Shift.closed_at.is_(None))
+_LAST_SEQ = select(func.max(Sale.till_seq)).where(Sale.till_id == bindparam("till_id"))
+
+
 def open_shift_of(session: Session, till_id: str) -> Shift | None:
-    query = select(Shift).where(Shift.till_id == till_id, Shift.closed_at.is_(None))
-    return session.scalars(query).first()
+    return session.scalars(_OPEN_SHIFT, {"till_id": till_id}).first()
 
 
 def require_open_shift(session: Session, till_id: str) -> Shift:
@@ -49,7 +53,7 @@ def require_open_shift(session: Session, till_id: str) -> Shift:
 def next_till_seq(session: Session, till_id: str) -> int:
     """Next gapless sale number of this till; safe because writes hold BEGIN IMMEDIATE. After a
     restore from backup the numbers continue above the floor, past sales the mall already has."""
-    last = session.scalar(select(func.max(Sale.till_seq)).where(Sale.till_id == till_id)) or 0
+    last = session.scalar(_LAST_SEQ, {"till_id": till_id}) or 0
     return max(last, get_setting(session, TILL_SEQ_FLOOR) or 0) + 1
 
 

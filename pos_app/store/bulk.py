@@ -42,5 +42,10 @@ def insert_one(session: Session, obj: Base) -> int:
 def insert_all(session: Session, objects: Sequence[Base]) -> None:
     """INSERT the rows of same-class objects with one executemany (their ids stay unset)."""
     if objects:
-        statement = _insert(type(objects[0]).__tablename__)
-        session.execute(statement, [_values(obj) for obj in objects])
+        insert_rows(session, type(objects[0]), [_values(obj) for obj in objects])
+
+
+def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """INSERT plain rows (column name → value, the same keys in each) with one executemany."""
+    if rows:
+        session.execute(_insert(model.__tablename__), rows)

@@ -27,12 +27,13 @@ _CONFLICTS = Base.metadata.tables[OutboxConflict.__tablename__]
 # mall as a conflict: an event in conflict is kept, neither sent again nor counted delivered.
 _UNACKED = _TABLE.c.acked_at.is_(None)
 _WAITING = (_UNACKED, ~exists().where(_CONFLICTS.c.event_id == _TABLE.c.id))
+_LAST_SEQ = select(func.max(_TABLE.c.device_seq))
 
 
 def append_event(session: Session, kind: str, payload: dict[str, Any]) -> int:
     """Queue one event with the next gapless device sequence (the caller's write lock holds it)
     and return that sequence. Two Core statements, no ORM flush."""
-    last_seq = session.scalar(select(func.max(_TABLE.c.device_seq))) or 0
+    last_seq = session.scalar(_LAST_SEQ) or 0
     body = canonical_json(payload)
     row = {
         "id": str(uuid.uuid4()),

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+_ALL = select(Setting.key, Setting.value)
 _CACHE = "settings"  # session.info key: the settings table as read once in this session
 
 
@@ -47,7 +48,7 @@ def _stored(session: Session) -> dict[str, str]:
     """All stored settings, read with one query per session (a checkout needs several)."""
     cached: dict[str, str] | None = session.info.get(_CACHE)
     if cached is None:
-        cached = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
+        cached = {key: value for key, value in session.execute(_ALL)}
         session.info[_CACHE] = cached
     return cached
 
