@@ -79,10 +79,13 @@ def hanzi_readings(word: str) -> frozenset[str]:
 _U_FORMS = {"lv": "lu", "nv": "nu", "lve": "lue", "nve": "nue", "lvn": "lun"}
 
 
-def _toneless(reading: str) -> str:
-    from pypinyin.contrib.tone_convert import to_normal
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
 
-    return to_normal(reading).replace("ü", "v")
+
+def _toneless(reading: str) -> str:
+    """lǜ → lv: tone marks off, ü as v (a table, not pypinyin's converter: 40,000 characters'
+    readings are converted on first use)."""
+    return reading.translate(_TONES)
 
 
 @cache
@@ -115,7 +118,9 @@ def _partners() -> dict[str, tuple[str, ...]]:
     shared pairs first; ü written v or u always pairs."""
     from collections import Counter
 
-    common = {char for phrase in _phrase_readings() for char in phrase}
+    from pypinyin.constants import PHRASES_DICT
+
+    common = {char for phrase in PHRASES_DICT for char in phrase}
     pairs: dict[str, Counter[str]] = {}
     for char, readings in _heteronyms().items():
         if char not in common:

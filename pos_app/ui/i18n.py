@@ -170,6 +170,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "search_none": ("没有找到商品", "No product found"),
     "search_count": ("找到 {n} 个商品，回车加入", "{n} found; Enter adds the selected one"),
+    "search_count_more": (
+        "找到 {n} 个商品，显示前 {shown} 个 (↓ 看更多)，回车加入",
+        "{n} found, first {shown} shown (↓ for more); Enter adds the selected one",
+    ),
     "search_unavailable": ("商品搜索暂不可用", "Search is not available"),
     "col_sku": ("编码", "Code"),
     "col_barcode": ("条码", "Barcode"),

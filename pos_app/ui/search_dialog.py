@@ -2,14 +2,15 @@
 
 Each keystroke restarts a short timer; the query then runs on the background runner (a search
 over 1,000,000 SKUs must never freeze the screen). Answers to an older query than the newest are
-dropped, so results never jump back to what was typed before. Runs on the GUI thread except the
-query function.
+dropped, so results never jump back to what was typed before. The status line shows how many
+products match in all; moving past the last row shown (Down, PageDown, End) fetches the next
+page. Runs on the GUI thread except the query function.
 """
 
 from __future__ import annotations
 
 from pos_app.domain.money import format_fen
-from pos_app.services.search import ProductHit, search_products
+from pos_app.services.search import ProductHit, SearchPage, search_page
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import (
@@ -30,6 +31,7 @@ from pos_app.ui.widgets import label, show_message
 
 TYPING_PAUSE_MS = 120
 RESULT_LIMIT = 50
+PAGE_STEP = 10
 COLUMNS = ("col_sku", "col_name", "col_price", "col_member_price", "col_unit", "col_barcode")
 
 
@@ -58,6 +60,9 @@ class SearchDialog(QDialog):
         self.setWindowTitle(tr("search_title"))
         self._generation = 0
         self._hits: list[ProductHit] = []
+        self._total = 0
+        self._text = ""
+        self._loading_more = False
         self.query = QLineEdit(objectName="query")
         self.query.setPlaceholderText(tr("search_hint"))
         self.query.setClearButtonEnabled(True)
@@ -82,47 +87,95 @@ class SearchDialog(QDialog):
         self.resize(900, 560)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Up/Down in the query box move through the results."""
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.results.rowCount():
-            step = -1 if event.key() == Qt.Key.Key_Up else 1
-            row = min(max(self.results.currentRow() + step, 0), self.results.rowCount() - 1)
+        """Up/Down/PageUp/PageDown in the query box move through the results; going past the
+        last row shown fetches more."""
+        steps = {
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_PageUp: -PAGE_STEP,
+            Qt.Key.Key_PageDown: PAGE_STEP,
+        }
+        step = steps.get(Qt.Key(event.key()))
+        if step is not None and self.results.rowCount():
+            wanted = self.results.currentRow() + step
+            if wanted >= self.results.rowCount():
+                self.load_more()
+            row = min(max(wanted, 0), self.results.rowCount() - 1)
             self.results.selectRow(row)
             return
         super().keyPressEvent(event)
+
+    def load_more(self) -> None:
+        """Fetch the next page of the query on screen, if there is more than is shown."""
+        if self._loading_more or len(self._hits) >= self._total:
+            return
+        self._loading_more = True
+        generation, text, db, offset = self._generation, self._text, self.ctx.db, len(self._hits)
+
+        def search() -> SearchPage:
+            # This runs on the worker thread.
+            with db.read() as session:
+                return search_page(session, text, limit=RESULT_LIMIT, offset=offset)
+
+        self.ctx.ops.run(
+            search,
+            success=lambda page: self._more(generation, page),
+            failure=lambda error: self._failed(generation, error),
+            owner=self,
+        )
+
+    def _more(self, generation: int, page: SearchPage) -> None:
+        self._loading_more = False
+        if generation != self._generation:
+            return
+        row = self.results.currentRow()
+        self._fill([*self._hits, *page.hits], page.total)
+        self.results.selectRow(min(row + 1, self.results.rowCount() - 1))
 
     def run_query(self) -> None:
         """Start a search for the text in the box; older answers will be dropped."""
         self._generation += 1
         generation, text, db = self._generation, self.query.text().strip(), self.ctx.db
         if not text:
-            self._show(generation, text, [])
+            self._show(generation, text, SearchPage([], 0))
             return
 
-        def search() -> list[ProductHit]:
+        def search() -> SearchPage:
             # This runs on the worker thread.
             with db.read() as session:
-                return search_products(session, text, limit=RESULT_LIMIT)
+                return search_page(session, text, limit=RESULT_LIMIT)
 
         self.ctx.ops.run(
             search,
-            success=lambda hits: self._show(generation, text, hits),
+            success=lambda page: self._show(generation, text, page),
             failure=lambda error: self._failed(generation, error),
             owner=self,
         )
 
-    def _show(self, generation: int, text: str, hits: list[ProductHit]) -> None:
+    def _show(self, generation: int, text: str, page: SearchPage) -> None:
         if generation != self._generation:
             return  # a newer query was typed meanwhile
-        self._hits = hits
+        self._text, self._loading_more = text, False
+        self._fill(page.hits, page.total)
+        if page.hits:
+            self.results.selectRow(0)
+        self.results_shown.emit(text)
+
+    def _fill(self, hits: list[ProductHit], total: int) -> None:
+        self._hits, self._total = hits, total
         self.results.setRowCount(len(hits))
         for row, hit in enumerate(hits):
             for column, text_cell in enumerate(_cells(hit)):
                 self.results.setItem(row, column, QTableWidgetItem(text_cell))
-        if hits:
-            self.results.selectRow(0)
-        count_text = tr("search_count", n=len(hits)) if hits else tr("search_none")
-        show_message(self.status, count_text if text else "", error=False)
-        self.results_shown.emit(text)
+        if not self._text:
+            count_text = ""
+        elif not hits:
+            count_text = tr("search_none")
+        elif total > len(hits):
+            count_text = tr("search_count_more", n=total, shown=len(hits))
+        else:
+            count_text = tr("search_count", n=total)
+        show_message(self.status, count_text, error=False)
 
     def _failed(self, generation: int, error: Exception) -> None:
         if generation == self._generation:
