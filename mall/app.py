@@ -1,36 +1,62 @@
-"""The mall's FastAPI application, built from settings (no global state)."""
+"""The mall's FastAPI application, built from settings (no global state).
+
+`create_app` is also the ASGI factory every worker calls: `pos-mall serve --workers N`,
+`uvicorn --factory mall.app:create_app --workers N` or gunicorn with uvicorn workers; without
+arguments it reads its settings from the environment (mall.settings). Each worker only checks
+that the database is at the newest schema (upgrading is done once, before workers start) and
+creates the chain's keys if they are missing, which is safe when workers start at once.
+"""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from mall.api import router
+from mall.background import Background
 from mall.db import MallDatabase
 from mall.errors import install_error_handlers
 from mall.h5.routes import H5_ROUTERS
 from mall.http import BODY_LIMITS_KEY
 from mall.members.api import router as members_router
 from mall.members.keys import ensure_member_keys
+from mall.migrate import check_current
 from mall.payments.api import router as payments_router
-from mall.payments.poller import PaymentPoller
 from mall.payments.service import PaymentDesk
 from mall.settings import MallSettings
 from mall.web_guards import WebGuards
 from sync.protocol import API_PREFIX
 
 
-def create_app(settings: MallSettings) -> FastAPI:
-    """The app; its database must already be upgraded (see mall.migrate.upgrade)."""
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Served by uvicorn with its lifespan: start the background work (payments left pending by
+    a restart, expiry, pruning) and close the pool on shutdown. (LocalMall serves without
+    lifespan and stops things itself.)"""
+    if app.state.settings.background:
+        app.state.background.ensure_started()
+    yield
+    app.state.background.stop()
+    app.state.db.dispose()
+
+
+def create_app(settings: MallSettings | None = None) -> FastAPI:
+    """The app over an upgraded database; settings from the environment when not given."""
+    settings = settings or MallSettings.from_env()
     app = FastAPI(
         title="门店通 mall",
         version="1",
         description="Sync contract between the tills and the mall (DESIGN §7–8).",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.db = MallDatabase(settings.database_url)
+    app.state.db = MallDatabase(settings.database_url, pool_size=settings.pool_size)
+    check_current(app.state.db.write_engine)
     setattr(app.state, BODY_LIMITS_KEY, (settings.max_body_bytes, settings.max_inflated_bytes))
     app.state.payments = PaymentDesk(app.state.db, settings.payments)
-    app.state.payment_poller = PaymentPoller(app.state.payments)
+    app.state.background = Background(app.state.payments)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(payments_router, prefix=API_PREFIX)
     app.include_router(members_router, prefix=API_PREFIX)

@@ -7,6 +7,7 @@ and brings the database schema up to date first.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -24,27 +25,31 @@ from mall.members.cli import add_member_commands
 from mall.migrate import upgrade
 from mall.orders import create_order
 from mall.payments.reconcile import reconcile, report_lines
-from mall.settings import MallSettings, default_database_url
+from mall.settings import DB_URL_ENV, MallSettings, default_database_url
 from mall.stock import add_move
 from sync.protocol import ProductData
 
 Handler = Callable[[MallDatabase, argparse.Namespace], None]
+WORKER_HEALTHCHECK_S = 60
 
 
 def _serve(args: argparse.Namespace) -> None:
+    """Serve with N worker processes; each builds the app from the environment (the database
+    was upgraded once, before they start)."""
     import uvicorn
 
-    from mall.app import create_app
-
-    settings = MallSettings(database_url=args.db)
-    app = create_app(settings)
-    app.state.payment_poller.ensure_started()  # follow payments left pending by a restart
+    os.environ[DB_URL_ENV] = args.db
     uvicorn.run(
-        app,
+        "mall.app:create_app",
+        factory=True,
         host=args.host,
         port=args.port,
+        workers=args.workers,
         log_level=args.log_level,
-        **settings.uvicorn_options(),
+        # uvicorn restarts a worker that does not answer its supervisor within this time; a
+        # worker still importing on a busy machine is not hung.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        **MallSettings.from_env().uvicorn_options(),
     )
 
 
@@ -172,6 +177,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (PostgreSQL; SQLite: keep 1)"
+    )
 
     db_cmd = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True

@@ -13,7 +13,7 @@ from itertools import islice
 from mall.catalog import BATCH, add_store, upsert_products
 from mall.db import MallDatabase
 from mall.models import StoreRow
-from mall.stock import add_move
+from mall.stock import add_moves
 from sync.pinyin import pinyin_keys
 from sync.protocol import ProductData
 
@@ -112,6 +112,12 @@ def seed_demo(db: MallDatabase, skus: int) -> None:
             if upsert_products(session, islice(products, BATCH)) == 0:
                 break
     with db.write() as session:
-        for store_id, *_ in DEMO_STORES:
-            for number in range(min(skus, STOCKED)):
-                add_move(session, store_id, str(100000 + number), 50, "receive", "demo")
+        add_moves(
+            session,
+            [
+                {"store_id": store_id, "sku": str(100000 + number), "delta": 50}
+                | {"reason": "receive", "ref": "demo"}
+                for store_id, *_ in DEMO_STORES
+                for number in range(min(skus, STOCKED))
+            ],
+        )

@@ -23,6 +23,7 @@ from mall.models import (
     StockMoveRow,
     utc_now,
 )
+from mall.stock import add_moves
 from sync.protocol import (
     MemberSignupPayload,
     PushEvent,
@@ -75,7 +76,6 @@ class Effects:
                 "reason": reason,
                 "ref": ref,
                 "event_id": event_id,
-                "created_at": utc_now(),
             },
         )
 
@@ -112,8 +112,9 @@ class Effects:
             self._add(SalePaymentRow, {"sale_id": event_id, **payment.model_dump()})
 
     def write(self, session: Session) -> None:
-        for table in (AppliedEventRow, SaleRow, SaleLineRow, SalePaymentRow, StockMoveRow):
+        for table in (AppliedEventRow, SaleRow, SaleLineRow, SalePaymentRow):
             rows = self.tables.get(table)
             if rows:
                 session.execute(insert(table), rows)
+        add_moves(session, self.tables.get(StockMoveRow, []))
         apply_member_events(session, self.device, self.member_events)

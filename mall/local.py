@@ -68,7 +68,7 @@ class LocalMall:
             return
         self._server.should_exit = True
         self._thread.join(timeout=STARTUP_TIMEOUT_S)
-        self._app.state.payment_poller.stop()
+        self._app.state.background.stop()
         self._app.state.db.dispose()
         self._app = self._server = self._thread = None
 

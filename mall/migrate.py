@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from mall.db import normalise_url
@@ -27,3 +30,16 @@ def upgrade(url: str) -> None:
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), "head")
+
+
+def check_current(engine: Engine) -> None:
+    """Refuse to serve a database that is not at the newest schema: workers only check (they
+    start many at once); upgrading is `pos-mall db upgrade`'s job, or serve's before it forks."""
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise RuntimeError(
+            f"the mall database is at schema {current or 'none'}, this code needs {head}: "
+            "run `pos-mall db upgrade` first"
+        )

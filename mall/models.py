@@ -183,7 +183,10 @@ class ChangeRow(Base):
     entity: Mapped[str] = mapped_column(String(16))  # product | order
     key: Mapped[str] = mapped_column(String(36))
     scope: Mapped[str] = mapped_column(String(32), default="")
-    __table_args__ = (UniqueConstraint("entity", "scope", "key", name="uq_changes_key"),)
+    __table_args__ = (
+        UniqueConstraint("entity", "scope", "key", name="uq_changes_key"),
+        Index("ix_changes_scope_seq", "scope", "server_seq"),
+    )
 
 
 class DeviceRow(Base):
@@ -286,6 +289,7 @@ class SaleRow(Base):
     __table_args__ = (
         UniqueConstraint("store_id", "sale_no", name="uq_sales_store_sale_no"),
         UniqueConstraint("store_id", "till_id", "till_seq", name="uq_sales_store_till_seq"),
+        Index("ix_sales_created_at", "created_at"),
     )
 
 
@@ -311,3 +315,24 @@ class SalePaymentRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str] = mapped_column(String(64), default="")
+    __table_args__ = (Index("ix_sale_payments_reference", "reference"),)
+
+
+class StockOnHandRow(Base):
+    """A store's stock of a sku: the sum of its stock_moves, kept in the same transaction as each
+    move so a read is one row whatever the history (`pos-mall check` recomputes it)."""
+
+    __tablename__ = "stock_on_hand"
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    qty: Mapped[int] = mapped_column(BigInteger, default=0)
+    __table_args__ = (Index("ix_stock_on_hand_store_qty", "store_id", "qty"),)
+
+
+class LeaseRow(Base):
+    """Who runs a periodic background job (expiry, pruning) until when; see mall.background."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64), default="")
+    expires_at: Mapped[datetime] = mapped_column(Utc)

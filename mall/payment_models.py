@@ -49,6 +49,7 @@ class PaymentRow(Base):
     __table_args__ = (
         UniqueConstraint("store_id", "idempotency_key", name="uq_payments_idempotency"),
         Index("ix_payments_status_next", "status", "next_query_at"),
+        Index("ix_payments_paid_at", "paid_at"),
     )
 
 
@@ -83,6 +84,8 @@ class SandboxTradeRow(Base):
     state: Mapped[str] = mapped_column(String(12))  # USERPAYING|SUCCESS|PAYERROR|REVOKED
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
     resolves_at: Mapped[datetime] = mapped_column(Utc)  # when the customer confirms or gives up
+    queries: Mapped[int] = mapped_column(Integer, default=0)  # calls as the provider counts them
+    reversals: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SandboxLedgerRow(Base):

@@ -1,15 +1,27 @@
 """The mall's settings: where its database lives, the limits it enforces on requests, and how it
-takes payment-code payments (mall.payments.config)."""
+takes payment-code payments (mall.payments.config).
+
+A served mall reads them from its environment (MallSettings.from_env), so every worker that
+`pos-mall serve --workers N`, uvicorn or gunicorn starts builds the same app:
+
+    POS_MALL_DB                 database URL (default: a SQLite file in the user data dir)
+    POS_MALL_POOL_SIZE          PostgreSQL connections per worker process (default 10)
+    POS_MALL_MAX_BODY_BYTES     largest request body as sent (default 4 MiB)
+    POS_MALL_BACKGROUND         1 (default): this process also takes background work (payment
+                                follow-up, expiry, pruning) under leases; 0: requests only
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 
+from mall.db import DEFAULT_POOL_SIZE
 from mall.members.settings import MemberSettings
 from mall.payments.config import PaymentSettings, payment_settings_from_env
 
@@ -23,9 +35,9 @@ def trusted_proxies() -> str:
     return os.environ.get(PROXIES_ENV, "").strip()
 
 
-def default_database_url() -> str:
+def default_database_url(env: Mapping[str, str] | None = None) -> str:
     """$POS_MALL_DB, else a SQLite file in the user's data dir (e.g. ~/.local/share/pos-mall)."""
-    url = os.environ.get(DB_URL_ENV)
+    url = (os.environ if env is None else env).get(DB_URL_ENV)
     if url:
         return url
     data_dir = Path(user_data_dir("pos-mall", appauthor=False))
@@ -43,6 +55,8 @@ class MallSettings:
     payments: PaymentSettings = field(default_factory=payment_settings_from_env)
     members: MemberSettings = field(default_factory=MemberSettings)
     proxies: str = field(default_factory=trusted_proxies)
+    pool_size: int = DEFAULT_POOL_SIZE
+    background: bool = True
 
     def uvicorn_options(self) -> dict[str, Any]:
         """Proxy headers only from the configured proxies; no access log (a URL may carry a
@@ -52,3 +66,15 @@ class MallSettings:
             "forwarded_allow_ips": self.proxies or None,
             "access_log": False,
         }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> MallSettings:
+        env = os.environ if env is None else env
+        defaults = cls(database_url="")
+        return cls(
+            database_url=default_database_url(env),
+            pool_size=int(env.get("POS_MALL_POOL_SIZE", defaults.pool_size)),
+            max_body_bytes=int(env.get("POS_MALL_MAX_BODY_BYTES", defaults.max_body_bytes)),
+            background=env.get("POS_MALL_BACKGROUND", "1") != "0",
+            payments=payment_settings_from_env(env),
+        )

@@ -1,23 +1,86 @@
 """Stock per store: on hand is the sum of the ledger; available online = on hand − reserved −
-safety stock (never shown below zero)."""
+safety stock (never shown below zero).
+
+The ledger (stock_moves) stays the truth; stock_on_hand holds its sum per store and sku, moved in
+the same transaction as each move (add_moves), so reading it does not grow with history.
+Concurrent pushes of one store update the rows of the skus they share in sku order, so they wait
+for each other instead of deadlocking.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from mall.db import upsert
 from mall.errors import NotFound
-from mall.models import ProductRow, ReservationRow, StockMoveRow, StoreProductRow
+from mall.models import (
+    ProductRow,
+    ReservationRow,
+    StockMoveRow,
+    StockOnHandRow,
+    StoreProductRow,
+    utc_now,
+)
 from sync.protocol import StockLevel
 
 
 def on_hand(session: Session, store_id: str, sku: str) -> int | None:
     """The ledger sum, or None when the store's ledger has never seen the sku."""
     return session.scalar(
-        select(func.sum(StockMoveRow.delta)).where(
-            StockMoveRow.store_id == store_id, StockMoveRow.sku == sku
+        select(StockOnHandRow.qty).where(
+            StockOnHandRow.store_id == store_id, StockOnHandRow.sku == sku
         )
     )
+
+
+def add_moves(session: Session, moves: Sequence[dict[str, Any]]) -> None:
+    """Append ledger rows (store_id, sku, delta, reason, ref, event_id) and move on hand."""
+    if not moves:
+        return
+    session.execute(insert(StockMoveRow), [{"created_at": utc_now(), **move} for move in moves])
+    totals = Counter[tuple[str, str]]()
+    for move in moves:
+        totals[move["store_id"], move["sku"]] += move["delta"]
+    for (store_id, sku), delta in sorted(totals.items()):
+        row = upsert(session, StockOnHandRow).values(store_id=store_id, sku=sku, qty=delta)
+        session.execute(
+            row.on_conflict_do_update(
+                index_elements=[StockOnHandRow.store_id, StockOnHandRow.sku],
+                set_={"qty": StockOnHandRow.qty + row.excluded.qty},
+            )
+        )
+
+
+def on_hand_differences(session: Session) -> list[tuple[str, str, int, int]]:
+    """(store, sku, kept, ledger sum) wherever stock_on_hand disagrees with the ledger."""
+    ledger = (
+        select(StockMoveRow.store_id, StockMoveRow.sku, func.sum(StockMoveRow.delta).label("qty"))
+        .group_by(StockMoveRow.store_id, StockMoveRow.sku)
+        .subquery()
+    )
+    kept = select(StockOnHandRow.store_id, StockOnHandRow.sku, StockOnHandRow.qty).subquery()
+    rows = session.execute(
+        select(
+            func.coalesce(kept.c.store_id, ledger.c.store_id),
+            func.coalesce(kept.c.sku, ledger.c.sku),
+            func.coalesce(kept.c.qty, 0),
+            func.coalesce(ledger.c.qty, 0),
+        )
+        .select_from(
+            kept.join(
+                ledger,
+                (kept.c.store_id == ledger.c.store_id) & (kept.c.sku == ledger.c.sku),
+                full=True,
+            )
+        )
+        .where(func.coalesce(kept.c.qty, 0) != func.coalesce(ledger.c.qty, 0))
+    ).all()
+    return [(str(a), str(b), int(c), int(d)) for a, b, c, d in rows]
 
 
 def stock_level(session: Session, store_id: str, sku: str) -> StockLevel:
@@ -51,4 +114,5 @@ def stock_level(session: Session, store_id: str, sku: str) -> StockLevel:
 
 
 def add_move(session: Session, store_id: str, sku: str, delta: int, reason: str, ref: str) -> None:
-    session.add(StockMoveRow(store_id=store_id, sku=sku, delta=delta, reason=reason, ref=ref))
+    move = {"store_id": store_id, "sku": sku, "delta": delta, "reason": reason, "ref": ref}
+    add_moves(session, [move])

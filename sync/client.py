@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 Model = TypeVar("Model")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 RETRY_STATUS = {500, 502, 503, 504}
+CONCURRENT_CHANGE = "concurrent_change"  # the mall rolled back a race: the same request may pass
 AUTH_CODES = {"device_revoked", "pairing_code_invalid"}
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
@@ -141,7 +142,7 @@ class MallClient:
             return SyncAuthError(summary)
         if status == 409 and code == "seq_gap":
             return SyncGap(int(body["expected_seq"]))
-        if status in RETRY_STATUS:
+        if status in RETRY_STATUS or (status == 409 and code == CONCURRENT_CHANGE):
             return _Retryable(SyncServerError(summary))
         return SyncRejected(summary, status=status, code=code)
 
@@ -188,8 +189,11 @@ class MallClient:
         return self._json("GET", "/health", Health, retry=True)
 
     def pair(self, code: str, *, till_id: str, device_name: str) -> PairResponse:
+        """Retried like the other calls: a pairing the mall rolled back (busy, a race) left the
+        code unused; one it committed makes a retry answer pairing_code_invalid, never pairs
+        twice."""
         request = PairRequest(code=code.strip(), till_id=till_id, device_name=device_name)
-        return self._json("POST", "/pair", PairResponse, retry=False, body=request)
+        return self._json("POST", "/pair", PairResponse, retry=True, body=request)
 
     def push(self, events: list[PushEvent]) -> PushResponse:
         return self._json(

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mall.api import Db
@@ -25,7 +25,7 @@ from mall.members.ledger import (
 )
 from mall.members.models import MemberRow, PointsEntryRow
 from mall.members.settings import MemberSettings
-from mall.models import StockMoveRow, StoreRow, utc_now
+from mall.models import StockOnHandRow, StoreRow, utc_now
 from mall.stock import stock_level
 
 router = APIRouter(include_in_schema=False)
@@ -82,11 +82,9 @@ def in_stock(session: Session, store_id: str) -> list[tuple[Any, int]]:
     """A few products available at the store now: (ProductData, available), most stocked first."""
     skus = list(
         session.scalars(
-            select(StockMoveRow.sku)
-            .where(StockMoveRow.store_id == store_id)
-            .group_by(StockMoveRow.sku)
-            .having(func.sum(StockMoveRow.delta) > 0)
-            .order_by(func.sum(StockMoveRow.delta).desc())
+            select(StockOnHandRow.sku)
+            .where(StockOnHandRow.store_id == store_id, StockOnHandRow.qty > 0)
+            .order_by(StockOnHandRow.qty.desc())
             .limit(SHOWN_PRODUCTS * 2)
         )
     )

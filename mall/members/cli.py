@@ -12,18 +12,16 @@ from sqlalchemy import select
 
 from mall.db import MallDatabase
 from mall.errors import MallError, NotFound
+from mall.housekeeping import expire_points, prune
 from mall.members.holds import OFFLINE_CAPS_KEY, offline_caps
 from mall.members.keys import points_rules, set_chain_value, set_points_rules
 from mall.members.ledger import (
     PHONE,
     add_units,
-    apply_expiry,
     find_by_phone,
     get_or_create_member,
     member_info,
 )
-from mall.members.models import MemberRow
-from mall.members.rate_limits import forget_old
 from mall.models import ConflictRow, DeviceRow, utc_now
 
 MAX_NAME = 64  # what the till and the pages show (sync.member_protocol.MemberInfo)
@@ -61,11 +59,9 @@ def _member_adjust(db: MallDatabase, args: argparse.Namespace) -> None:
 
 def _member_expire(db: MallDatabase, args: argparse.Namespace) -> None:
     now = utc_now()
-    with db.write() as session:
-        ids = list(session.scalars(select(MemberRow.id)))
-        expired = sum(apply_expiry(session, member_id, now) for member_id in ids)
-        forget_old(session, now)
-    print(f"{expired} points expired across {len(ids)} members")
+    expired, members = expire_points(db, now)
+    prune(db, now)
+    print(f"{expired} points expired across {members} members")
 
 
 def _points_rules(db: MallDatabase, args: argparse.Namespace) -> None:

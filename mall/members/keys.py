@@ -2,7 +2,9 @@
 secret of the 18 dynamic digits, each store's receipt token keys, and the points rules.
 
 Keys are created once (ensure_member_keys at start-up, a store's receipt key at pairing), kept
-in the database and never logged.
+in the database and never logged. Several workers start, and several tills pair, at the same
+moment: creation is INSERT … ON CONFLICT DO NOTHING and the stored row is read back, so the first
+one wins and nobody fails.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -17,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mall.db import insert_if_absent
 from mall.errors import NotFound
 from mall.members.models import ChainSettingRow, ReceiptKeyRow
 from mall.models import StoreRow
@@ -47,13 +51,18 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _ensure_chain_secret(session: Session, key: str, make: Callable[[], bytes]) -> None:
+    if chain_value(session, key) is None:
+        value = json.dumps(_b64(make()))
+        insert_if_absent(session, ChainSettingRow, key=key, value=value)
+
+
 def ensure_member_keys(session: Session) -> None:
     """Create the member code key pair and the digits secret if this mall has none yet."""
-    if chain_value(session, MEMBER_CODE_KEY) is None:
-        private = Ed25519PrivateKey.generate().private_bytes_raw()
-        set_chain_value(session, MEMBER_CODE_KEY, _b64(private))
-    if chain_value(session, DIGITS_KEY) is None:
-        set_chain_value(session, DIGITS_KEY, _b64(secrets.token_bytes(32)))
+    _ensure_chain_secret(
+        session, MEMBER_CODE_KEY, lambda: Ed25519PrivateKey.generate().private_bytes_raw()
+    )
+    _ensure_chain_secret(session, DIGITS_KEY, lambda: secrets.token_bytes(32))
 
 
 def _stored_key(session: Session, key: str) -> bytes:
@@ -88,9 +97,9 @@ def ensure_receipt_key(session: Session, store_id: str) -> tuple[dict[str, bytes
         raise NotFound(f"no store {store_id!r}")
     keys = store_receipt_keys(session, store_id)
     if not keys:
-        key = secrets.token_bytes(RECEIPT_KEY_BYTES)
-        session.add(ReceiptKeyRow(store_id=store_id, kid=FIRST_KID, key_b64=_b64(key)))
-        keys = {FIRST_KID: key}
+        key_b64 = _b64(secrets.token_bytes(RECEIPT_KEY_BYTES))
+        insert_if_absent(session, ReceiptKeyRow, store_id=store_id, kid=FIRST_KID, key_b64=key_b64)
+        keys = store_receipt_keys(session, store_id)  # ours, or the one a concurrent pairing made
     return keys, max(keys)
 
 

@@ -135,7 +135,7 @@ class SmsCodeRow(Base):
     phone: Mapped[str] = mapped_column(String(20), index=True)
     code_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
-    expires_at: Mapped[datetime] = mapped_column(Utc)
+    expires_at: Mapped[datetime] = mapped_column(Utc, index=True)
     used_at: Mapped[datetime | None] = mapped_column(Utc, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -147,7 +147,7 @@ class RateCounterRow(Base):
     __tablename__ = "rate_counters"
     scope: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(Utc)
+    window_start: Mapped[datetime] = mapped_column(Utc, index=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -158,4 +158,4 @@ class MemberSessionRow(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
-    expires_at: Mapped[datetime] = mapped_column(Utc)
+    expires_at: Mapped[datetime] = mapped_column(Utc, index=True)

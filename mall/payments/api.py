@@ -2,7 +2,7 @@
 them, and read their store's daily reconciliation; Alipay posts its notifications here.
 
 Every till call is device-authenticated and scoped to the device's store. Pending payments are
-followed by the mall itself (mall.payments.poller) and also whenever a till asks (GET).
+followed by the mall itself (mall.background) and also whenever a till asks (GET).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from mall.api import Db, Device
+from mall.background import Background
 from mall.errors import MallError
 from mall.http import LimitedRoute
 from mall.payment_models import PaymentRefundRow, PaymentRow
 from mall.payments.alipay import verify_notification
-from mall.payments.poller import PaymentPoller
 from mall.payments.reconcile import reconcile
 from mall.payments.service import PaymentDesk, seconds_left
 from mall.payments.wechat import InvalidSignature
@@ -46,8 +46,8 @@ def desk(request: Request) -> PaymentDesk:
     return request.app.state.payments
 
 
-def poller(request: Request) -> PaymentPoller:
-    return request.app.state.payment_poller
+def background(request: Request) -> Background:
+    return request.app.state.background
 
 
 def payment_view(row: PaymentRow) -> Payment:
@@ -86,7 +86,7 @@ def create_payment(body: CreatePayment, device: Device, request: Request) -> Pay
     """Charge a payment code: paid, failed, or pending (the customer confirms on the phone; the
     mall follows it up and reverses it at the deadline). The same idempotency_key answers the
     same payment and never charges again."""
-    poller(request).ensure_started()
+    background(request).ensure_started()
     return payment_view(desk(request).create(device, body))
 
 

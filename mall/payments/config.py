@@ -7,6 +7,7 @@ environment (files named by variables), never from a till.
     POS_MALL_WECHAT_SIGN_TYPE (HMAC-SHA256 | MD5), POS_MALL_WECHAT_CERT, POS_MALL_WECHAT_KEY
     POS_MALL_ALIPAY_APP_ID, POS_MALL_ALIPAY_PRIVATE_KEY_FILE, POS_MALL_ALIPAY_PUBLIC_KEY_FILE,
     POS_MALL_ALIPAY_GATEWAY, POS_MALL_ALIPAY_NOTIFY_URL
+    POS_MALL_PAYMENT_QUERY_S, POS_MALL_PAYMENT_DEADLINE_S   (default 5 and 30 seconds)
 """
 
 from __future__ import annotations
@@ -70,8 +71,13 @@ def _alipay(env: Mapping[str, str]) -> AlipayConfig | None:
 
 def payment_settings_from_env(env: Mapping[str, str] | None = None) -> PaymentSettings:
     env = os.environ if env is None else env
+    defaults = PaymentSettings()
     return PaymentSettings(
-        mode=env.get("POS_MALL_PAYMENTS", SANDBOX), wechat=_wechat(env), alipay=_alipay(env)
+        mode=env.get("POS_MALL_PAYMENTS", SANDBOX),
+        query_interval_s=float(env.get("POS_MALL_PAYMENT_QUERY_S", defaults.query_interval_s)),
+        deadline_s=float(env.get("POS_MALL_PAYMENT_DEADLINE_S", defaults.deadline_s)),
+        wechat=_wechat(env),
+        alipay=_alipay(env),
     )
 
 

@@ -115,6 +115,7 @@ class SandboxGateway:
             trade = session.get(SandboxTradeRow, out_trade_no, with_for_update=True)
             if trade is None:
                 return TradeAnswer(Outcome.NOT_FOUND, error_code="ORDERNOTEXIST")
+            trade.queries += 1
             _resolve(session, trade)
             return _answer(trade)
 
@@ -123,6 +124,7 @@ class SandboxGateway:
             trade = session.get(SandboxTradeRow, out_trade_no, with_for_update=True)
             if trade is None:
                 return ReverseAnswer(True, "no such trade: nothing to reverse")
+            trade.reversals += 1
             _resolve(session, trade)
             if _refunded(session, out_trade_no):
                 return ReverseAnswer(False, "REVERSE_EXPIRE: 已退款的交易不能撤销")

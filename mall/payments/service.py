@@ -19,10 +19,11 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,8 @@ from sync.payment_protocol import CreatePayment, CreateRefund
 log = logging.getLogger(__name__)
 Answer = TypeVar("Answer", TradeAnswer, RefundAnswer, ReverseAnswer)
 OPEN = ("created", "pending")
+CLAIM_LEASE = timedelta(seconds=60)  # longer than a query and a reversal with their timeouts
+FOLLOW_THREADS = 4  # payments followed up at once by one sweep (each is mostly provider I/O)
 _FINAL_OUTCOMES = {Outcome.PAID: "paid", Outcome.FAILED: "failed", Outcome.CLOSED: "cancelled"}
 _WAITING_TEXT = {
     Outcome.USERPAYING: "等待顾客输入密码",
@@ -174,11 +177,30 @@ class PaymentDesk:
     # -- following up --------------------------------------------------------------------------
 
     def advance(self, payment_id: str) -> PaymentRow:
-        """Ask the provider about an open payment when a query is due; give up at the deadline."""
+        """Ask the provider about an open payment when a query is due; give up at the deadline.
+        If another caller (a worker's sweep, another till request) holds the due query, the row
+        is answered as it stands."""
         row = self._load(payment_id)
-        now = utc_now()
-        if row.status not in OPEN or now < row.next_query_at:
+        if row.status not in OPEN or utc_now() < row.next_query_at or not self._claim(row.id):
             return row
+        return self._follow(row)
+
+    def _claim(self, payment_id: str) -> bool:
+        """Take this payment's due query: its next query moves one lease ahead, so nobody else
+        asks the provider meanwhile; the answer (or, after a crash, the lease's end) sets the
+        next one."""
+        now = utc_now()
+        with self.db.write() as session:
+            taken = session.execute(
+                update(PaymentRow)
+                .where(*_due(now), PaymentRow.id == payment_id)
+                .values(next_query_at=now + CLAIM_LEASE)
+            )
+        return cast(CursorResult[Any], taken).rowcount == 1
+
+    def _follow(self, row: PaymentRow) -> PaymentRow:
+        """Query a claimed payment; past its deadline, reverse it unless it was paid."""
+        now = utc_now()
         gateway = self.gateways.named(row.gateway)
         answer = _ask(lambda: gateway.query(row.id), _UNREACHABLE)
         if answer.outcome in _FINAL_OUTCOMES or now < row.deadline_at:
@@ -198,17 +220,24 @@ class PaymentDesk:
         self.advance(payment_id)
 
     def sweep(self, limit: int = 100) -> int:
-        """Advance every open payment whose query is due; how many were looked at."""
-        with self.db.read() as session:
-            ids = session.scalars(
-                select(PaymentRow.id)
-                .where(PaymentRow.status.in_(OPEN), PaymentRow.next_query_at <= utc_now())
+        """Claim up to limit due payments that no other worker is claiming (FOR UPDATE SKIP
+        LOCKED, then their next query one lease ahead, in one transaction) and follow them up
+        a few at a time; how many were claimed."""
+        now = utc_now()
+        with self.db.write() as session:
+            rows = session.scalars(
+                select(PaymentRow)
+                .where(*_due(now))
                 .order_by(PaymentRow.next_query_at)
                 .limit(limit)
+                .with_for_update(skip_locked=True)
             ).all()
-        for payment_id in ids:
-            self.advance(payment_id)
-        return len(ids)
+            for row in rows:
+                row.next_query_at = now + CLAIM_LEASE
+        if rows:
+            with ThreadPoolExecutor(FOLLOW_THREADS, thread_name_prefix="payment-follow") as pool:
+                list(pool.map(self._follow, rows))
+        return len(rows)
 
     def _record(self, payment_id: str, answer: TradeAnswer) -> PaymentRow:
         """Write the provider's answer if the payment is still open."""
@@ -342,6 +371,10 @@ _FINAL_TEXT = {"paid": "支付成功", "failed": "支付失败", "cancelled": "�
 _UNREACHABLE = TradeAnswer(Outcome.UNKNOWN, message="支付机构暂无应答，正在查询")
 _NOT_REVERSED = ReverseAnswer(False, "支付机构暂无应答")
 _REFUND_UNANSWERED = RefundAnswer(Outcome.UNKNOWN, message="支付机构暂无应答，稍后重试")
+
+
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return PaymentRow.status.in_(OPEN), PaymentRow.next_query_at <= now
 
 
 def _detached(session: Session, row: PaymentRow | None) -> PaymentRow | None:

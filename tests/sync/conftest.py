@@ -4,12 +4,10 @@ POS_TEST_PG_URL is set), and real till databases whose outbox is filled like che
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
 
@@ -26,8 +24,8 @@ from sync.credentials import pair
 from sync.engine import SyncEngine, engine_for
 from sync.protocol import ProductData
 from sync.sample import Item, sale_payload
+from tests.pg import PG_URL_ENV, fresh_pg_database
 
-PG_URL_ENV = "POS_TEST_PG_URL"
 COLA = Item("1001", "可口可乐 330ml", 1, 350)
 WATER = Item("1002", "农夫山泉 550ml", 1, 200)
 NOODLES = Item("1003", "康师傅红烧牛肉面", 1, 450)
@@ -60,13 +58,8 @@ def mall_url(
         return
     if not pg_server_url:
         pytest.skip(f"{PG_URL_ENV} is not set (bash scripts/start-postgres.sh prints one)")
-    name = f"mall_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = pg_server_url.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(pg_server_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_pg_database(pg_server_url) as url:
+        yield url
 
 
 @dataclass
