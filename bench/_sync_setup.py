@@ -3,71 +3,37 @@ GIL) with its peak memory sampled, and a fresh till database paired with it."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
 
 import psutil
-import requests
 
 from mall.db import MallDatabase
 from mall.devices import new_pairing_code
+from mall.processes import MallProcess as ServedMall
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Store, Till
 from sync.credentials import pair
 from sync.engine import SyncEngine, engine_for
 
-START_TIMEOUT_S = 60.0
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class MallProcess:
+class MallProcess(ServedMall):
     """`pos-mall serve` on a free loopback port; peak_rss_mb is sampled while it runs."""
 
     def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        super().__init__(database_url)
         self.peak_rss_mb = 0.0
-        self._process: subprocess.Popen[bytes] | None = None
         self._sampling = False
 
     def __enter__(self) -> MallProcess:
-        command = [
-            sys.executable,
-            "-m",
-            "mall.cli",
-            "serve",
-            "--db",
-            self.database_url,
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-        ]
-        self._process = subprocess.Popen(command)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                requests.get(f"{self.base_url}/api/v1/health", timeout=(1, 5)).raise_for_status()
-                break
-            except requests.RequestException:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the mall did not start") from None
-                time.sleep(0.1)
+        super().__enter__()
+        assert self.process is not None
         self._sampling = True
         threading.Thread(
-            target=self._sample, args=(psutil.Process(self._process.pid),), daemon=True
+            target=self._sample, args=(psutil.Process(self.process.pid),), daemon=True
         ).start()
         return self
 
@@ -87,9 +53,7 @@ class MallProcess:
         _traceback: TracebackType | None,
     ) -> None:
         self._sampling = False
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=30)
+        super().__exit__(_type, _value, _traceback)
 
 
 def paired_till(directory: Path, mall: MallProcess, store_id: str = "S001") -> SyncEngine:

@@ -1,5 +1,6 @@
 """The mall served by `pos-mall serve` in a child process (with its own worker processes), the
-way a chain runs it: for tests and benches that need several processes on one database.
+way a chain runs it, and throwaway PostgreSQL databases: for tests and benches that need several
+processes on one database.
 
 Settings travel by environment, as in production; the child's output goes to a log file so a
 crash at start can be read afterwards.
@@ -12,14 +13,31 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+import psycopg
 import requests
 
 READY_TIMEOUT_S = 240.0  # a busy CI machine imports slowly
 STOP_TIMEOUT_S = 20.0
+
+
+@contextmanager
+def scratch_pg_database(server_url: str, prefix: str = "mall") -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server; dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = server_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:
@@ -29,12 +47,12 @@ def free_port() -> int:
 
 
 class MallProcess:
-    """`pos-mall serve --workers N` on 127.0.0.1 over database_url."""
+    """`pos-mall serve --workers N` on 127.0.0.1 over database_url; its output goes to log_path."""
 
     def __init__(
         self,
         database_url: str,
-        log_path: Path,
+        log_path: Path | None = None,
         *,
         workers: int = 1,
         env: Mapping[str, str] | None = None,
@@ -56,6 +74,9 @@ class MallProcess:
         command += ["--port", str(self.port), "--workers", str(self.workers)]
         command += ["--log-level", "warning"]
         env = {**os.environ, **self.env, "PYTHONPATH": os.pathsep.join(sys.path)}
+        if self.log_path is None:  # the output goes where this process's goes
+            self.process = subprocess.Popen(command, env=env)
+            return self
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         return self
@@ -76,6 +97,8 @@ class MallProcess:
         raise RuntimeError(f"the mall did not answer within {timeout_s} s:\n{self.log()}")
 
     def log(self) -> str:
+        if self.log_path is None:
+            return ""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> int | None:
