@@ -26,7 +26,7 @@ from mall.migrate import upgrade
 from mall.orders import create_order
 from mall.payments.reconcile import reconcile, report_lines
 from mall.settings import DB_URL_ENV, MallSettings, default_database_url
-from mall.stock import add_move
+from mall.stock import add_move, on_hand_differences
 from sync.protocol import ProductData
 
 Handler = Callable[[MallDatabase, argparse.Namespace], None]
@@ -124,6 +124,17 @@ def _stock_receive(db: MallDatabase, args: argparse.Namespace) -> None:
     with db.write() as session:
         add_move(session, args.store, args.sku, args.qty, "receive", args.ref)
     print(f"{args.qty} × {args.sku} received at {args.store}")
+
+
+def _check(db: MallDatabase, _args: argparse.Namespace) -> None:
+    """Recompute stock on hand from the ledger and compare it with the kept rows."""
+    with db.read() as session:
+        differences = on_hand_differences(session)
+    for store_id, sku, kept, ledger in differences:
+        print(f"{store_id} {sku}: stock_on_hand {kept}, ledger sum {ledger}")
+    if differences:
+        raise MallError(409, "ledger_mismatch", f"{len(differences)} stock rows differ")
+    print("stock on hand equals the ledger")
 
 
 def _item(text: str) -> tuple[str, int]:
@@ -251,6 +262,7 @@ def _parser() -> argparse.ArgumentParser:
     oadd.add_argument("--customer", default="")
     oadd.add_argument("--phone", default="")
 
+    command("check", _check, "compare stock on hand with the stock ledger (exit 1 if not equal)")
     recon = command("reconcile", _reconcile, "payment-code money vs till sales for one day")
     recon.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD (UTC+8)")
     recon.add_argument("--store", help="one store only")
