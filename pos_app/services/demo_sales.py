@@ -67,6 +67,7 @@ class SalesPlan:
     refund_permille: int = 10
     void_line_percent: int = 3
     void_sale_permille: int = 5
+    rounding_percent: int = 20  # sales whose odd fen the cashier drops (抹零 to the jiao)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class _Sale:
     payments: list[_Pay] = field(default_factory=list)
     original_sale_id: int | None = None
     points_earned: int = 0
+    rounding_fen: int = 0  # the 抹零, ≤ 0 on a sale
 
     @property
     def subtotal_fen(self) -> int:
@@ -134,7 +136,7 @@ class _Sale:
 
     @property
     def total_fen(self) -> int:
-        return self.subtotal_fen - self.discount_fen
+        return self.subtotal_fen - self.discount_fen + self.rounding_fen
 
 
 @dataclass
@@ -275,7 +277,7 @@ class _Writer:
                 when,
                 sale.subtotal_fen,
                 sale.discount_fen,
-                0,
+                sale.rounding_fen,
                 sale.total_fen,
                 sale.points_earned,
                 when,
@@ -348,14 +350,18 @@ def _build_sale(gen: _Generator, moment: datetime) -> _Sale:
     for line_no in range(1, rng.choice(LINES_PER_SALE) + 1):
         item = gen.pick_item()
         sale.lines.append(_Line(line_no, item, *gen.line_values(item, member)))
+    if rng.randrange(100) < gen.plan.rounding_percent:
+        sale.rounding_fen = -(sale.total_fen % 10)
     sale.points_earned = points_for_sale(sale.member_id, sale.total_fen)
     sale.payments = [_Pay(*tender) for tender in gen.tenders_for(sale.total_fen)]
     return sale
 
 
 def _build_refund(original: _Sale, original_id: int, line_id: int, moment: datetime) -> _Sale:
-    """A refund of the original's first line, whole, back to its tenders in proportion."""
+    """A refund of the original's first line, whole, back to its tenders in proportion; a
+    one-line sale is refunded as paid, its 抹零 included."""
     line = original.lines[0]
+    refunded = original.total_fen if len(original.lines) == 1 else line.net_fen
     refund = _Sale(
         kind="refund",
         cashier_id=original.cashier_id,
@@ -363,8 +369,9 @@ def _build_refund(original: _Sale, original_id: int, line_id: int, moment: datet
         created_at=moment,
         original_sale_id=original_id,
         points_earned=-points_to_reverse(
-            earned=original.points_earned, refunded_fen=line.net_fen, paid_fen=original.total_fen
+            earned=original.points_earned, refunded_fen=refunded, paid_fen=original.total_fen
         ),
+        rounding_fen=line.net_fen - refunded,
     )
     refund.lines.append(
         _Line(
@@ -379,7 +386,7 @@ def _build_refund(original: _Sale, original_id: int, line_id: int, moment: datet
         )
     )
     paid = [Payment(kind=p.kind, amount_fen=p.amount_fen) for p in original.payments]
-    shares = split_over_payments(line.net_fen, paid)
+    shares = split_over_payments(refunded, paid)
     refund.payments = [
         _Pay(p.kind, -share, -share) for p, share in zip(paid, shares, strict=True) if share
     ]

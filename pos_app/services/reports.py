@@ -37,6 +37,7 @@ BASIS_POINTS = 10_000
 TOP_N = 10
 SHOP_TZ_MODIFIER = "+8 hours"  # SQLite date() of a UTC time, on the shop's calendar (SHOP_TZ)
 VOID_KINDS = ("void_line", "void_sale")
+ROUNDING = "rounding"  # the row of the line reports that carries the 抹零 (rounding_fen)
 
 _TIME_COLUMNS = columns(
     receipts=Kind.COUNT, sales_fen=Kind.FEN, refunds_fen=Kind.FEN, net_fen=Kind.FEN
@@ -284,8 +285,17 @@ def bottom_products(session: Session, period: Period, n: int = TOP_N) -> ReportT
     return _products(session, period, bottom=True, n=n)
 
 
+def _net_sales_fen(session: Session, period: Period) -> int:
+    receipts = _receipts_by(session, period, literal(1)).get(1, (0, 0, 0, 0))
+    return receipts[1] + receipts[2]
+
+
 def _by_category(session: Session, period: Period) -> list[tuple[str, tuple[int, ...]]]:
-    """(category name, summed _FIGURES) per category, largest net first; "" = uncategorised."""
+    """(category name, summed _FIGURES) per category, largest net first; "" = uncategorised.
+
+    A last ROUNDING row (when not 0) holds the 抹零, which belongs to no line: every receipt's
+    total is its lines' net plus its rounding_fen, so net sales less the lines' net is the
+    rounding, and the rows add up to net sales to the fen."""
     figures = _product_figures(period)
     name = func.coalesce(Category.name, cast(literal(""), String))
     query = (
@@ -296,7 +306,11 @@ def _by_category(session: Session, period: Period) -> list[tuple[str, tuple[int,
         .group_by(name)
     )
     found = [(row[0], tuple(int(v) for v in row[1:])) for row in session.execute(query)]
-    return sorted(found, key=lambda item: (-item[1][2], item[0]))
+    ordered = sorted(found, key=lambda item: (-item[1][2], item[0]))
+    rounding = _net_sales_fen(session, period) - sum(sums[2] for _, sums in found)
+    if rounding:
+        ordered.append((ROUNDING, (0, 0, rounding, rounding, 0)))
+    return ordered
 
 
 def sales_by_category(session: Session, period: Period) -> ReportTable:
@@ -309,11 +323,13 @@ def sales_by_category(session: Session, period: Period) -> ReportTable:
 
 def gross_margin(session: Session, period: Period) -> ReportTable:
     """Per category: net of the lines whose cost was known, their cost, margin and margin %;
-    uncosted_net_fen is the net of lines sold without a known cost (left out of the margin)."""
+    uncosted_net_fen is the net of lines sold without a known cost (left out of the margin).
+    The 抹零 row costs nothing: it takes its amount off the margin and has no margin %."""
     rows = []
     for name, (_qty, _lines, net, costed, cost) in _by_category(session, period):
         margin = costed - cost
-        rows.append((name, costed, cost, margin, share_bp(margin, costed), net - costed))
+        margin_bp = None if name == ROUNDING else share_bp(margin, costed)
+        rows.append((name, costed, cost, margin, margin_bp, net - costed))
     header = columns(
         category=Kind.TEXT,
         costed_net_fen=Kind.FEN,

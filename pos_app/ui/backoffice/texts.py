@@ -163,6 +163,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value_member": ("会员", "Members"),
     "value_walk_in": ("非会员", "Walk-in"),
     "value_uncategorised": ("未分类", "Uncategorised"),
+    "value_rounding": ("抹零", "Rounding"),
     "value_sale": ("销售", "Sale"),
     "value_receive": ("入库", "Received"),
     "value_count": ("盘点调整", "Count adjustment"),
