@@ -69,8 +69,21 @@ class Period:
         return (self.last - self.first).days + 1
 
     def previous(self) -> Period:
-        """The period of equal length just before this one."""
+        """The period compared with this one: whole calendar months compare with as many
+        calendar months before (November with October); other ranges with the days of equal
+        length just before."""
+        months = self._whole_months()
+        if months:
+            before = self.first.year * 12 + self.first.month - 1 - months
+            return Period(date(before // 12, before % 12 + 1, 1), self.first - timedelta(days=1))
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def _whole_months(self) -> int:
+        """How many calendar months the period is, 0 unless it starts on a 1st and ends on the
+        last day of a month."""
+        if self.first.day != 1 or (self.last + timedelta(days=1)).day != 1:
+            return 0
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """[start, end) of the period as aware UTC datetimes."""
@@ -461,9 +474,30 @@ class Kpi:
 
     @property
     def change_bp(self) -> int | None:
-        if self.current is None or not self.previous:
+        """The change against the previous period, in basis points. A share (Kind.BP) changes
+        in percentage points (2668 after 2580 → 88, "+0.88 个百分点"); a figure below zero
+        (refunds) by the relative change of its size, so more refunds is a positive change;
+        any other figure by its relative change. None when there is nothing to compare."""
+        if self.current is None or self.previous is None:
             return None
-        return share_bp(self.current - self.previous, abs(self.previous))
+        if self.kind is Kind.BP:
+            return self.current - self.previous
+        if not self.previous:
+            return None
+        size = abs(self.previous)
+        if self.previous < 0 and self.current <= 0:
+            return share_bp(abs(self.current) - size, size)
+        return share_bp(self.current - self.previous, size)
+
+    @property
+    def in_points(self) -> bool:
+        """The change is in percentage points (a share), not in percent."""
+        return self.kind is Kind.BP
+
+    @property
+    def below_zero(self) -> bool:
+        """The figure counts money going out (refunds): its change is worded more or less."""
+        return (self.current or 0) < 0 or (self.previous or 0) < 0
 
 
 def _key_figures(session: Session, period: Period) -> dict[str, tuple[Kind, int | None]]:
@@ -563,14 +597,16 @@ def previous_values(
 
 
 def with_previous(spec: ReportSpec, current: ReportTable, previous: list[int]) -> ReportTable:
-    """current with two more columns: the previous period's value and the change in bp."""
+    """current with two more columns: the previous period's value and the change in bp (in
+    percentage points, change_points, where the value is itself a share)."""
     value = current.index(spec.value)
     kind = current.columns[value].kind
     rows = []
     for row, before in zip(current.rows, previous, strict=True):
         change = Kpi(spec.value, kind, int(row[value]), before).change_bp  # type: ignore[call-overload]
         rows.append((*row, before, change))
-    header = (*current.columns, Column("previous", kind), Column("change_bp", Kind.BP))
+    change_key = "change_points" if kind is Kind.BP else "change_bp"  # shares: in points
+    header = (*current.columns, Column("previous", kind), Column(change_key, Kind.BP))
     return ReportTable(current.report, header, tuple(rows))
 
 

@@ -310,7 +310,7 @@ def test_key_figures_and_comparisons_match_the_previous_period(
         kpis = {k.key: k for k in key_figures(session, period)}
     for key, value in now.items():
         assert (kpis[key].current, kpis[key].previous) == (value, before[key]), key
-        assert kpis[key].change_bp == bp(value - before[key], abs(before[key]))
+        assert kpis[key].change_bp == change(key.endswith("_bp"), value, before[key]), key
     assert kpis["qr_claim_share_bp"].current == claim_share(db, period)
 
 
@@ -354,10 +354,48 @@ def test_every_report_has_the_previous_periods_value_beside_each_row(
                 keyed = dict(zip([r[0] for r in earlier.rows], values, strict=True))
                 expected = [keyed.get(r[0], 0) for r in table.rows]
             assert table.values("previous") == expected, spec.key
-            for now, then, change in zip(
-                table.values(spec.value), expected, table.values("change_bp"), strict=True
-            ):
-                assert change == (bp(int(str(now)) - then, abs(then)) if then else None), spec.key
+            points = spec.value.endswith("_bp")
+            changes = table.values("change_points" if points else "change_bp")
+            for now, then, got in zip(table.values(spec.value), expected, changes, strict=True):
+                assert got == change(points, int(str(now)), then), spec.key
+
+
+def change(points: bool, now: int, then: int) -> int | None:
+    """A share changes in percentage points; a figure below zero by the change of its size."""
+    if points:
+        return now - then
+    if not then:
+        return None
+    if then < 0 and now <= 0:
+        return bp(abs(now) - abs(then), abs(then))
+    return bp(now - then, abs(then))
+
+
+def test_a_calendar_month_is_compared_with_the_previous_calendar_month(
+    seeded: tuple[Database, Rows],
+) -> None:
+    """November against October (10-01..10-31, not 10-02..10-31); a quarter against the one
+    before; other ranges against the days of equal length just before."""
+    assert Period(date(2025, 11, 1), date(2025, 11, 30)).previous() == Period(
+        date(2025, 10, 1), date(2025, 10, 31)
+    )
+    assert Period(date(2025, 3, 1), date(2025, 3, 31)).previous() == Period(
+        date(2025, 2, 1), date(2025, 2, 28)
+    )
+    assert Period(date(2025, 1, 1), date(2025, 3, 31)).previous() == Period(
+        date(2024, 10, 1), date(2024, 12, 31)
+    )
+    assert Period(date(2025, 3, 2), date(2025, 3, 8)).previous() == Period(
+        date(2025, 2, 23), date(2025, 3, 1)
+    )
+    db, _rows = seeded
+    with db.read() as session:
+        kpis = {
+            k.key: k for k in key_figures(session, Period(date(2025, 11, 1), date(2025, 11, 30)))
+        }
+    assert kpis["net_fen"].previous == sql_net_sales(
+        db, Period(date(2025, 10, 1), date(2025, 10, 31))
+    )
 
 
 def test_exports_write_every_figure_as_exact_yuan(

@@ -29,7 +29,7 @@ TILES = (
 )
 TILE_COLUMNS = 3
 GOOD, BAD, FLAT = "#2e7d32", "#c62828", "#607d8b"
-LOWER_IS_BETTER = frozenset({"void_lines", "void_sales", "refund_receipts"})
+LOWER_IS_BETTER = frozenset({"void_lines", "void_sales", "refund_receipts", "refunds_fen"})
 
 
 def change_text(kpi: Kpi) -> tuple[str, str]:
@@ -41,7 +41,14 @@ def change_text(kpi: Kpi) -> tuple[str, str]:
         return bt("no_previous"), FLAT
     better = -change if kpi.key in LOWER_IS_BETTER else change
     colour = GOOD if better > 0 else BAD if better < 0 else FLAT
-    return bt("change", change=f"{Decimal(change) / 100:+.2f} %"), colour
+    amount = Decimal(change) / 100
+    if kpi.in_points:
+        return bt("change_points", change=f"{amount:+.2f}"), colour
+    if kpi.below_zero and change:
+        return bt(
+            "change_more" if change > 0 else "change_less", change=f"{abs(amount):.2f}"
+        ), colour
+    return bt("change", change=f"{amount:+.2f} %"), colour
 
 
 class Tile(QFrame):

@@ -1,0 +1,25 @@
+"""How a key figure's change reads on its dashboard tile."""
+
+from __future__ import annotations
+
+from pos_app.services.report_table import Kind
+from pos_app.services.reports import Kpi
+from pos_app.ui.backoffice.dashboard import BAD, GOOD, change_text
+
+
+def test_more_refunds_read_as_more_refunds_in_red() -> None:
+    """−72.54 → −314.31 is 333.29 % more refunds, not "−333.29 %"."""
+    assert change_text(Kpi("refunds_fen", Kind.FEN, -31431, -7254)) == ("较上期多 333.29 %", BAD)
+
+
+def test_fewer_refunds_read_as_fewer_refunds_in_green() -> None:
+    assert change_text(Kpi("refunds_fen", Kind.FEN, -7254, -73524)) == ("较上期少 90.13 %", GOOD)
+
+
+def test_a_share_changes_in_percentage_points() -> None:
+    """26.68 % after 25.80 % is +0.88 个百分点, not "+3.41 %"."""
+    assert change_text(Kpi("margin_bp", Kind.BP, 2668, 2580)) == ("较上期 +0.88 个百分点", GOOD)
+
+
+def test_sales_still_change_in_percent() -> None:
+    assert change_text(Kpi("net_fen", Kind.FEN, 11000, 10000)) == ("较上期 +10.00 %", GOOD)
