@@ -149,7 +149,7 @@ def _segment(word: str) -> list[str] | None:
     return best[0]
 
 
-def reading_variants(word: str, *, limit: int = 80) -> list[str]:
+def reading_variants(word: str, *, limit: int = 24) -> list[str]:
     """Spellings of word with one syllable read another way its characters allow: what the
     index holds for 单县 (danxian) when the cashier typed shanxian. At most `limit`."""
     syllables = _segment(word)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -184,7 +184,8 @@ def _code_ids(session: Session, code: str, limit: int) -> list[int]:
     if len(code) >= BARCODE_PREFIX_MIN:
         partial.append(_ACTIVE_IDS.join(Barcode).where(_prefix(Barcode.code, code)))
     if len(code) >= BARCODE_TAIL:
-        tail = func.substr(Barcode.code, -BARCODE_TAIL) == code[-BARCODE_TAIL:]
+        # a literal -6, so SQLite sees the expression of index ix_barcodes_tail
+        tail = func.substr(Barcode.code, literal_column(str(-BARCODE_TAIL))) == code[-BARCODE_TAIL:]
         ends = Barcode.code.endswith(code, autoescape=True)
         partial.append(_ACTIVE_IDS.join(Barcode).where(tail, ends))
     if len(code) >= SKU_PREFIX_MIN:
@@ -273,9 +274,12 @@ def search_page(
     is_code = len(words) == 1 and _DIGITS.match(words[0]) is not None
     codes = _code_ids(session, words[0], CODE_HITS) if is_code else []
     extra = [i for i in codes if i not in _fts_subset(session, match, codes)]
-    variants = _variant_ids(session, words, set(extra))
+    literal_total = _fts_count(session, match)
+    # other readings only when what was typed finds little: each variant is an index lookup
+    few = literal_total < want
+    variants = _variant_ids(session, words, set(extra)) if few else []
     variants = [i for i in variants if i not in _fts_subset(session, match, variants)]
-    total = _fts_count(session, match) + len(extra) + len(variants)
+    total = literal_total + len(extra) + len(variants)
     ranked: dict[int, None] = dict.fromkeys(codes[:want])
     ranked.update(dict.fromkeys(_ranked_ids(session, query_text, words, want)))
     ranked.update(dict.fromkeys(variants))
