@@ -435,6 +435,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "err_wrong_pin": ("工号或密码错误", "Staff number or PIN is wrong"),
     "err_override": ("该密码不是经理的，授权被拒绝", "That PIN is not a manager's: refused"),
+    "not_approved": ("未获经理授权，没有改动", "Not approved by a manager: nothing changed"),
     "err_no_shift": ("当前没有班次，请按 F9 开班", "No shift is open: press F9"),
     "err_not_paid": ("还没有收齐：{detail}", "Not fully paid: {detail}"),
     "err_empty_cart": ("购物车是空的，请先扫描商品", "The cart is empty: scan an item first"),

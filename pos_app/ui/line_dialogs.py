@@ -110,7 +110,7 @@ class DiscountDialog(FormDialog):
     def _approve(self, reason: str) -> int:
         approval = OverrideDialog.ask(self, self.ctx, reason)
         if approval is None:
-            raise InputError(tr("err_override"))
+            raise InputError(tr("not_approved"))  # cancelled: no PIN was wrong
         return approval.approver_id
 
     def _discount(self, discount_fen: int, base_fen: int, give: Callable[[int], None]) -> None:

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from pos_app.ui.i18n import InputError, error_text, tr
 from pos_app.ui.qt import (
+    QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialog,
@@ -16,6 +18,8 @@ from pos_app.ui.qt import (
     QFormLayout,
     QKeyEvent,
     QLabel,
+    QLineEdit,
+    QShowEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -93,6 +97,9 @@ class KeyboardDialog(QDialog):
         super().keyPressEvent(event)
 
 
+_FIELDS = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView)
+
+
 class FormDialog(QDialog):
     """A dialog with a form, an inline error line and OK/Cancel. Subclasses fill `form` and
     implement apply(), which raises to refuse OK; the error is shown in the dialog."""
@@ -118,6 +125,24 @@ class FormDialog(QDialog):
 
     def apply(self) -> None:
         raise NotImplementedError
+
+    def first_field(self) -> QWidget | None:
+        """The form's first field a cashier types into or picks from (not a label, not a
+        button): where the keyboard goes when the dialog opens."""
+        for row in range(self.form.rowCount()):
+            for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+                item = self.form.itemAt(row, role)
+                widget = item.widget() if item is not None else None
+                if isinstance(widget, _FIELDS) and widget.isEnabled():
+                    return widget
+        return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open with the keyboard in the first field, not on 确定: F3, 3, Enter sets 3."""
+        super().showEvent(event)
+        field = self.first_field()
+        if field is not None:
+            field.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _on_ok(self) -> None:
         try:
