@@ -109,6 +109,13 @@ def average_fen(total_fen: int, count: int) -> int:
     return mul_div_half_up(total_fen, 1, count) if count else 0
 
 
+def basket_fen(sums: tuple[int, ...]) -> int:
+    """客单价, the one definition (docs/figures.md): net sales (sales less refunds) ÷ sale
+    receipts, from (receipts, sales_fen, refunds_fen, ...)."""
+    receipts, sales, refunds = sums[:3]
+    return average_fen(sales + refunds, receipts)
+
+
 # --- receipts: report_sales_hours -------------------------------------------------------------
 
 _SALE = ReportSalesHour.kind == "sale"
@@ -186,9 +193,8 @@ def sales_by_cashier(session: Session, period: Period) -> ReportTable:
     names = dict(session.execute(query).all())
     rows = []
     for cashier_id, sums in sorted(found.items(), key=lambda item: -item[1][1]):
-        receipts, sales = sums[:2]
         label = names.get(cashier_id, f"#{cashier_id}")
-        rows.append((*_time_row(label, sums), average_fen(sales, receipts)))
+        rows.append((*_time_row(label, sums), basket_fen(sums)))
     header = (Column("cashier", Kind.TEXT), *_TIME_COLUMNS, Column("avg_basket_fen", Kind.FEN))
     return ReportTable("by_cashier", header, tuple(rows))
 
@@ -199,10 +205,9 @@ def member_share(session: Session, period: Period) -> ReportTable:
     total_sales = sum(sums[1] for sums in found.values())
     rows = []
     for flag, segment in ((1, "member"), (0, "walk_in")):
-        receipts, sales = found.get(flag, (0, 0))[:2]
-        rows.append(
-            (segment, receipts, sales, share_bp(sales, total_sales), average_fen(sales, receipts))
-        )
+        sums = found.get(flag, (0, 0, 0, 0))
+        receipts, sales = sums[:2]
+        rows.append((segment, receipts, sales, share_bp(sales, total_sales), basket_fen(sums)))
     header = columns(
         segment=Kind.TEXT,
         receipts=Kind.COUNT,
@@ -214,9 +219,12 @@ def member_share(session: Session, period: Period) -> ReportTable:
 
 
 def basket_by_day(session: Session, period: Period) -> ReportTable:
-    """Average basket (sales ÷ sale receipts) per day."""
+    """客单价 (basket_fen) per day."""
     by_day = sales_over_time(session, period, "day")
-    rows = tuple((day, n, sales, average_fen(sales, n)) for day, n, sales, *_ in by_day.rows)  # type: ignore[arg-type]
+    rows = tuple(
+        (day, n, sales, basket_fen((n, sales, refunds)))  # type: ignore[arg-type]
+        for day, n, sales, refunds, _ in by_day.rows
+    )
     header = columns(
         day=Kind.TEXT, receipts=Kind.COUNT, sales_fen=Kind.FEN, avg_basket_fen=Kind.FEN
     )
@@ -513,7 +521,7 @@ def _key_figures(session: Session, period: Period) -> dict[str, tuple[Kind, int 
         "net_fen": (Kind.FEN, sales + refunds),
         "sales_fen": (Kind.FEN, sales),
         "receipts": (Kind.COUNT, receipts),
-        "avg_basket_fen": (Kind.FEN, average_fen(sales, receipts)),
+        "avg_basket_fen": (Kind.FEN, basket_fen((receipts, sales, refunds))),
         "member_share_bp": (Kind.BP, share_bp(members[1], sales)),
         "margin_fen": (Kind.FEN, margin),
         "margin_bp": (Kind.BP, share_bp(margin, costed)),

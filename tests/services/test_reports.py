@@ -196,7 +196,7 @@ def test_cashier_payment_and_member_figures_match_the_receipts(
     db, rows = seeded
     cashiers = rows.receipts_by(period, lambda s: s.cashier_id)
     want_cashiers = [
-        (rows.staff[int(str(cid))], n, sales, refunds, sales + refunds, avg(sales, n))
+        (rows.staff[int(str(cid))], n, sales, refunds, sales + refunds, avg(sales + refunds, n))
         for cid, (n, sales, refunds, _) in sorted(cashiers.items(), key=lambda i: -i[1][1])
     ]
     kinds = {s.id: s.kind for s in rows.sales_in(period)}
@@ -220,7 +220,7 @@ def test_cashier_payment_and_member_figures_match_the_receipts(
             members[flag][0],
             members[flag][1],
             bp(members[flag][1], sales),
-            avg(members[flag][1], members[flag][0]),
+            avg(members[flag][1] + members[flag][2], members[flag][0]),
         )
         for flag, label in ((True, "member"), (False, "walk_in"))
     ]
@@ -301,7 +301,7 @@ def test_key_figures_and_comparisons_match_the_previous_period(
         return {
             "net_fen": totals[1] + totals[2],
             "receipts": totals[0],
-            "avg_basket_fen": avg(totals[1], totals[0]),
+            "avg_basket_fen": avg(totals[1] + totals[2], totals[0]),  # 客单价: net ÷ receipts
             "member_share_bp": bp(members[1], totals[1]),
         }
 

@@ -12,7 +12,7 @@ from pos_app.services.report_worker import DashboardFigures, dashboard_figures
 from pos_app.services.reports import Kpi
 from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.reports_page import fill_model, readable
-from pos_app.ui.backoffice.texts import bt
+from pos_app.ui.backoffice.texts import TEXTS, bt
 from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, side_by_side, table_view
 from pos_app.ui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -69,6 +69,8 @@ class Tile(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
         layout.addWidget(QLabel(bt(f"kpi_{key}")))
+        if f"tip_{key}" in TEXTS:
+            self.setToolTip(bt(f"tip_{key}"))
         layout.addWidget(self.value)
         layout.addWidget(self.change)
 

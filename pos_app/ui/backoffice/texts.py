@@ -67,6 +67,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpi_sales_fen": ("销售额", "Sales"),
     "kpi_receipts": ("销售笔数", "Receipts"),
     "kpi_avg_basket_fen": ("客单价", "Average basket"),
+    "tip_avg_basket_fen": (
+        "客单价 = 净销售额 (销售额减退货) ÷ 销售笔数，退货计入",
+        "Average basket = net sales (sales less refunds) ÷ sale receipts, refunds counted",
+    ),
     "kpi_member_share_bp": ("会员销售占比", "Member share"),
     "kpi_margin_fen": ("毛利 (已知成本)", "Gross margin (known cost)"),
     "kpi_margin_bp": ("毛利率", "Margin %"),

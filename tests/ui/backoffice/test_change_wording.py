@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pytestqt.qtbot import QtBot
+
 from pos_app.services.report_table import Kind
 from pos_app.services.reports import Kpi
-from pos_app.ui.backoffice.dashboard import BAD, GOOD, change_text
+from pos_app.ui.backoffice.dashboard import BAD, GOOD, Tile, change_text
 
 
 def test_more_refunds_read_as_more_refunds_in_red() -> None:
@@ -23,3 +25,10 @@ def test_a_share_changes_in_percentage_points() -> None:
 
 def test_sales_still_change_in_percent() -> None:
     assert change_text(Kpi("net_fen", Kind.FEN, 11000, 10000)) == ("较上期 +10.00 %", GOOD)
+
+
+def test_the_basket_tile_says_how_it_is_computed(qtbot: QtBot) -> None:
+    """客单价 is net sales ÷ receipts, refunds counted, and its tile says so."""
+    tile = Tile("avg_basket_fen")
+    qtbot.addWidget(tile)
+    assert tile.toolTip() == "客单价 = 净销售额 (销售额减退货) ÷ 销售笔数，退货计入"
