@@ -190,11 +190,13 @@ class PaymentDialog(KeyboardDialog):
         self.amount.setText(format_fen(result.remaining_fen, symbol=False))
         self.amount.selectAll()
         self.amount.setFocus()
-        for button, fen in zip(
-            self.quick_buttons, quick_amounts(result.remaining_fen), strict=False
-        ):
-            button.setText(tr("pay_exact") if fen == result.remaining_fen else format_fen(fen))
-            button.setProperty("fen", fen)
+        amounts = quick_amounts(result.remaining_fen)
+        for index, button in enumerate(self.quick_buttons):
+            button.setVisible(index < len(amounts))  # ¥20 due has only 正好, ¥50 and ¥100
+            if index < len(amounts):
+                fen = amounts[index]
+                button.setText(tr("pay_exact") if fen == result.remaining_fen else format_fen(fen))
+                button.setProperty("fen", fen)
 
     # -- tenders ---------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from pos_app.store.models import JournalEntry
 from pos_app.ui.line_dialogs import DiscountDialog, QtyDialog
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.override_dialog import OverrideDialog
-from pos_app.ui.qt import QApplication, Qt, QTimer
+from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.qt import QApplication, QPushButton, Qt, QTimer
 from tests.conftest import MANAGER_PIN, barcode_of
 from tests.ui.conftest import FakeClock, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
@@ -91,3 +92,21 @@ def test_esc_on_the_override_dialog_cancels_without_saying_the_pin_was_wrong(
     assert dialog.error.text() == "未获经理授权，没有改动"
     assert window.sale.cart.lines[0].line_discount_fen == 0
     assert "discount" not in journal_kinds(db)
+
+
+def test_a_due_with_three_quick_amounts_shows_three_buttons(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    """¥20.00 due (10 × ¥2.00 set by F3): 正好, ¥50.00 and ¥100.00 are offered and no blank
+    fourth button; Tab through the dialog never lands on a button without a text."""
+    scan_code(clock, barcode_of("1002"))
+    open_by_key(qtbot, clock, window, Qt.Key.Key_F3, QtyDialog)
+    type_text(clock, "10")
+    press(clock, ENTER)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.sale.table)
+    dialog = open_by_key(qtbot, clock, window, Qt.Key.Key_F12, PaymentDialog)
+    shown = [b.text() for b in dialog.quick_buttons if b.isVisible()]
+    assert shown == ["正好", "¥50.00", "¥100.00"]
+    for _ in range(20):
+        press(clock, Qt.Key.Key_Tab)
+        assert not (isinstance(focused(), QPushButton) and focused().text() == "")
