@@ -174,6 +174,7 @@ class _Generator:
         self.items = items
         self.staff = staff
         self.tenders = [kind for kind, weight in TENDER_WEIGHTS for _ in range(weight)]
+        self.walk_in_tenders = [kind for kind in self.tenders if kind != "stored_value"]
         self.sales = self.refunds = self.lines = self.voids = 0
 
     def pick_item(self) -> _Item:
@@ -202,9 +203,10 @@ class _Generator:
         discount = gross // 10 if rng.randrange(100) < 4 else 0
         return qty, price, source, gross, discount
 
-    def tenders_for(self, total_fen: int) -> list[tuple[str, int, int]]:
-        """(kind, amount applied, tendered) per tender; one split in ten pays part in cash."""
-        kind = self.rng.choice(self.tenders)
+    def tenders_for(self, total_fen: int, member: bool) -> list[tuple[str, int, int]]:
+        """(kind, amount applied, tendered) per tender; one split in ten pays part in cash.
+        Only a member has a stored-value card."""
+        kind = self.rng.choice(self.tenders if member else self.walk_in_tenders)
         if self.rng.randrange(10) == 0 and total_fen > 200 and kind != "cash":
             part = total_fen // 2
             return [(kind, part, part), ("cash", total_fen - part, total_fen - part)]
@@ -353,7 +355,7 @@ def _build_sale(gen: _Generator, moment: datetime) -> _Sale:
     if rng.randrange(100) < gen.plan.rounding_percent:
         sale.rounding_fen = -(sale.total_fen % 10)
     sale.points_earned = points_for_sale(sale.member_id, sale.total_fen)
-    sale.payments = [_Pay(*tender) for tender in gen.tenders_for(sale.total_fen)]
+    sale.payments = [_Pay(*tender) for tender in gen.tenders_for(sale.total_fen, member)]
     return sale
 
 

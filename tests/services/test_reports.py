@@ -449,3 +449,20 @@ def test_the_daily_summary_prints_on_the_receipt_printer(db: Database) -> None:
         printer.close()
     text = "\n".join(decode_escpos(job).lines)
     assert "日结汇总" in text and "收款方式" in text
+
+
+def test_the_demo_history_takes_stored_value_only_from_members(
+    seeded: tuple[Database, Rows],
+) -> None:
+    """A stored-value card belongs to a member: no walk-in sale or refund is paid with one."""
+    db, _rows = seeded
+    with sqlite3.connect(db.path) as raw:
+        by_member = dict(
+            raw.execute(
+                "SELECT s.member_id IS NOT NULL, COUNT(*) FROM payments p"
+                " JOIN sales s ON s.id = p.sale_id WHERE p.kind = 'stored_value'"
+                " GROUP BY s.member_id IS NOT NULL"
+            ).fetchall()
+        )
+    assert by_member.get(0, 0) == 0
+    assert by_member.get(1, 0) > 0
