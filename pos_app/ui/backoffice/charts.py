@@ -183,7 +183,7 @@ def report_chart(spec: ReportSpec, table: ReportTable) -> QChart:
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-    if spec.key in LINE_REPORTS:
+    if spec.key in LINE_REPORTS and len(table.rows) > 1:  # one point draws no line: a bar
         _line_chart(chart, spec, table)
     else:
         _bar_chart(chart, spec, table)

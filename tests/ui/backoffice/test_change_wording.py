@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from pos_app.services.report_table import Kind
-from pos_app.services.reports import Kpi
+from pos_app.services.report_table import Kind, ReportTable, columns
+from pos_app.services.reports import REPORTS_BY_KEY, Kpi
+from pos_app.ui.backoffice.charts import report_chart
 from pos_app.ui.backoffice.dashboard import BAD, GOOD, Tile, change_text
+from pos_app.ui.backoffice.qt_extra import QBarSeries
 
 
 def test_more_refunds_read_as_more_refunds_in_red() -> None:
@@ -32,3 +34,23 @@ def test_the_basket_tile_says_how_it_is_computed(qtbot: QtBot) -> None:
     tile = Tile("avg_basket_fen")
     qtbot.addWidget(tile)
     assert tile.toolTip() == "客单价 = 净销售额 (销售额减退货) ÷ 销售笔数，退货计入"
+
+
+def test_a_one_day_trend_is_drawn_as_a_bar(qtbot: QtBot) -> None:
+    """With 今天 selected the 每日净销售额 chart shows the day's net, not an empty line."""
+    spec = REPORTS_BY_KEY["sales_by_day"]
+    table = ReportTable(
+        "sales_by_day",
+        columns(
+            day=Kind.TEXT,
+            receipts=Kind.COUNT,
+            sales_fen=Kind.FEN,
+            refunds_fen=Kind.FEN,
+            net_fen=Kind.FEN,
+        ),
+        (("2025-06-15", 3, 12345, -345, 12000),),
+    )
+    chart = report_chart(spec, table)
+    [series] = chart.series()
+    assert isinstance(series, QBarSeries)
+    assert [series.barSets()[0].at(0)] == [120.0]
