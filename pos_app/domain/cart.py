@@ -242,19 +242,19 @@ class Cart:
 
         qty is units, or grams for weighed goods (weight_g, when given, wins). A scale label
         with a printed price gives fixed_amount_fen; without a weight the grams are estimated
-        from the per-kg price for stock. Scanning the same counted product as the last line
-        adds to that line; weighed and price-labelled items always get a new line.
+        from the per-kg price for stock. Scanning a counted product already in the cart adds to
+        its line (as Pospal and Youzan do); weighed and price-labelled items always get a new line.
         """
         qty = self._qty_for(product, qty, weight_g, fixed_amount_fen)
         if fixed_amount_fen is not None:
             unit_price, source = product.price_fen, PriceSource.SCALE
         else:
             unit_price, source = self._price_for(product)
-        last = self.lines[-1] if self.lines else None
-        if fixed_amount_fen is None and last is not None and self._can_merge(last, product):
-            self._check_qty(product, last.qty + qty)
-            last.qty += qty
-            return last
+        same = next((line for line in reversed(self.lines) if self._can_merge(line, product)), None)
+        if fixed_amount_fen is None and same is not None:
+            self._check_qty(product, same.qty + qty)
+            same.qty += qty
+            return same
         line = CartLine(
             line_no=self._next_line_no,
             product=product,

@@ -43,13 +43,13 @@ def test_scanning_the_same_item_again_increments_the_last_line() -> None:
     assert cart.total_fen == 700
 
 
-def test_same_item_after_another_item_gets_a_new_line() -> None:
-    """Only the last line is incremented; an earlier identical product gets a new line."""
+def test_same_item_after_another_item_adds_to_its_line() -> None:
+    """An identical product scanned after another item adds to its earlier line."""
     cart = Cart()
     cart.add(COLA)
     cart.add(BREAD)
     cart.add(COLA)
-    assert [line.line_no for line in cart.lines] == [1, 2, 3]
+    assert [(line.line_no, line.qty) for line in cart.lines] == [(1, 2), (2, 1)]
 
 
 def test_member_price_applies_when_member_is_attached_and_goes_back_when_detached() -> None:

@@ -118,3 +118,13 @@ def test_a_payment_code_on_the_sale_screen_says_to_scan_it_at_checkout(
     scan(window, code, clock)
     assert window.sale.message.text() == "这是付款码，请在结账时扫"
     assert window.sale.model.rowCount() == 0
+
+
+def test_an_item_scanned_again_after_another_adds_to_its_first_line(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    """Cola, water, cola: two lines, the cola line counts 2 (issue 15: no second cola line)."""
+    for sku in ("1001", "1002", "1001"):
+        scan(window, barcode_of(sku), clock)
+    rows = [(cell(window, r, 1), cell(window, r, 2)) for r in range(window.sale.model.rowCount())]
+    assert [qty for _, qty in rows] == ["2", "1"]
