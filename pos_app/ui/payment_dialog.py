@@ -40,6 +40,7 @@ from pos_app.ui.qt import (
     QListWidget,
     QPushButton,
     QShortcut,
+    QShowEvent,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -171,6 +172,11 @@ class PaymentDialog(KeyboardDialog):
         layout.addWidget(self.message)
         self.setMinimumWidth(640)
         self._end_pending()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The amount field has the keyboard whenever the dialog is on screen."""
+        super().showEvent(event)
+        self.amount.setFocus()
 
     # -- figures ---------------------------------------------------------------------------
 
