@@ -166,7 +166,7 @@ def test_from_an_empty_data_dir_to_a_first_printed_sale_by_keys(
         shift = find_open(window, ShiftDialog)
         qtbot.waitUntil(lambda: shift.isAncestorOf(focused()))
         press(clock, ENTER)  # the float as offered: the shift opens and the dialog closes
-        qtbot.waitUntil(lambda: not shift.isVisible(), timeout=10000)
+        qtbot.waitUntil(lambda: window.sale.open_dialogs() == [], timeout=10000)
         window.activateWindow()  # a window manager does this; the offscreen platform has none
         qtbot.waitUntil(lambda: window.isAncestorOf(QApplication.focusWidget()))
         scan_code(clock, COLA)
