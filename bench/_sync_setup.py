@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from uuid import uuid4
 
 import psutil
 
@@ -57,15 +58,17 @@ class MallProcess(ServedMall):
 
 
 def paired_till(directory: Path, mall: MallProcess, store_id: str = "S001") -> SyncEngine:
-    """A new, migrated till database in directory, paired with the mall's store_id."""
+    """A new, migrated till database in directory, paired with the mall's store_id under a till
+    number of its own (the mall database is reused between runs and keeps earlier pairings)."""
+    till_id = f"B{uuid4().hex[:8]}"
     upgrade(directory / "till.db")
     db = Database(directory / "till.db")
     with db.write() as session:
         session.add(Store(id=store_id, name="bench"))
-        session.add(Till(id="T01", store_id=store_id, name="bench"))
+        session.add(Till(id=till_id, store_id=store_id, name="bench"))
     admin = MallDatabase(mall.database_url)
     with admin.write() as session:
         code = new_pairing_code(session, store_id, ttl_s=600)
     admin.dispose()
-    pair(mall.base_url, code, directory, till_id="T01")
+    pair(mall.base_url, code, directory, till_id=till_id)
     return engine_for(db)

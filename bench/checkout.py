@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from bench._history import SENT_EVENTS, history_db, working_copy
 from bench.common import DATA_DIR, percentile, report
+from pos_app.demo.data import sample_barcodes
 from pos_app.domain.cart import Cart
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
-from pos_app.services.demo_data import sample_barcodes
 from pos_app.services.selling import add_scanned_item
 from pos_app.services.shift import open_shift
 from pos_app.services.till import scale_layouts

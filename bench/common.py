@@ -21,7 +21,7 @@ def percentile(samples: list[float], pct: float) -> float:
 
 def demo_db(skus: int) -> Path:
     """A migrated till database with the demo store and `skus` products, built once and reused."""
-    from pos_app.services.demo_data import generate_demo_catalog, seed_demo_store
+    from pos_app.demo.data import generate_demo_catalog, seed_demo_store
     from pos_app.store.db import Database
     from pos_app.store.migrate import upgrade
 

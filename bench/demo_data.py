@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import report
-from pos_app.services.demo_data import generate_demo_catalog
+from pos_app.demo.data import generate_demo_catalog
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 

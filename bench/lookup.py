@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 
 from bench.common import demo_db, percentile, report
+from pos_app.demo.data import sample_scale_barcodes, spread_barcodes
 from pos_app.domain.barcodes import parse_barcode
 from pos_app.services.catalog import lookup_scan
-from pos_app.services.demo_data import sample_scale_barcodes, spread_barcodes
 from pos_app.services.till import scale_layouts
 from pos_app.store.db import Database
 

@@ -1,6 +1,8 @@
 """Back-office reports over a year of 500,000 sales (about 2,000,000 lines) at 1,000,000 SKUs:
 p95 of every report for a one-year range with the previous year beside it (budget 1,000 ms),
-the dashboard's key figures, low/negative stock pages and a product's history, and the sale
+with the raw limit beside them (raw sqlite3 reading the same rollup rows a line report and a time
+report read for both years, grouped once: what no report can beat), the dashboard's key
+figures, low/negative stock pages and a product's history, and the sale
 screen's scan-to-line (bench ui-scan) while reports keep computing on another thread (budget
 p99 ≤ 20 ms).
 
@@ -15,6 +17,7 @@ import contextlib
 import io
 import json
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from bench.common import DATA_DIR, demo_db, percentile, report
-from pos_app.services.demo_sales import SalesPlan, generate_sales
+from pos_app.demo.sales import SalesPlan, generate_sales
 from pos_app.services.report_worker import ReportProcess, dashboard_figures, report_figures
 from pos_app.services.reports import REPORTS, Period
 from pos_app.services.stock import low_stock, negative_stock, stock_history
@@ -69,9 +72,32 @@ def timed_ms(work: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def bench_reports(figures: ReportProcess, repeat: int) -> None:
+RAW_SQL = (
+    "SELECT product_id, SUM(net_fen), SUM(cost_fen) FROM report_product_months"
+    " WHERE month BETWEEN ? AND ? GROUP BY product_id",
+    "SELECT day, SUM(receipts), SUM(total_fen) FROM report_sales_hours"
+    " WHERE day BETWEEN ? AND ? GROUP BY day",
+)
+
+
+def raw_reads(path: Path) -> None:
+    """Raw sqlite3: the rollup rows of this year and the last, per product and per day."""
+    raw = sqlite3.connect(path)
+    try:
+        for period in (YEAR, YEAR.previous()):
+            months = (period.first.isoformat()[:7], period.last.isoformat()[:7])
+            days = (period.first.isoformat(), period.last.isoformat())
+            raw.execute(RAW_SQL[0], months).fetchall()
+            raw.execute(RAW_SQL[1], days).fetchall()
+    finally:
+        raw.close()
+
+
+def bench_reports(figures: ReportProcess, repeat: int, path: Path) -> None:
     """Each report as the back office gets it: computed in the report process, with the
-    previous year beside it, and sent back."""
+    previous year beside it, and sent back; the raw limit first."""
+    samples = timed_ms(partial(raw_reads, path), repeat)
+    report("report_raw_sqlite3_limit_p95_ms", percentile(samples, 95), "ms", None)
     figures.call(report_figures, "payment_mix", YEAR, True)  # the process has started
     for spec in REPORTS:
         samples = timed_ms(partial(figures.call, report_figures, spec.key, YEAR, True), repeat)
@@ -139,7 +165,7 @@ def main(argv: list[str]) -> int:
         with db.read() as session:
             lines = session.connection().exec_driver_sql("SELECT COUNT(*) FROM sale_lines").scalar()
         report("sales_lines_in_database", float(lines or 0), "lines", None)
-        bench_reports(figures, args.repeat)
+        bench_reports(figures, args.repeat, path)
         bench_stock(db, args.repeat, args.skus)
         if not args.no_ui:
             bench_scan_during_reports(figures, args.scans, args.skus)

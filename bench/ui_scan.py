@@ -25,7 +25,7 @@ from pos_app.store.models import Barcode
 from pos_app.ui.app import build_window, make_application
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEvent, QKeyEvent, QObject, Qt, QTest
-from pos_app.ui.screenshots import DEMO_CASHIER, wait_until
+from tools.screenshots import DEMO_CASHIER, wait_until
 
 BUDGET_P99_MS = 20.0
 CART_LINES = 30

@@ -16,11 +16,12 @@ from fastapi.security import APIKeyHeader
 
 from mall.db import MallDatabase
 from mall.devices import DeviceIdentity, authenticate, pair
-from mall.feed import head_seq, read_page
+from mall.feed import fresh_page, head_seq
 from mall.http import LimitedRoute, client_ip
 from mall.members.rate_limits import count_first, forgive
 from mall.order_view import store_orders
 from mall.orders import hand_over
+from mall.promotion_view import rule_set_data
 from mall.push import apply_push
 from mall.settings import MallSettings
 from mall.snapshot import snapshot_stream
@@ -35,6 +36,7 @@ from sync.protocol import (
     OnlineOrder,
     PairRequest,
     PairResponse,
+    PromotionSetData,
     PushRequest,
     PushResponse,
     StockLevel,
@@ -111,8 +113,14 @@ def changes(
     limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 500,
 ) -> ChangeFeedPage:
     """Changes for the device's store after cursor, in server_seq order (data null: deleted)."""
+    return fresh_page(db, device.store_id, cursor, limit)
+
+
+@router.get("/sync/promotions")
+def promotions(device: Device, db: Db) -> PromotionSetData | None:
+    """The chain's newest promotion rules (null: none yet); later versions come by the feed."""
     with db.read() as session:
-        return read_page(session, device.store_id, cursor, limit)
+        return rule_set_data(session)
 
 
 @router.get(
@@ -120,12 +128,18 @@ def changes(
     response_class=StreamingResponse,
     responses={200: {"content": {"application/gzip": {}}}},
 )
-def snapshot(device: Device, db: Db, request: Request) -> StreamingResponse:
-    """The whole catalog for first start: gzip NDJSON (header line, products, end line)."""
+def snapshot(
+    device: Device,
+    db: Db,
+    request: Request,
+    after: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    seq: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+) -> StreamingResponse:
+    """The whole catalog for first start: gzip NDJSON (header line, products, end line); with
+    after, the products past that id with a mark line after each chunk (see mall.snapshot)."""
     chunk = settings(request).snapshot_chunk
-    return StreamingResponse(
-        snapshot_stream(db, device.store_id, chunk=chunk), media_type="application/gzip"
-    )
+    stream = snapshot_stream(db, device.store_id, chunk=chunk, after=after, seq=seq)
+    return StreamingResponse(stream, media_type="application/gzip")
 
 
 @router.get("/stock/{sku}")

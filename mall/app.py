@@ -16,6 +16,11 @@ from fastapi import FastAPI
 
 from mall.api import router
 from mall.background import Background
+from mall.coupons.api import router as coupons_router
+from mall.coupons.customer_api import router as customer_coupons_router
+from mall.customer.api import router as customer_router
+from mall.customer.orders import CustomerOrders
+from mall.customer.top_ups import CustomerTopUps
 from mall.db import MallDatabase
 from mall.errors import install_error_handlers
 from mall.h5.routes import H5_ROUTERS
@@ -24,6 +29,7 @@ from mall.members.api import router as members_router
 from mall.members.keys import ensure_member_keys
 from mall.migrate import check_current
 from mall.payments.api import router as payments_router
+from mall.payments.jsapi import OnlinePayments
 from mall.payments.service import PaymentDesk
 from mall.settings import MallSettings
 from mall.web_guards import WebGuards
@@ -48,7 +54,8 @@ def create_app(settings: MallSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="门店通 mall",
         version="1",
-        description="Sync contract between the tills and the mall (DESIGN §7–8).",
+        description="Sync contract between the tills and the mall (DESIGN §7–8), and the "
+        "customer API of the mini-program under /customer/v1.",
         lifespan=_lifespan,
     )
     app.state.settings = settings
@@ -57,9 +64,15 @@ def create_app(settings: MallSettings | None = None) -> FastAPI:
     setattr(app.state, BODY_LIMITS_KEY, (settings.max_body_bytes, settings.max_inflated_bytes))
     app.state.payments = PaymentDesk(app.state.db, settings.payments)
     app.state.background = Background(app.state.payments)
+    online = OnlinePayments(app.state.payments)
+    app.state.customer_orders = CustomerOrders(app.state.db, online)
+    app.state.customer_top_ups = CustomerTopUps(app.state.db, online)
     app.include_router(router, prefix=API_PREFIX)
     app.include_router(payments_router, prefix=API_PREFIX)
     app.include_router(members_router, prefix=API_PREFIX)
+    app.include_router(customer_router)
+    app.include_router(coupons_router, prefix=API_PREFIX)
+    app.include_router(customer_coupons_router)
     for h5_router in H5_ROUTERS:
         app.include_router(h5_router)
     with app.state.db.write() as session:

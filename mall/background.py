@@ -1,5 +1,6 @@
 """Work the mall does by itself: following pending payments (query, reverse at the deadline),
-expiring points, pruning rate-limit hits, SMS codes and ended sessions.
+publishing the change feed (mall.feed), expiring points, cancelling online orders left unpaid,
+pruning rate-limit hits, SMS codes and ended sessions.
 
 Every worker process runs one such thread; leases in the mall's own database make each piece of
 work run once across all workers and machines:
@@ -32,7 +33,10 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
 
+from mall.customer.orders import expire_unpaid_orders
+from mall.customer.top_ups import credit_paid_top_ups
 from mall.db import MallDatabase, insert_if_absent
+from mall.feed import publish
 from mall.housekeeping import expire_points, prune
 from mall.models import LeaseRow, utc_now
 from mall.payments.service import PaymentDesk
@@ -51,6 +55,8 @@ class PeriodicJob:
 JOBS = (
     PeriodicJob("expire-points", 3600.0, expire_points),
     PeriodicJob("prune", 600.0, prune),
+    PeriodicJob("expire-orders", 60.0, expire_unpaid_orders),
+    PeriodicJob("credit-top-ups", 60.0, credit_paid_top_ups),
 )
 
 
@@ -113,6 +119,7 @@ class Background:
         while not self._stop.wait(self.tick_s):
             try:
                 self.desk.sweep()
+                publish(self.desk.db)
                 if time.monotonic() >= jobs_due:
                     jobs_due = time.monotonic() + self.jobs_every_s
                     self.run_due_jobs()

@@ -35,17 +35,21 @@ _COLUMNS = (
 )
 
 
+_KEYS = tuple(column.key for column in _COLUMNS[1:])  # ProductData's names, after the id
+
+
 def _as_dicts(
     session: Session, store_id: str, rows: Sequence[Any], id_filter: IdFilter
 ) -> list[dict[str, Any]]:
+    connection = session.connection()  # Core rows: no ORM loading per row
     barcodes: defaultdict[int, list[str]] = defaultdict(list)
-    for code, product_id in session.execute(
+    for code, product_id in connection.execute(
         select(BarcodeRow.code, BarcodeRow.product_id).where(id_filter(BarcodeRow.product_id))
     ):
         barcodes[product_id].append(code)
     overrides = {
         product_id: (price, member_price)
-        for product_id, price, member_price in session.execute(
+        for product_id, price, member_price in connection.execute(
             select(
                 StoreProductRow.product_id,
                 StoreProductRow.price_fen,
@@ -55,12 +59,14 @@ def _as_dicts(
     }
     result = []
     for row in rows:
-        price, member_price = overrides.get(row.id, (None, None))
-        data = row._asdict()
-        del data["id"]
-        data["price_fen"] = row.price_fen if price is None else price
-        data["member_price_fen"] = row.member_price_fen if member_price is None else member_price
-        data["barcodes"] = sorted(barcodes.get(row.id, ()))
+        product_id = row[0]
+        data = dict(zip(_KEYS, row[1:], strict=True))
+        price, member_price = overrides.get(product_id, (None, None))
+        if price is not None:
+            data["price_fen"] = price
+        if member_price is not None:
+            data["member_price_fen"] = member_price
+        data["barcodes"] = sorted(barcodes.get(product_id, ()))
         result.append(data)
     return result
 
@@ -85,12 +91,16 @@ def product_chunk(
     session: Session, store_id: str, after_id: int, limit: int
 ) -> tuple[int, list[dict[str, Any]]]:
     """Up to limit live products with id > after_id in id order, and the last id seen."""
-    rows = session.execute(
-        select(*_COLUMNS)
-        .where(ProductRow.id > after_id, ProductRow.status != "deleted")
-        .order_by(ProductRow.id)
-        .limit(limit)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(*_COLUMNS)
+            .where(ProductRow.id > after_id, ProductRow.status != "deleted")
+            .order_by(ProductRow.id)
+            .limit(limit)
+        )
+        .all()
+    )
     if not rows:
         return after_id, []
     first, last = rows[0].id, rows[-1].id

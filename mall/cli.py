@@ -17,14 +17,17 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from mall.catalog import add_store, delete_product, read_csv, set_store_price, upsert_products
+from mall.coupons.cli import add_coupon_commands
 from mall.db import MallDatabase
 from mall.demo import seed_demo
 from mall.devices import new_pairing_code, revoke
 from mall.errors import MallError
 from mall.members.cli import add_member_commands
+from mall.members.ledger import balance_differences
 from mall.migrate import upgrade
 from mall.orders import create_order
 from mall.payments.reconcile import reconcile, report_lines
+from mall.promotion_cli import add_promotion_commands, item_arg
 from mall.settings import DB_URL_ENV, MallSettings, default_database_url
 from mall.stock import add_move, on_hand_differences
 from sync.protocol import ProductData
@@ -127,21 +130,25 @@ def _stock_receive(db: MallDatabase, args: argparse.Namespace) -> None:
 
 
 def _check(db: MallDatabase, _args: argparse.Namespace) -> None:
-    """Recompute stock on hand from the ledger and compare it with the kept rows."""
+    """Recompute stock on hand and member balances from their ledgers and compare them with the
+    kept rows."""
     with db.read() as session:
-        differences = on_hand_differences(session)
-    for store_id, sku, kept, ledger in differences:
+        stock = on_hand_differences(session)
+        balances = balance_differences(session)
+    for store_id, sku, kept, ledger in stock:
         print(f"{store_id} {sku}: stock_on_hand {kept}, ledger sum {ledger}")
-    if differences:
-        raise MallError(409, "ledger_mismatch", f"{len(differences)} stock rows differ")
-    print("stock on hand equals the ledger")
-
-
-def _item(text: str) -> tuple[str, int]:
-    sku, _, qty = text.partition(":")
-    if not sku or not qty.isdigit() or int(qty) < 1:
-        raise argparse.ArgumentTypeError(f"expected SKU:QTY, got {text!r}")
-    return sku, int(qty)
+    for member_id, points, points_ledger, fen, fen_ledger in balances:
+        print(
+            f"member {member_id}: points {points} (ledger {points_ledger}), "
+            f"stored value {fen} fen (ledger {fen_ledger})"
+        )
+    if stock or balances:
+        raise MallError(
+            409,
+            "ledger_mismatch",
+            f"{len(stock)} stock rows and {len(balances)} member balances differ",
+        )
+    print("stock on hand and member balances equal their ledgers")
 
 
 def _order_add(db: MallDatabase, args: argparse.Namespace) -> None:
@@ -257,12 +264,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     oadd = command("add", _order_add, "place a paid online order for pickup", order)
     oadd.add_argument("store")
-    oadd.add_argument("--item", type=_item, action="append", required=True, metavar="SKU:QTY")
+    oadd.add_argument("--item", type=item_arg, action="append", required=True, metavar="SKU:QTY")
     oadd.add_argument("--kind", choices=("pickup", "delivery"), default="pickup")
     oadd.add_argument("--customer", default="")
     oadd.add_argument("--phone", default="")
 
-    command("check", _check, "compare stock on hand with the stock ledger (exit 1 if not equal)")
+    command(
+        "check",
+        _check,
+        "compare stock on hand and member balances with their ledgers (exit 1 if not)",
+    )
     recon = command("reconcile", _reconcile, "payment-code money vs till sales for one day")
     recon.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD (UTC+8)")
     recon.add_argument("--store", help="one store only")
@@ -271,6 +282,8 @@ def _parser() -> argparse.ArgumentParser:
     seed = command("seed-demo", _seed_demo, "add demo stores and generated products")
     seed.add_argument("--skus", type=int, default=2000)
     add_member_commands(commands, command)
+    add_promotion_commands(commands, command)
+    add_coupon_commands(commands, command)
     return parser
 
 

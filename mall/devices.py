@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mall.errors import Forbidden, NotFound, Refused, Unauthorized
-from mall.members.keys import ensure_receipt_key, member_code_public_key, points_rules
+from mall.members.keys import ensure_receipt_key, member_code_public_key, rules_for_tills
 from mall.models import DeviceRow, PairingCodeRow, StoreRow, utc_now
-from sync.protocol import PairRequest, PairResponse, PointsRulesData
+from sync.protocol import PairRequest, PairResponse
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed by hand
 CODE_LENGTH = 10
@@ -107,7 +107,7 @@ def pair(session: Session, request: PairRequest) -> PairResponse:
         receipt_keys={name: base64.b64encode(key).decode("ascii") for name, key in keys.items()},
         receipt_kid=kid,
         member_code_public_key=base64.b64encode(member_code_public_key(session)).decode("ascii"),
-        points_rules=PointsRulesData.model_validate(points_rules(session).to_dict()),
+        points_rules=rules_for_tills(session),
     )
 
 

@@ -31,6 +31,7 @@ from sync.protocol import (
     SalePayload,
     StockPayload,
     Strict,
+    TopUpPayload,
     canonical_json,
 )
 
@@ -63,7 +64,7 @@ class Effects:
             self._sale(event_id, event.kind, payload)
         elif isinstance(payload, StockPayload):
             self._move(payload.sku, payload.delta, payload.reason, payload.ref, event_id)
-        if isinstance(payload, SalePayload | MemberSignupPayload):
+        if isinstance(payload, SalePayload | MemberSignupPayload | TopUpPayload):
             self.member_events.append((event, payload))
 
     def _move(self, sku: str, delta: int, reason: str, ref: str, event_id: str) -> None:
@@ -102,10 +103,19 @@ class Effects:
                 "rounding_fen": sale.rounding_fen,
                 "total_fen": sale.total_fen,
                 "points_earned": sale.points_earned,
+                "promo_version": sale.promo_version,
             },
         )
         for line in sale.lines:
-            self._add(SaleLineRow, {"sale_id": event_id, **line.model_dump()})
+            promotions = [p.model_dump() for p in line.promotions]
+            self._add(
+                SaleLineRow,
+                {
+                    "sale_id": event_id,
+                    **line.model_dump(exclude={"promotions"}),
+                    "promotions": canonical_json(promotions) if promotions else "",
+                },
+            )
             # A sale takes goods out (qty > 0), a refund puts them back (qty < 0).
             self._move(line.sku, -line.qty, kind, sale.sale_no, event_id)
         for payment in sale.payments:

@@ -82,6 +82,22 @@ def _validation_errors(errors: Any) -> list[dict[str, Any]]:
     ]
 
 
+CUSTOMER_PATH = "/customer/"
+_CUSTOMER_TEXT = {  # what a customer reads instead of the developer's sentence
+    "invalid_request": "请求内容有误，请刷新后重试",
+    "database_busy": "商城繁忙，请稍后再试",
+    "concurrent_change": "数据刚刚有变化，请重试",
+}
+
+
+def _for_customer(request: Request, body: ErrorBody) -> ErrorBody:
+    """On the customer API, the message of a generic error in Chinese."""
+    text = _CUSTOMER_TEXT.get(body.code)
+    if text is None or not request.url.path.startswith(CUSTOMER_PATH):
+        return body
+    return body.model_copy(update={"message": text})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MallError)
     async def on_mall_error(_request: Request, error: MallError) -> JSONResponse:
@@ -89,13 +105,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return _respond(error.status_code, body, error.auth_challenge)
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         body = ErrorBody(
             code="invalid_request",
             message="the request does not match the API schema; see errors",
             errors=_validation_errors(error.errors()),
         )
-        return _respond(422, body)
+        return _respond(422, _for_customer(request, body))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -103,11 +119,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return _respond(error.status_code, body)
 
     @app.exception_handler(OperationalError)
-    async def on_busy(_request: Request, _error: OperationalError) -> JSONResponse:
+    async def on_busy(request: Request, _error: OperationalError) -> JSONResponse:
         body = ErrorBody(code="database_busy", message="the database is busy; try again shortly")
-        return _respond(503, body)
+        return _respond(503, _for_customer(request, body))
 
     @app.exception_handler(IntegrityError)
-    async def on_race(_request: Request, _error: IntegrityError) -> JSONResponse:
+    async def on_race(request: Request, _error: IntegrityError) -> JSONResponse:
         body = ErrorBody(code="concurrent_change", message="the data changed meanwhile; try again")
-        return _respond(409, body)
+        return _respond(409, _for_customer(request, body))

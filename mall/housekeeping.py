@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from mall.customer.models import CustomerSessionRow
 from mall.db import MallDatabase
 from mall.members.ledger import apply_expiry
-from mall.members.models import MemberRow, MemberSessionRow, SmsCodeRow
+from mall.members.models import MemberBalanceRow, MemberSessionRow, SmsCodeRow
+from mall.members.presentations import forget_presentations
 from mall.members.rate_limits import forget_old
 
 MEMBERS_PER_TRANSACTION = 500
@@ -17,17 +19,21 @@ SMS_CODES_KEPT_FOR = timedelta(days=1)  # past their expiry, for support questio
 
 
 def expire_points(db: MallDatabase, now: datetime) -> tuple[int, int]:
-    """Expire points past their date for every member, a batch of members per transaction (so
-    no write transaction spans the whole membership); (points expired, members looked at)."""
+    """Expire points past their date for the members whose check is due (an index on
+    member_balances.points_check_at), a batch of members per transaction (so no write
+    transaction spans the whole membership); (points expired, members looked at)."""
     expired = members = 0
     last_id = ""
     while True:
         with db.write() as session:
             ids = list(
                 session.scalars(
-                    select(MemberRow.id)
-                    .where(MemberRow.id > last_id)
-                    .order_by(MemberRow.id)
+                    select(MemberBalanceRow.member_id)
+                    .where(
+                        MemberBalanceRow.points_check_at <= now,
+                        MemberBalanceRow.member_id > last_id,
+                    )
+                    .order_by(MemberBalanceRow.member_id)
                     .limit(MEMBERS_PER_TRANSACTION)
                 )
             )
@@ -39,9 +45,11 @@ def expire_points(db: MallDatabase, now: datetime) -> tuple[int, int]:
 
 
 def prune(db: MallDatabase, now: datetime) -> None:
-    """Forget rate-limit hits past their windows, SMS codes a day past their expiry and ended
-    H5 sessions."""
+    """Forget rate-limit hits past their windows, members' code showings a day old, SMS codes a
+    day past their expiry and ended H5 and mini-program sessions."""
     with db.write() as session:
         forget_old(session, now)
+        forget_presentations(session, now)
         session.execute(delete(SmsCodeRow).where(SmsCodeRow.expires_at < now - SMS_CODES_KEPT_FOR))
         session.execute(delete(MemberSessionRow).where(MemberSessionRow.expires_at < now))
+        session.execute(delete(CustomerSessionRow).where(CustomerSessionRow.expires_at < now))

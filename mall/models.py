@@ -49,9 +49,11 @@ class Utc(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("naive datetime given; use an aware one")
-        return value
+        return value.astimezone(UTC)  # SQLite keeps the wall time it is given
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None or value.tzinfo is not None:
@@ -92,6 +94,9 @@ class ProductRow(Base):
     plu_code: Mapped[str | None] = mapped_column(String(8), unique=True, nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="active")  # active|inactive|deleted
     updated_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
+    __table_args__ = (
+        Index("ix_products_category_status_id", "category", "status", "id"),
+    )  # the shelf by category
 
 
 class BarcodeRow(Base):
@@ -140,6 +145,7 @@ class OrderRow(Base):
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
     sale_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    member_id: Mapped[str | None] = mapped_column(String(16), nullable=True)  # earns the points
 
 
 class OrderLineRow(Base):
@@ -168,7 +174,7 @@ class ReservationRow(Base):
 
 
 class FeedHeadRow(Base):
-    """The single row holding the last server_seq; locking it keeps feed commits in seq order."""
+    """The single row holding the last server_seq published; only publishers lock it."""
 
     __tablename__ = "feed_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -176,16 +182,27 @@ class FeedHeadRow(Base):
 
 
 class ChangeRow(Base):
-    """The latest change of one key (older ones are compacted away); scope "" is chain-wide."""
+    """The latest change of one key (older ones are compacted away); scope "" is chain-wide.
+    A change is written pending (server_seq None) and numbered when published (mall.feed)."""
 
     __tablename__ = "changes"
-    server_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    entity: Mapped[str] = mapped_column(String(16))  # product | order
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(16))  # product | order | promotions
     key: Mapped[str] = mapped_column(String(36))
     scope: Mapped[str] = mapped_column(String(32), default="")
+    changed_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
+    server_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     __table_args__ = (
         UniqueConstraint("entity", "scope", "key", name="uq_changes_key"),
         Index("ix_changes_scope_seq", "scope", "server_seq"),
+        Index("ux_changes_server_seq", "server_seq", unique=True),
+        Index(
+            "ix_changes_pending",
+            "changed_at",
+            "id",
+            postgresql_where=text("server_seq IS NULL"),
+            sqlite_where=text("server_seq IS NULL"),
+        ),
     )
 
 
@@ -286,10 +303,12 @@ class SaleRow(Base):
     rounding_fen: Mapped[int] = mapped_column(BigInteger)
     total_fen: Mapped[int] = mapped_column(BigInteger)
     points_earned: Mapped[int] = mapped_column(BigInteger, default=0)
+    promo_version: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     __table_args__ = (
         UniqueConstraint("store_id", "sale_no", name="uq_sales_store_sale_no"),
         UniqueConstraint("store_id", "till_id", "till_seq", name="uq_sales_store_till_seq"),
         Index("ix_sales_created_at", "created_at"),
+        Index("ix_sales_member_id", "member_id"),  # a member's spend, for tiers
     )
 
 
@@ -306,6 +325,18 @@ class SaleLineRow(Base):
     gross_fen: Mapped[int] = mapped_column(BigInteger)
     discount_fen: Mapped[int] = mapped_column(BigInteger)
     net_fen: Mapped[int] = mapped_column(BigInteger)
+    promotions: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))  # JSON
+
+
+class PromotionSetRow(Base):
+    """One version of the chain's promotion rules (JSON of pos_app.domain RuleSet); versions are
+    never changed, a new one replaces the current one for tills and the online shop alike."""
+
+    __tablename__ = "promotion_sets"
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    rules: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
+    note: Mapped[str] = mapped_column(String(200), default="")
 
 
 class SalePaymentRow(Base):
@@ -316,6 +347,22 @@ class SalePaymentRow(Base):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str] = mapped_column(String(64), default="")
     __table_args__ = (Index("ix_sale_payments_reference", "reference"),)
+
+
+class TopUpPaymentRow(Base):
+    """A tender of a top-up (充值) pushed by a till (event_id: its event): reconciliation
+    matches the code payments that bought stored value, as it matches sales' tenders."""
+
+    __tablename__ = "top_up_payments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)
+    store_id: Mapped[str] = mapped_column(String(32))
+    top_up_no: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(Utc)
+    kind: Mapped[str] = mapped_column(String(32))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    __table_args__ = (Index("ix_top_up_payments_reference", "reference"),)
 
 
 class StockOnHandRow(Base):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from sqlalchemy.orm import Session
 from mall.catalog_view import products_by_sku
 from mall.errors import Forbidden, NotFound, Refused
 from mall.feed import record_changes
+from mall.members.claims import sale_points
+from mall.members.ledger import add_units
+from mall.members.models import MemberRow
 from mall.models import (
     OrderLineRow,
     OrderRow,
@@ -23,7 +27,8 @@ from mall.models import (
     utc_now,
 )
 from mall.order_view import orders_by_id
-from mall.stock import add_move, stock_level
+from mall.payment_models import PaymentRow
+from mall.stock import add_move, lock_stock, stock_level
 from sync.protocol import OPEN_ORDER_STATUSES, OnlineOrder, pickup_code_sha256
 
 PICKUP_CODE_DIGITS = 8  # the till finds an order by trying the code against each open one
@@ -62,9 +67,14 @@ def create_order(
     customer_name: str = "",
     customer_phone: str = "",
     allow_oversell: bool = False,
+    status: str = "paid",
+    member_id: str | None = None,
 ) -> tuple[OnlineOrder, str]:
-    """Place a paid order of (sku, qty) at store_id at the store's prices; returns it and the
-    pickup code to give the customer. Refused if the store cannot spare the goods."""
+    """Place an order of (sku, qty) at store_id at the store's prices (paid, or waiting for an
+    online payment); returns it and the pickup code to give the customer. Refused if the store
+    cannot spare the goods; the stock rows stay locked until the transaction ends, so of two
+    orders racing for the last item exactly one gets it."""
+    lock_stock(session, store_id, [sku for sku, _qty in items])
     products = products_by_sku(session, store_id, [sku for sku, _qty in items])
     order_id = str(uuid.uuid4())
     lines = []
@@ -74,7 +84,12 @@ def create_order(
             raise NotFound(f"no product with sku {sku!r}")
         available = stock_level(session, store_id, sku).available
         if qty > available and not allow_oversell:
-            raise Refused("not_enough_stock", f"{sku}: {available} available, {qty} ordered")
+            raise Refused(
+                "not_enough_stock",
+                f"{product.name} 库存不足：本店可售 {available}，需要 {qty}"
+                if available
+                else f"{product.name} 已售完",
+            )
         lines.append(
             OrderLineRow(
                 order_id=order_id,
@@ -95,7 +110,8 @@ def create_order(
             order_no=order_no,
             store_id=store_id,
             kind=kind,
-            status="paid",
+            status=status,
+            member_id=member_id,
             customer_name=customer_name,
             customer_phone=customer_phone,
             pickup_code_sha256=pickup_code_sha256(order_id, code),
@@ -110,7 +126,8 @@ def create_order(
         ReservationRow(order_id=order_id, store_id=store_id, sku=line.sku, qty=line.qty)
         for line in lines
     )
-    record_changes(session, "order", [order_id], scope=store_id)
+    if status != "pending_payment":  # the till hears of an online order once it is paid
+        record_changes(session, "order", [order_id], scope=store_id)
     session.flush()
     return _view(session, session.get(OrderRow, order_id)), code  # type: ignore[arg-type]
 
@@ -126,6 +143,8 @@ def hand_over(
         return _view(session, order)
     if order.status not in OPEN_ORDER_STATUSES:
         raise Refused("order_not_open", f"order {order.order_no} is {order.status}")
+    if order.status == "pending_payment":
+        raise Refused("order_not_paid", f"订单 {order.order_no} 尚未付款，不能交货")
     now = utc_now()
     lines = session.scalars(
         select(OrderLineRow).where(OrderLineRow.order_id == order_id).order_by(OrderLineRow.line_no)
@@ -163,7 +182,15 @@ def hand_over(
             )
         )
         add_move(session, store_id, line.sku, -line.qty, "online", order.order_no)
-    session.add(SalePaymentRow(sale_id=sale_id, kind="online", amount_fen=order.total_fen))
+    session.add(
+        SalePaymentRow(
+            sale_id=sale_id,
+            kind="online",
+            amount_fen=order.total_fen,
+            reference=_online_payment(session, order_id),
+        )
+    )
+    _award_points(session, order, sale_id, now)
     session.execute(
         update(ReservationRow)
         .where(ReservationRow.order_id == order_id, ReservationRow.status == "active")
@@ -173,6 +200,37 @@ def hand_over(
     record_changes(session, "order", [order_id], scope=store_id)
     session.flush()
     return _view(session, order)
+
+
+def _online_payment(session: Session, order_id: str) -> str:
+    """The paid online payment of the order ("" when it was paid some other way)."""
+    found = session.scalar(
+        select(PaymentRow.id).where(
+            PaymentRow.sale_draft_id == order_id, PaymentRow.status == "paid"
+        )
+    )
+    return found or ""
+
+
+def _award_points(session: Session, order: OrderRow, sale_id: str, now: datetime) -> None:
+    """The order's member earns the points of its sale (the chain's rules) at hand-over."""
+    member = session.get(MemberRow, order.member_id) if order.member_id else None
+    sale = session.get(SaleRow, sale_id)
+    if member is None or sale is None:
+        return
+    session.flush()
+    sale.member_id = member.id
+    sale.points_earned = sale_points(session, sale, member.tier)
+    add_units(
+        session,
+        "points",
+        member.id,
+        sale.points_earned,
+        "sale",
+        sale_id,
+        now=now,
+        store_id=order.store_id,
+    )
 
 
 def cancel_order(session: Session, store_id: str, order_id: str) -> OnlineOrder:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mall.models import Base, BigId, Utc, utc_now
 
 
 class PaymentRow(Base):
-    """One charge of a payment code; id is also the out_trade_no sent to the provider.
+    """One charge of a payment code at a till, or a WeChat Pay JSAPI payment of a customer's
+    online order (no device; sale_draft_id is the order id, prepay_id what the phone pays);
+    id is also the out_trade_no sent to the provider.
 
     status: created (stored, provider not answered yet) → pending (customer confirming, or the
     answer was unknown) → paid | failed | cancelled (reversed at the provider).
@@ -26,7 +28,7 @@ class PaymentRow(Base):
     __tablename__ = "payments"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
-    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     till_id: Mapped[str] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(80))
     sale_draft_id: Mapped[str] = mapped_column(String(64))
@@ -46,7 +48,9 @@ class PaymentRow(Base):
     deadline_at: Mapped[datetime] = mapped_column(Utc)
     next_query_at: Mapped[datetime] = mapped_column(Utc)
     paid_at: Mapped[datetime | None] = mapped_column(Utc, nullable=True)
+    prepay_id: Mapped[str] = mapped_column(String(64), default="", server_default=text("''"))
     __table_args__ = (
+        Index("ix_payments_sale_draft_id", "sale_draft_id"),
         UniqueConstraint("store_id", "idempotency_key", name="uq_payments_idempotency"),
         Index("ix_payments_status_next", "status", "next_query_at"),
         Index("ix_payments_paid_at", "paid_at"),

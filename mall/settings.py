@@ -9,6 +9,7 @@ A served mall reads them from its environment (MallSettings.from_env), so every 
     POS_MALL_MAX_BODY_BYTES     largest request body as sent (default 4 MiB)
     POS_MALL_BACKGROUND         1 (default): this process also takes background work (payment
                                 follow-up, expiry, pruning) under leases; 0: requests only
+    POS_MALL_MP_*               the mini-program's WeChat log-in (mall.customer.wechat)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
+from mall.customer.wechat import WeChatAccount, wechat_from_env
 from mall.db import DEFAULT_POOL_SIZE
 from mall.members.settings import MemberSettings
 from mall.payments.config import PaymentSettings, payment_settings_from_env
@@ -57,6 +59,8 @@ class MallSettings:
     proxies: str = field(default_factory=trusted_proxies)
     pool_size: int = DEFAULT_POOL_SIZE
     background: bool = True
+    wechat: WeChatAccount = field(default_factory=wechat_from_env)  # the mini-program's log-in
+    customer_session_s: int = 7 * 24 * 3600
 
     def uvicorn_options(self) -> dict[str, Any]:
         """Proxy headers only from the configured proxies; no access log (a URL may carry a
@@ -77,4 +81,5 @@ class MallSettings:
             max_body_bytes=int(env.get("POS_MALL_MAX_BODY_BYTES", defaults.max_body_bytes)),
             background=env.get("POS_MALL_BACKGROUND", "1") != "0",
             payments=payment_settings_from_env(env),
+            wechat=wechat_from_env(env),
         )

@@ -113,6 +113,66 @@ def stock_level(session: Session, store_id: str, sku: str) -> StockLevel:
     )
 
 
+def stock_levels(session: Session, store_id: str, skus: Sequence[str]) -> dict[str, StockLevel]:
+    """stock_level of many skus of a product page at once (three queries, whatever the count);
+    skus the store has never seen have all zeros."""
+    wanted = list(dict.fromkeys(skus))
+    if not wanted:
+        return {}
+    counted: dict[str, int] = {
+        sku: qty
+        for sku, qty in session.execute(
+            select(StockOnHandRow.sku, StockOnHandRow.qty).where(
+                StockOnHandRow.store_id == store_id, StockOnHandRow.sku.in_(wanted)
+            )
+        )
+    }
+    reserved: dict[str, int] = {
+        sku: qty
+        for sku, qty in session.execute(
+            select(ReservationRow.sku, func.sum(ReservationRow.qty))
+            .where(
+                ReservationRow.store_id == store_id,
+                ReservationRow.sku.in_(wanted),
+                ReservationRow.status == "active",
+            )
+            .group_by(ReservationRow.sku)
+        )
+    }
+    safety: dict[str, int] = {
+        sku: qty
+        for sku, qty in session.execute(
+            select(ProductRow.sku, StoreProductRow.safety_stock)
+            .join(StoreProductRow, StoreProductRow.product_id == ProductRow.id)
+            .where(StoreProductRow.store_id == store_id, ProductRow.sku.in_(wanted))
+        )
+    }
+    levels = {}
+    for sku in wanted:
+        level, held, kept = counted.get(sku, 0), reserved.get(sku) or 0, safety.get(sku) or 0
+        levels[sku] = StockLevel(
+            store_id=store_id,
+            sku=sku,
+            on_hand=level,
+            reserved=held,
+            safety_stock=kept,
+            available=max(0, level - held - kept),
+        )
+    return levels
+
+
+def lock_stock(session: Session, store_id: str, skus: Sequence[str]) -> None:
+    """Hold the store's on-hand rows of these skus until the transaction ends (in sku order, so
+    two orders wait for each other instead of deadlocking): whoever reserves the last item
+    first is the only one who gets it (PostgreSQL row locks; SQLite writers take turns anyway)."""
+    session.execute(
+        select(StockOnHandRow.sku)
+        .where(StockOnHandRow.store_id == store_id, StockOnHandRow.sku.in_(sorted(set(skus))))
+        .order_by(StockOnHandRow.sku)
+        .with_for_update()
+    ).all()
+
+
 def add_move(session: Session, store_id: str, sku: str, delta: int, reason: str, ref: str) -> None:
     move = {"store_id": store_id, "sku": sku, "delta": delta, "reason": reason, "ref": ref}
     add_moves(session, [move])

@@ -1,12 +1,15 @@
 """`pos run`: seed demo data when asked, find a display (or Xvfb), start the local mall for the
-demo, then open the till window."""
+demo, then open the till window; after a restore asked for on the screen, start it again on the
+restored database (ui/restart.py)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -15,13 +18,14 @@ from pos_app.config import load_config
 from pos_app.store.db import Database
 from pos_app.store.models import Product
 from pos_app.store.settings import get_setting, set_setting
-from sync.engine import SyncEngine, engine_for
 from sync.errors import NotPaired, SyncError
 
-if TYPE_CHECKING:  # the mall is imported only when the demo starts one
+if TYPE_CHECKING:  # the mall is imported only when the demo starts one, the engine when paired
     from mall.local import LocalMall
+    from sync.engine import SyncEngine
 
 EXIT_NO_DISPLAY = 2
+log = logging.getLogger(__name__)
 
 
 def _has_display() -> bool:
@@ -50,7 +54,7 @@ def _rerun_under_xvfb() -> int:
 
 
 def ensure_demo_catalog(db: Database, skus: int) -> None:
-    from pos_app.services.demo_data import generate_demo_catalog, seed_demo_store
+    from pos_app.demo.data import generate_demo_catalog, seed_demo_store
 
     seed_demo_store(db)
     with db.read() as session:
@@ -68,7 +72,7 @@ def _demo_sync(
     is the packaged till, which carries no mall)."""
     data_dir = db.path.parent
     try:
-        from pos_app.demo_mall import pair_with, start_demo_mall
+        from pos_app.demo.mall import pair_with, start_demo_mall
 
         mall = start_demo_mall(db, data_dir, port=load_config().mall_port)
         engine = pair_with(db, mall, data_dir)
@@ -80,6 +84,8 @@ def _demo_sync(
 
 
 def _paired_engine(db: Database) -> SyncEngine | None:
+    from sync.engine import engine_for
+
     try:
         return engine_for(db)
     except NotPaired:
@@ -98,15 +104,43 @@ def launch(db: Database, args: argparse.Namespace) -> int:
         engine = _paired_engine(db)
     from pos_app.services.daily_backup import DailyBackup
     from pos_app.ui.app import run_gui
+    from pos_app.ui.restart import take_restore_request
 
-    backups = DailyBackup(db, load_config())
-    backups.start()
+    current = db
     try:
-        return run_gui(db, demo=args.demo, engine=engine)
+        while True:
+            backups = DailyBackup(current, load_config())
+            backups.start()
+            try:
+                code = run_gui(current, demo=args.demo, engine=engine, print_ready=args.print_ready)
+            finally:
+                backups.stop()
+            backup = take_restore_request()
+            if backup is None:
+                return code
+            current = _restore(current, backup)
+            engine = _paired_engine(current)
     finally:
-        backups.stop()
+        if current is not db:
+            current.dispose()
         if mall is not None:
             mall.stop()
+
+
+def _restore(db: Database, backup: Path) -> Database:
+    """The till has stopped: put backup in place of its database and open that. If it cannot
+    be restored, the till starts again on the database it had (the reason is logged)."""
+    from pos_app.cli.main import open_db
+    from pos_app.store.backup import BackupError, restore_database
+
+    db.dispose()
+    try:
+        replaced = restore_database(backup, db.path)
+    except (BackupError, OSError) as error:
+        log.error("restoring %s failed, the till goes on with its database: %s", backup, error)
+    else:
+        log.warning("restored %s from %s (the replaced one is %s)", db.path, backup, replaced)
+    return open_db(db.path, long_running=True)
 
 
 def _use_demo_printer(db: Database) -> None:

@@ -8,16 +8,21 @@ nothing, so a page can be re-applied after a crash.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.store.models import Barcode, Category, Product, utc_now
+from pos_app.domain.promotion_rules import PromotionRuleError, RuleSet
+from pos_app.store.models import Barcode, Category, Product, PromotionSet, utc_now
 from sync.pinyin import pinyin_keys
-from sync.protocol import OnlineOrder, ProductData
+from sync.protocol import OnlineOrder, ProductData, PromotionSetData
 from sync.state import ORDER_PREFIX, delete_state, get_state, set_state
+
+log = logging.getLogger(__name__)
 
 _COLUMNS = (
     "sku",
@@ -40,8 +45,12 @@ _UPSERT_PRODUCT = (
     "ON CONFLICT (sku) DO UPDATE SET "
     + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
 )
+# Barcodes and PLUs by sku, one statement per product through executemany: no list of ids to
+# read back or to compile into an IN (...) of thousands each batch.
+_FREE_PLU = "UPDATE products SET plu_code = NULL WHERE plu_code = ?"
+_DROP_BARCODES = "DELETE FROM barcodes WHERE product_id = (SELECT id FROM products WHERE sku = ?)"
 _UPSERT_BARCODE = (
-    "INSERT INTO barcodes (code, product_id) VALUES (?, ?) "
+    "INSERT INTO barcodes (code, product_id) SELECT ?, id FROM products WHERE sku = ? "
     "ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id"
 )
 
@@ -83,20 +92,18 @@ def apply_products(session: Session, products: Sequence[ProductData]) -> None:
     """Insert or update products (latest state wins) with exactly the barcodes given."""
     if not products:
         return
-    skus = [product.sku for product in products]
     category_ids = _category_ids(session, {p.category for p in products if p.category})
-    plus = [product.plu_code for product in products if product.plu_code]
+    connection = session.connection()
+    plus = [(product.plu_code,) for product in products if product.plu_code]
     if plus:  # a PLU moves: free it first so the unique index never sees it twice
-        session.execute(update(Product).where(Product.plu_code.in_(plus)).values(plu_code=None))
+        connection.exec_driver_sql(_FREE_PLU, plus)
     # The format SQLAlchemy's SQLite DateTime stores (naive UTC, as UtcDateTime expects).
     now = utc_now().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    connection = session.connection()
     connection.exec_driver_sql(
         _UPSERT_PRODUCT, [_product_row(p, category_ids, now) for p in products]
     )
-    ids = dict(session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all())
-    session.execute(delete(Barcode).where(Barcode.product_id.in_(list(ids.values()))))
-    codes = [(code, ids[p.sku]) for p in products for code in p.barcodes]
+    connection.exec_driver_sql(_DROP_BARCODES, [(product.sku,) for product in products])
+    codes = [(code, p.sku) for p in products for code in p.barcodes]
     if codes:
         connection.exec_driver_sql(_UPSERT_BARCODE, codes)
 
@@ -128,3 +135,20 @@ def store_order(session: Session, order: OnlineOrder, *, handed_over_here: bool 
 
 def forget_order(session: Session, order_id: str) -> None:
     delete_state(session, ORDER_PREFIX + order_id)
+
+
+def store_promotions(session: Session, data: PromotionSetData) -> bool:
+    """Keep a version of the promotion rules (a version kept already stays as it is); True if
+    it is new. Rules this till cannot read (a newer mall) are logged and left out, so selling
+    goes on with the rules it has."""
+    if session.get(PromotionSet, data.version) is not None:
+        return False
+    try:
+        rules = RuleSet.from_dict(data.model_dump())
+    except PromotionRuleError as error:
+        log.error("promotion rules version %d not applied: %s", data.version, error)
+        return False
+    text = json.dumps(rules.to_dict(), ensure_ascii=False, sort_keys=True)
+    session.add(PromotionSet(version=rules.version, rules=text, received_at=utc_now()))
+    session.flush()
+    return True

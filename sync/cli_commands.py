@@ -57,6 +57,14 @@ def pair_command(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _pending_sales(db: Database) -> int:
+    """Sales (and refunds) written to the outbox and not yet taken by the mall."""
+    from pos_app.store.outbox import count_pending_kind
+
+    with db.read() as session:
+        return count_pending_kind(session, "sale")
+
+
 def _print_status(status: SyncStatus) -> None:
     online = {None: "not tried yet", True: "yes", False: "no"}[status.online]
     last = status.last_sync_at.isoformat(timespec="seconds") if status.last_sync_at else "never"
@@ -77,6 +85,9 @@ def sync_command(db: Database, args: argparse.Namespace) -> int:
     try:
         engine = engine_for(db, _data_dir(db, args))
     except NotPaired as error:
+        if getattr(args, "status", False):  # a question, not a failure: say what waits
+            print(f"未配对，{_pending_sales(db)} 笔销售待上传 (not paired: pos pair URL CODE)")
+            return 0
         print(error, file=sys.stderr)
         return 2
     try:

@@ -12,6 +12,7 @@ import gzip
 import json
 import logging
 import random
+import socket
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from sync.coupon_protocol import CouponHoldInfo, CouponHoldRequest
 from sync.errors import SyncAuthError, SyncGap, SyncOffline, SyncRejected, SyncServerError
 from sync.member_protocol import (
     ClaimedReceipts,
@@ -42,6 +44,7 @@ from sync.protocol import (
     PairRequest,
     PairResponse,
     PointsRulesData,
+    PromotionSetData,
     PushEvent,
     PushRequest,
     PushResponse,
@@ -52,6 +55,7 @@ log = logging.getLogger(__name__)
 Model = TypeVar("Model")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 RETRY_STATUS = {500, 502, 503, 504}
+PROBE_TIMEOUT_S = 1.0  # a TCP connect to the mall while offline
 CONCURRENT_CHANGE = "concurrent_change"  # the mall rolled back a race: the same request may pass
 AUTH_CODES = {"device_revoked", "pairing_code_invalid"}
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -96,6 +100,17 @@ class MallClient:
         self.session.close()
 
     # -- plumbing ---------------------------------------------------------------------------------
+
+    def reachable(self, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
+        """Whether the mall's host accepts a TCP connection now (no request, no retries): a
+        cheap probe while offline, so sync resumes the moment the network is back."""
+        parts = urlsplit(self.base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            with socket.create_connection((parts.hostname or "", port), timeout=timeout_s):
+                return True
+        except OSError:
+            return False
 
     def _send(
         self,
@@ -209,6 +224,10 @@ class MallClient:
             params={"cursor": cursor, "limit": limit},
         )
 
+    def promotions(self) -> PromotionSetData | None:
+        """The chain's newest promotion rules (None: there are none yet)."""
+        return self._json("GET", "/sync/promotions", PromotionSetData | None, retry=True)
+
     def stock(self, sku: str) -> StockLevel:
         return self._json(
             "GET", f"/stock/{requests.utils.quote(sku, safe='')}", StockLevel, retry=True
@@ -263,9 +282,6 @@ class MallClient:
     def lookup_member(self, query: MemberLookup) -> MemberInfo:
         return self._json("POST", "/members/lookup", MemberInfo, retry=True, body=query)
 
-    def member(self, member_id: str) -> MemberInfo:
-        return self._json("GET", f"/members/{member_id}", MemberInfo, retry=True)
-
     def signup_member(self, request: MemberSignup) -> MemberInfo:
         return self._json("POST", "/members/signup", MemberInfo, retry=True, body=request)
 
@@ -282,10 +298,26 @@ class MallClient:
     def release_hold(self, hold_id: str) -> HoldInfo:
         return self._json("POST", f"/members/holds/{hold_id}/release", HoldInfo, retry=True)
 
+    # Coupons: a hold is keyed by request_id, a release is idempotent: both retried.
+
+    def hold_coupon(self, request: CouponHoldRequest) -> CouponHoldInfo:
+        return self._json("POST", "/coupons/holds", CouponHoldInfo, retry=True, body=request)
+
+    def release_coupon(self, hold_id: str) -> CouponHoldInfo:
+        return self._json("POST", f"/coupons/holds/{hold_id}/release", CouponHoldInfo, retry=True)
+
     @contextmanager
-    def snapshot_lines(self, chunk_bytes: int = 1 << 16) -> Iterator[Iterator[bytes]]:
-        """The snapshot's NDJSON lines, decompressed as they arrive (not retried: restartable)."""
-        response = self._call(lambda: self._send("GET", "/sync/snapshot", stream=True), retry=True)
+    def snapshot_lines(
+        self, *, after: int = 0, seq: int | None = None, chunk_bytes: int = 1 << 16
+    ) -> Iterator[Iterator[bytes]]:
+        """The snapshot's NDJSON lines from product id `after` on, with a mark line after each
+        chunk, decompressed as they arrive (not retried: resumable from the last mark)."""
+        params: dict[str, Any] = {"after": after}
+        if seq is not None:
+            params["seq"] = seq
+        response = self._call(
+            lambda: self._send("GET", "/sync/snapshot", params=params, stream=True), retry=True
+        )
         try:
             yield _gunzip_lines(response.iter_content(chunk_bytes), self.base_url)
         finally:

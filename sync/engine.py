@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
-from pydantic import ValidationError
 from sqlalchemy import CursorResult, delete, select, update
 
 from pos_app.store.backup import RESTORED_MARK, catch_up_after_restore
@@ -37,28 +36,25 @@ from pos_app.store.outbox import (
     record_conflicts,
 )
 from pos_app.store.outbox_watch import OutboxCount, watch_outbox
-from pos_app.store.search_index import rebuild_search_index, search_index_paused
 from sync.apply import (
     apply_products,
     apply_tombstones,
     forget_order,
     store_order,
+    store_promotions,
 )
-from sync.client import MallClient, decode_line
+from sync.bootstrap import load_snapshot
+from sync.client import MallClient
 from sync.credentials import load_credentials
 from sync.errors import SyncError, SyncGap, SyncOffline, SyncServerError
-from sync.prefetch import prefetch
 from sync.protocol import (
     MAX_BATCH,
     OPEN_ORDER_STATUSES,
-    SNAPSHOT_CONTROL_PREFIX,
     ChangeFeedPage,
     Conflict,
     OnlineOrder,
     ProductData,
     PushEvent,
-    SnapshotEnd,
-    SnapshotHeader,
     pickup_code_sha256,
 )
 from sync.state import (
@@ -154,6 +150,10 @@ class SyncEngine:
                 set_state(session, LAST_ERROR, None)
             else:
                 set_state(session, LAST_ERROR, f"{type(error).__name__}: {error}")
+
+    def mall_reachable(self) -> bool:
+        """A quick probe of the mall's address (see MallClient.reachable)."""
+        return self.client.reachable()
 
     def watch_pending(self, listener: Callable[[OutboxCount], None]) -> Callable[[], None]:
         """listener(count) after every commit that changes what waits to be sent, on the
@@ -309,48 +309,19 @@ class SyncEngine:
             recorded += len(page.claims)
 
     def bootstrap(self) -> int:
-        """First start: load the whole catalog from the snapshot, then the store's open orders.
-
-        Products are applied in batches as they stream in (with the search index paused, and
-        rebuilt at the end); the cursor is written only with the last batch, after the end
-        line proved the stream complete. Returns the product count.
-        """
-        with self.client.snapshot_lines() as lines:
-            first = next(lines, None)
-            if first is None:
-                raise SyncOffline("the snapshot arrived empty")
-            header = SnapshotHeader.model_validate(decode_line(first))
-            count, batch, end = self._load_snapshot(lines)
-        if end is None:
-            raise SyncOffline("the snapshot was cut off before its end; it will start over")
-        if end.count != count:
-            raise SyncServerError(f"the snapshot promised {end.count} products, sent {count}")
+        """First start: load the whole catalog from the snapshot (going on from where a cut
+        download stopped, see sync.bootstrap), then the store's open orders and promotions, all
+        made current in one last transaction with the cursor. Returns the product count."""
+        loaded = load_snapshot(self.db, self.client, self.snapshot_batch)
         orders = self.client.orders()
+        promotions = self.client.promotions()
         with self.db.write() as session:
-            with search_index_paused(session):
-                apply_products(session, batch)
-            rebuild_search_index(session)
+            loaded.finish(session)
             for order in orders:
                 store_order(session, order)
-            set_state(session, CURSOR, header.server_seq)
-        return count
-
-    def _load_snapshot(
-        self, lines: Iterator[bytes]
-    ) -> tuple[int, list[ProductData], SnapshotEnd | None]:
-        """Apply full batches as they come (parsed on a helper thread while the previous batch
-        is written); returns the count, the last (unapplied) batch and the end line (None if
-        the stream stopped early)."""
-        count = 0
-        batch: list[ProductData] = []
-        end: SnapshotEnd | None = None
-        for batch, end in prefetch(_parse_snapshot(lines, self.snapshot_batch)):
-            count += len(batch)
-            if end is None:
-                with self.db.write() as session, search_index_paused(session):
-                    apply_products(session, batch)
-                batch = []
-        return count, batch, end
+            if promotions is not None:
+                store_promotions(session, promotions)
+        return loaded.count
 
     # -- online orders ----------------------------------------------------------------------------
 
@@ -396,26 +367,6 @@ class SyncEngine:
         return order
 
 
-def _parse_snapshot(
-    lines: Iterator[bytes], batch_size: int
-) -> Iterator[tuple[list[ProductData], SnapshotEnd | None]]:
-    """Batches of products, the last one paired with the end line once it arrives."""
-    batch: list[ProductData] = []
-    try:
-        for line in lines:
-            if line.startswith(SNAPSHOT_CONTROL_PREFIX):
-                yield batch, SnapshotEnd.model_validate(decode_line(line))
-                return
-            batch.append(ProductData.model_validate_json(line))
-            if len(batch) == batch_size:
-                yield batch, None
-                batch = []
-    except ValidationError as error:
-        raise SyncServerError(f"the snapshot has an invalid line: {error}") from error
-    if batch:
-        yield batch, None
-
-
 def _apply_page(session: Any, page: ChangeFeedPage) -> None:
     """Apply a page's changes in order, grouping runs of products into batch upserts."""
     products: dict[str, ProductData | None] = {}
@@ -423,6 +374,9 @@ def _apply_page(session: Any, page: ChangeFeedPage) -> None:
         if change.entity == "product":
             products.pop(change.key, None)  # keep the latest position of a key
             products[change.key] = change.data
+        elif change.entity == "promotions":
+            if change.data is not None:
+                store_promotions(session, change.data)
         elif change.data is None:
             forget_order(session, change.key)
         else:

@@ -15,6 +15,8 @@ from sync.protocol import MAX_FEN, MAX_SEQ, Ident, Phone, Strict, Text64
 
 CardNo = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
 Digits = Annotated[str, StringConstraints(pattern=r"^8[0-9]{17}$")]
+# The signed member QR (sync.member_code: "MC1" + base64url, at most 200 characters).
+MemberQr = Annotated[str, StringConstraints(pattern=r"^MC1[A-Za-z0-9_-]{1,197}$")]
 MemberId = Annotated[str, StringConstraints(pattern=r"^M[0-9A-F]{12}$")]
 Tier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{0,16}$")]
 HoldKind = Literal["points", "stored_value"]
@@ -24,25 +26,28 @@ Balance = Annotated[int, Field(strict=True, ge=-MAX_SEQ, le=MAX_SEQ)]
 
 
 class MemberLookup(Strict):
-    """Find a member by exactly one of: phone number, card number, the 18 dynamic digits."""
+    """Find a member by exactly one of: phone number, card number, the 18 dynamic digits, the
+    member QR code."""
 
     phone: Phone | None = None
     card_no: CardNo | None = None
     digits: Digits | None = None
+    code: MemberQr | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> MemberLookup:
-        given = [value for value in (self.phone, self.card_no, self.digits) if value is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of phone, card_no, digits")
+        keys = (self.phone, self.card_no, self.digits, self.code)
+        if sum(value is not None for value in keys) != 1:
+            raise ValueError("give exactly one of phone, card_no, digits, code")
         return self
 
 
 class MemberInfo(Strict):
     """A member as the till may show them: phone masked to its last four digits. The balances
-    come only to a till that was shown the member's own code (the 18 dynamic digits, or the
-    member QR's id); a look-up by phone or card number, or a signup of a known phone, leaves
-    them out (None), so a number is no key to someone's balances."""
+    come only to a till that was shown the member's own code (the 18 dynamic digits or the
+    member QR, while they are the newest the member page showed); a look-up by phone or card
+    number, or a signup of a known phone, leaves them out (None), so a number is no key to
+    someone's balances."""
 
     member_id: MemberId
     name: Text64

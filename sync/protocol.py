@@ -65,6 +65,15 @@ class Strict(BaseModel):
 # ---- facts pushed by the till -------------------------------------------------------------------
 
 
+class LinePromotion(Strict):
+    """A promotion's saving on a sale line (negative on a refund line: its share given back)."""
+
+    rule_id: Code
+    name: Text64
+    kind: Ident
+    discount_fen: Fen
+
+
 class SaleLinePayload(Strict):
     line_no: Annotated[int, Field(strict=True, ge=1, le=10_000)]
     sku: Sku
@@ -75,12 +84,22 @@ class SaleLinePayload(Strict):
     gross_fen: Fen
     discount_fen: Fen
     net_fen: Fen
+    promotions: Annotated[list[LinePromotion], Field(max_length=20)] = []
 
 
 class PaymentPayload(Strict):
     kind: Ident
     amount_fen: Fen
     reference: Text64 = ""
+
+
+class SaleCouponPayload(Strict):
+    """The coupon a sale used: the mall's hold on it (or "OFF…": taken offline) and what it
+    took off the sale (its shares are on the lines as promotions of kind "coupon")."""
+
+    coupon_id: Annotated[str, StringConstraints(pattern=r"^C[0-9A-F]{12}$")]
+    reference: Ident
+    discount_fen: Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)]
 
 
 class SalePayload(Strict):
@@ -98,8 +117,10 @@ class SalePayload(Strict):
     rounding_fen: Fen
     total_fen: Fen
     points_earned: Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN)] = 0
+    promo_version: Annotated[int, Field(strict=True, ge=0, le=MAX_SEQ)] | None = None
     lines: Annotated[list[SaleLinePayload], Field(max_length=1000)]
     payments: Annotated[list[PaymentPayload], Field(max_length=20)]
+    coupon: SaleCouponPayload | None = None
 
     @model_validator(mode="after")
     def _signed_as_the_business_allows(self) -> SalePayload:
@@ -149,12 +170,57 @@ class MemberSignupPayload(Strict):
     created_at: AwareDatetime
 
 
+class TopUpPayload(Strict):
+    """Stored value bought at the till (kind "top_up"): what the member paid and how, and the
+    bonus the till expects; the mall credits the paid amount and the bonus of its own tiers
+    (bonus_fen is a claim, compared). Paid with money only: never with stored value or points."""
+
+    top_up_no: Ident
+    store_id: Ident
+    till_id: Ident
+    created_at: AwareDatetime
+    cashier: Annotated[int, Field(strict=True, ge=0, le=MAX_SEQ)] | Text64
+    member_id: Annotated[str, StringConstraints(pattern=r"^M[0-9A-F]{12}$")]  # known to the mall
+    amount_fen: Annotated[int, Field(strict=True, ge=1, le=MAX_FEN)]
+    bonus_fen: PriceFen
+    payments: Annotated[list[PaymentPayload], Field(min_length=1, max_length=20)]
+
+    @model_validator(mode="after")
+    def _paid_in_money(self) -> TopUpPayload:
+        if any(p.kind in ("stored_value", "points") or p.amount_fen <= 0 for p in self.payments):
+            raise ValueError("a top-up is paid with positive money tenders only")
+        if sum(p.amount_fen for p in self.payments) != self.amount_fen:
+            raise ValueError("the payments of a top-up must add up to amount_fen")
+        return self
+
+
+class ShiftClosePayload(Strict):
+    """A Z close at the till (kind "shift_close"): the shift's figures as the Z report printed."""
+
+    till_id: Ident
+    shift_id: Seq
+    z_no: Annotated[int, Field(strict=True, ge=1, le=MAX_SEQ)]
+    net_fen: Fen
+    by_tender: Annotated[dict[Ident, Fen], Field(max_length=20)]
+    expected_cash_fen: Fen  # the float, cash of sales and top-ups, and cash in/out
+    counted_cash_fen: PriceFen
+    top_ups_by_tender: Annotated[dict[Ident, Fen], Field(max_length=20)] = {}  # 充值, not sales
+
+
 EVENT_PAYLOADS: dict[str, type[Strict]] = {
     "sale": SalePayload,
     "refund": RefundPayload,
     "stock": StockPayload,
     "member_signup": MemberSignupPayload,
+    "shift_close": ShiftClosePayload,
+    "top_up": TopUpPayload,
 }
+_EVENT_KINDS = {schema: kind for kind, schema in EVENT_PAYLOADS.items()}
+
+
+def event_kind(payload: Strict) -> str:
+    """The outbox kind of a typed payload: the one EVENT_PAYLOADS entry of its exact type."""
+    return _EVENT_KINDS[type(payload)]
 
 
 class PushEvent(Strict):
@@ -279,7 +345,23 @@ class OrderChange(Strict):
     data: OnlineOrder | None
 
 
-Change = Annotated[ProductChange | OrderChange, Field(discriminator="entity")]
+class PromotionSetData(Strict):
+    """A version of the chain's promotion rules (pos_app.domain.promotion_rules.RuleSet); the
+    rules are checked by the domain when read, so a till and the mall accept the same ones."""
+
+    version: Seq
+    time_zone: Text64
+    rules: Annotated[list[dict[str, Any]], Field(max_length=500)]
+
+
+class PromotionsChange(Strict):
+    server_seq: Seq
+    entity: Literal["promotions"]
+    key: Ident
+    data: PromotionSetData | None
+
+
+Change = Annotated[ProductChange | OrderChange | PromotionsChange, Field(discriminator="entity")]
 
 
 class ChangeFeedPage(Strict):
@@ -299,6 +381,13 @@ class SnapshotHeader(Strict):
     format: Literal[1]
     store_id: Ident
     server_seq: Seq
+
+
+class SnapshotMark(Strict):
+    """After each chunk of a resumable snapshot: the product id to ask from to go on."""
+
+    type: Literal["mark"]
+    after: Seq
 
 
 class SnapshotEnd(Strict):
@@ -332,6 +421,13 @@ Kid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]$")]
 Base64Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{22,88}={0,2}$")]
 
 
+class TopUpTierData(Strict):
+    """A top-up bonus tier (pos_app.domain.top_up.TopUpTier): pay at least pay_fen, get bonus."""
+
+    pay_fen: Annotated[int, Field(strict=True, ge=1, le=MAX_FEN)]
+    bonus_fen: PriceFen
+
+
 class PointsRulesData(Strict):
     """The chain's points rules (pos_app.domain.points.PointsRules on the wire)."""
 
@@ -340,6 +436,14 @@ class PointsRulesData(Strict):
     tier_multipliers_bp: dict[Ident, Annotated[int, Field(strict=True, ge=0, le=100_000)]] = {}
     expiry_days: Annotated[int, Field(strict=True, ge=0, le=3650)] = 365
     redeem_points_per_yuan: Annotated[int, Field(strict=True, ge=1, le=100_000)] = 100
+    # What one member may spend per day at a till that cannot reach the mall (0: nothing); the
+    # mall takes offline redemptions within these, so the till must know the same figures.
+    offline_points_cap: Annotated[int, Field(strict=True, ge=0, le=MAX_FEN)] = 0
+    offline_stored_value_cap_fen: PriceFen = 0
+    # Coupon value one till may take a day without the mall (each coupon still only once).
+    offline_coupon_cap_fen: PriceFen = 0
+    # 充200送20: the stored-value top-up tiers the till offers (the mall credits by its own).
+    top_up_tiers: Annotated[list[TopUpTierData], Field(max_length=20)] = []
 
 
 class PairResponse(Strict):

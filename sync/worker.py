@@ -1,10 +1,11 @@
 """The background sync worker: a QObject living on its own QThread that runs SyncEngine rounds.
 
 A round runs every interval_s while things go well; after a failure the next one waits for an
-exponential backoff with jitter. `sync_now()` (e.g. after a sale, or the cashier's button)
-starts a round at once. Signals are delivered on the receiver's thread (the GUI's), so slots
-connected to statusChanged may touch widgets. Nothing here blocks the GUI thread except stop(),
-which waits for a running round to end (bounded by the client's timeouts).
+exponential backoff with jitter, but while the mall is unreachable its address is probed every
+PROBE_EVERY_S and a round starts the moment it answers. `sync_now()` (e.g. after a sale, or
+the cashier's 立即同步) starts a round at once. Signals are delivered on the receiver's thread
+(the GUI's), so slots connected to statusChanged may touch widgets. Nothing here blocks the GUI
+thread except stop(), which waits for a running round to end (bounded by the client's timeouts).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sync.engine import SyncEngine
 from sync.errors import SyncError
 
 log = logging.getLogger(__name__)
+PROBE_EVERY_S = 3.0  # while offline, how often the mall's address is tried (a TCP connect)
 
 
 class SyncWorker(QObject):
@@ -29,11 +31,18 @@ class SyncWorker(QObject):
     _handoverRequested = Signal(str, str)
 
     def __init__(
-        self, engine: SyncEngine, *, interval_s: float = 30.0, backoff: Backoff | None = None
+        self,
+        engine: SyncEngine,
+        *,
+        interval_s: float = 30.0,
+        backoff: Backoff | None = None,
+        probe_s: float = PROBE_EVERY_S,
     ) -> None:
         super().__init__()
         self.engine = engine
         self.interval_s = interval_s
+        self.probe_s = probe_s
+        self._probe: QTimer | None = None
         self.backoff = backoff or Backoff()
         self.failures = 0
         self._thread = QThread()
@@ -71,12 +80,16 @@ class SyncWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._run_round)
+        self._probe = QTimer(self)
+        self._probe.timeout.connect(self._probe_mall)
         self._run_round()
 
     @Slot()
     def _on_stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._probe is not None:
+            self._probe.stop()
         self._thread.quit()
 
     @Slot()
@@ -95,6 +108,17 @@ class SyncWorker(QObject):
             status = self.engine.status()
         self.statusChanged.emit(status)
         self._timer.start(int(delay_s * 1000))
+        if self._probe is not None:  # offline: knock every few seconds instead of waiting it out
+            if self.engine.online is False:
+                self._probe.start(int(self.probe_s * 1000))
+            else:
+                self._probe.stop()
+
+    @Slot()
+    def _probe_mall(self) -> None:
+        if self.engine.mall_reachable():
+            log.info("the mall is reachable again: syncing now")
+            self._run_round()
 
     @Slot(str, str)
     def _hand_over(self, order_id: str, pickup_code: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,18 @@ from pos_app.services.shift import open_shift
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Barcode, Product, Staff, Store, Till
+from pos_app.store.settings import set_setting
 
-CASHIER_ID, MANAGER_ID = 1, 2
-CASHIER_PIN, MANAGER_PIN = "1234", "9999"
+CASHIER_ID, MANAGER_ID, SUPERVISOR_ID = 1, 2, 3
+CASHIER_PIN, MANAGER_PIN, SUPERVISOR_PIN = "1234", "9999", "5678"
+SUPERVISOR_CODE = "3001"
+
+
+@cache
+def pin_hash(pin: str) -> str:
+    """Argon2id is slow on purpose: each test PIN is hashed once per test process."""
+    return hash_pin(pin)
+
 
 # sku, name, price_fen, member_price_fen, weighed, plu, barcode body (12 digits)
 SMALL_CATALOG = [
@@ -35,17 +46,19 @@ def barcode_of(sku: str) -> str:
     return make_ean13(body)
 
 
-def seed_small_till(db: Database) -> None:
+def seed_small_till(db: Database, till_id: str = "T01") -> None:
     with db.write() as session:
         session.add(Store(id="S001", name="门店通测试店"))
-        session.add(Till(id="T01", store_id="S001", name="一号收银台"))
+        session.add(Till(id=till_id, store_id="S001", name=f"{till_id} 收银台"))
+        if till_id != "T01":
+            set_setting(session, "till_id", till_id)
         session.add(
             Staff(
                 id=CASHIER_ID,
                 code="1001",
                 name="张三",
                 role="cashier",
-                pin_hash=hash_pin(CASHIER_PIN),
+                pin_hash=pin_hash(CASHIER_PIN),
             )
         )
         session.add(
@@ -54,7 +67,16 @@ def seed_small_till(db: Database) -> None:
                 code="2001",
                 name="李经理",
                 role="manager",
-                pin_hash=hash_pin(MANAGER_PIN),
+                pin_hash=pin_hash(MANAGER_PIN),
+            )
+        )
+        session.add(
+            Staff(
+                id=SUPERVISOR_ID,
+                code=SUPERVISOR_CODE,
+                name="王主管",
+                role="supervisor",
+                pin_hash=pin_hash(SUPERVISOR_PIN),
             )
         )
         for sku, name, price, member_price, weighed, plu, body in SMALL_CATALOG:
@@ -75,13 +97,37 @@ def seed_small_till(db: Database) -> None:
             session.add(product)
 
 
+def small_till(path: Path, till_id: str = "T01") -> Database:
+    """A migrated till database at path with the small catalog, staff and an open shift."""
+    upgrade(path)
+    database = Database(path)
+    seed_small_till(database, till_id)
+    open_shift(database, staff_id=CASHIER_ID, float_fen=50000)
+    return database
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     """A migrated till database with the small catalog, staff and an open shift."""
-    path = tmp_path / "till.db"
-    upgrade(path)
-    database = Database(path)
-    seed_small_till(database)
-    open_shift(database, staff_id=CASHIER_ID, float_fen=50000)
+    database = small_till(tmp_path / "till.db")
     yield database
     database.dispose()
+
+
+_qt_garbage_possible = False
+
+
+@pytest.fixture(autouse=True)
+def collect_qt_garbage_before_other_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Qt objects must be destroyed on the GUI thread. A cycle holding one, left by a Qt test
+    and collected later on the in-process mall's server thread of the next test, crashed test
+    processes (segmentation fault in the garbage collector on uvicorn's thread). So the first
+    test without Qt after a Qt test collects on the main thread before it starts (a collection
+    after every test made the suite half again as slow)."""
+    global _qt_garbage_possible
+    uses_qt = "qtbot" in request.fixturenames
+    if _qt_garbage_possible and not uses_qt:
+        gc.collect()
+        _qt_garbage_possible = False
+    yield
+    _qt_garbage_possible = _qt_garbage_possible or uses_qt

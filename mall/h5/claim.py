@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -22,7 +21,14 @@ from mall.api import Db
 from mall.h5.login import current_member, member_settings, phone_form
 from mall.h5.page import banner, html_page, yuan
 from mall.http import client_ip
-from mall.members.claims import ClaimRefused, ReceiptState, ReceiptView, claim_receipt, read_receipt
+from mall.members.claims import (
+    ClaimRefused,
+    ReceiptState,
+    ReceiptView,
+    claim_receipt,
+    read_receipt,
+    token_of_link,
+)
 from mall.members.ledger import points_balance
 from mall.members.models import MemberRow
 from mall.members.rate_limits import RateLimited
@@ -121,11 +127,6 @@ def claim(token: str, request: Request, db: Db) -> Response:
         return render(view, token, member, note=_claimed_note(session, view, member))
 
 
-def _token_of(scanned: str) -> str:
-    path = urlsplit(scanned).path
-    return path.rsplit("/r/", 1)[-1] if "/r/" in path else ""
-
-
 @router.get("/mp/receipt")
 def receipt_for_mini_program(q: str, request: Request, db: Db) -> dict[str, Any]:
     """For the mini-program page opened by the receipt QR: q is the scanned link
@@ -133,7 +134,7 @@ def receipt_for_mini_program(q: str, request: Request, db: Db) -> dict[str, Any]
     with db.read() as session:
         view = read_receipt(
             session,
-            _token_of(q[:300]),
+            token_of_link(q[:300]),
             now=utc_now(),
             claim_days=member_settings(request).claim_days,
         )

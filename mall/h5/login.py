@@ -7,8 +7,6 @@ back into this site.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 from html import escape
 from typing import Annotated
@@ -16,7 +14,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from mall.api import Db
@@ -29,10 +27,10 @@ from mall.members.rate_limits import RateLimited
 from mall.members.settings import MemberSettings
 from mall.members.sms import check_code, issue_code
 from mall.models import utc_now
+from mall.sessions import start_session, token_digest
 
 COOKIE = "mdt_member"
 MAX_FORM_BYTES = 4096
-MAX_SESSIONS = 3  # phones logged in as one member at once
 router = APIRouter(include_in_schema=False)
 
 
@@ -66,14 +64,10 @@ def safe_next(value: str | None) -> str:
     return "/m"
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def current_member(request: Request, session: Session, now: datetime) -> MemberRow | None:
     """The logged-in member of this request, or None."""
     token = request.cookies.get(COOKIE)
-    row = session.get(MemberSessionRow, _digest(token)) if token else None
+    row = session.get(MemberSessionRow, token_digest(token)) if token else None
     if row is None or row.expires_at <= now:
         return None
     return session.get(MemberRow, row.member_id)
@@ -126,37 +120,10 @@ def send_code(request: Request, form: Form, db: Db) -> HTMLResponse:
     return html_page("输入验证码", code_form(phone, next_path))
 
 
-def _start_session(
-    session: Session, member: MemberRow, *, now: datetime, days: int, old_token: str | None
-) -> str:
-    """A new session token (never the one the browser had: no session fixation); the session
-    the browser had is ended, and so are the member's oldest beyond MAX_SESSIONS."""
-    if old_token:
-        session.execute(
-            delete(MemberSessionRow).where(MemberSessionRow.token_sha256 == _digest(old_token))
-        )
-    kept = (
-        select(MemberSessionRow.token_sha256)
-        .where(MemberSessionRow.member_id == member.id)
-        .order_by(MemberSessionRow.created_at.desc())
-        .limit(MAX_SESSIONS - 1)
-    )
+def _end_session(session: Session, token: str) -> None:
     session.execute(
-        delete(MemberSessionRow).where(
-            MemberSessionRow.member_id == member.id,
-            MemberSessionRow.token_sha256.not_in(kept.scalar_subquery()),
-        )
+        delete(MemberSessionRow).where(MemberSessionRow.token_sha256 == token_digest(token))
     )
-    token = secrets.token_urlsafe(32)
-    session.add(
-        MemberSessionRow(
-            token_sha256=_digest(token),
-            member_id=member.id,
-            created_at=now,
-            expires_at=now + timedelta(days=days),
-        )
-    )
-    return token
 
 
 @router.post("/login", response_model=None)
@@ -175,12 +142,15 @@ def login(request: Request, form: Form, db: Db) -> Response:
             failed = code_form(phone, next_path, "验证码不正确或已过期")
             return html_page("输入验证码", failed, status=400)
         member, _ = get_or_create_member(session, phone, source="h5")
-        token = _start_session(
+        old_token = request.cookies.get(COOKIE)
+        if old_token:  # never the token the browser had: no session fixation
+            _end_session(session, old_token)
+        token = start_session(
             session,
-            member,
+            MemberSessionRow.member_id,
+            member.id,
             now=now,
-            days=settings.session_days,
-            old_token=request.cookies.get(COOKIE),
+            ttl=timedelta(days=settings.session_days),
         )
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
@@ -202,9 +172,7 @@ def logout(request: Request, db: Db) -> RedirectResponse:
             member = current_member(request, session, utc_now())
             if member is not None:
                 forget_digits(member)  # a screenshot of the page no longer works either
-            session.execute(
-                delete(MemberSessionRow).where(MemberSessionRow.token_sha256 == _digest(token))
-            )
+            _end_session(session, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response

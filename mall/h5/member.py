@@ -3,7 +3,7 @@ refreshed by the page every minute from /m/code), the nearest store and what it 
 
 from __future__ import annotations
 
-import math
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -14,32 +14,26 @@ from sqlalchemy.orm import Session
 
 from mall.api import Db
 from mall.catalog_view import products_by_sku
+from mall.customer.stores import nearest_store as nearest_located_store
 from mall.h5.login import current_member, member_settings
 from mall.h5.page import html_page, qr_svg, yuan
+from mall.h5.shopper import nav
 from mall.members.ledger import (
-    apply_expiry,
-    member_code,
-    member_digits,
+    POINTS_SOURCE_TEXT,
+    expiring_points,
     points_balance,
+    show_member_code,
     stored_value_balance,
 )
 from mall.members.models import MemberRow, PointsEntryRow
 from mall.members.settings import MemberSettings
+from mall.members.top_ups import top_up_offer
 from mall.models import StockOnHandRow, StoreRow, utc_now
 from mall.stock import stock_level
 
 router = APIRouter(include_in_schema=False)
 HISTORY_ROWS = 30
 SHOWN_PRODUCTS = 8
-EARTH_RADIUS_KM = 6371.0
-SOURCES = {
-    "sale": "消费积分",
-    "refund": "退货扣回",
-    "claim": "小票领取",
-    "redemption": "积分抵现",
-    "expiry": "积分过期",
-    "adjustment": "积分调整",
-}
 LOGOUT_FORM = (
     "<form method='post' action='/logout'><button class='secondary'>退出登录</button></form>"
 )
@@ -55,25 +49,15 @@ navigator.geolocation.getCurrentPosition(p=>{location.search='?lat='+p.coords.la
 """
 
 
-def _distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
 def nearest_store(
     session: Session, member: MemberRow, lat: float | None, lng: float | None
 ) -> tuple[StoreRow | None, float | None]:
     """The store closest to (lat, lng) among stores with a location; without a position, the
     store where the member joined, else the first store."""
+    best, away = nearest_located_store(session, lat=lat, lng=lng)
+    if best is not None:
+        return best, away
     stores = list(session.scalars(select(StoreRow).order_by(StoreRow.id)))
-    located = [s for s in stores if s.lat is not None and s.lng is not None]
-    if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180 and located:
-        # (inf, nan or beyond the poles: as if no position was given)
-        best = min(located, key=lambda s: _distance_km(lat, lng, s.lat or 0.0, s.lng or 0.0))
-        return best, _distance_km(lat, lng, best.lat or 0.0, best.lng or 0.0)
     home = next((s for s in stores if s.id == member.store_id), None)
     return home or (stores[0] if stores else None), None
 
@@ -99,9 +83,8 @@ def in_stock(session: Session, store_id: str) -> list[tuple[Any, int]]:
 
 
 def _code_card(session: Session, member: MemberRow, settings: MemberSettings) -> str:
-    now = utc_now()
-    code = member_code(session, member, now=now, ttl_s=settings.member_code_ttl_s)
-    digits = member_digits(session, member, now=now, step_s=settings.member_code_refresh_s)
+    shown = show_member_code(session, member, now=utc_now(), limits=settings)
+    code, digits = shown.code, shown.digits
     return (
         "<div class='card' id='code'><h2>会员码（结账时出示给收银员）</h2>"
         f"{qr_svg(code)}<div class='digits' id='digits'>{escape(digits)}</div>"
@@ -118,7 +101,8 @@ def _history(session: Session, member: MemberRow) -> str:
         .limit(HISTORY_ROWS)
     )
     rows = "".join(
-        f"<tr><td>{entry.created_at.strftime('%m-%d')} {SOURCES.get(entry.source, entry.source)}"
+        f"<tr><td>{entry.created_at.strftime('%m-%d')} "
+        f"{POINTS_SOURCE_TEXT.get(entry.source, entry.source)}"
         f"</td><td class='{'plus' if entry.delta > 0 else 'minus'}'>{entry.delta:+d}</td></tr>"
         for entry in entries
     )
@@ -147,8 +131,9 @@ def _store_card(session: Session, member: MemberRow, lat: float | None, lng: flo
     )
 
 
-def _summary(session: Session, member: MemberRow) -> str:
-    points, stored = points_balance(session, member.id), stored_value_balance(session, member.id)
+def _summary(session: Session, member: MemberRow, now: datetime) -> str:
+    points = points_balance(session, member.id) - expiring_points(session, member.id, now)
+    stored = stored_value_balance(session, member.id)
     tier = f"<span class='tag'>{escape(member.tier)}</span>" if member.tier else ""
     return (
         f"<div class='card' id='summary'><h1>{escape(member.name or '会员')} "
@@ -157,8 +142,15 @@ def _summary(session: Session, member: MemberRow) -> str:
         f"<div><div class='big' id='points'>{points}</div>"
         "<div class='muted'>积分</div></div>"
         f"<div><div class='big'>{yuan(stored)}</div>"
-        "<div class='muted'>储值余额</div></div></div></div>"
+        "<div class='muted'>储值余额</div></div></div>"
+        f"{_top_up_offer(session)}</div>"
     )
+
+
+def _top_up_offer(session: Session) -> str:
+    """The chain's top-up bonus, read-only: top-ups are taken at the till."""
+    offer = top_up_offer(session)
+    return f"<p class='muted' id='top-up-offer'>{escape(offer)}</p>" if offer else ""
 
 
 @router.get("/m", response_model=None)
@@ -170,9 +162,9 @@ def member_page(
         member = current_member(request, session, now)
         if member is None:
             return RedirectResponse("/login?next=/m", status_code=303)
-        apply_expiry(session, member.id, now)
         body = (
-            _summary(session, member)
+            nav("/m")
+            + _summary(session, member, now)
             + _code_card(session, member, settings)
             + _store_card(session, member, lat, lng)
             + _history(session, member)
@@ -192,9 +184,12 @@ def fresh_code(request: Request, db: Db) -> Response:
         member = current_member(request, session, now)
         if member is None:
             return JSONResponse({"message": "请先登录"}, status_code=401)
-        code = member_code(session, member, now=now, ttl_s=settings.member_code_ttl_s)
-        digits = member_digits(session, member, now=now, step_s=settings.member_code_refresh_s)
+        shown = show_member_code(session, member, now=now, limits=settings)
     return JSONResponse(
-        {"svg": qr_svg(code), "digits": digits, "expires_in": settings.member_code_ttl_s},
+        {
+            "svg": qr_svg(shown.code),
+            "digits": shown.digits,
+            "expires_in": settings.member_code_ttl_s,
+        },
         headers={"Cache-Control": "no-store"},
     )

@@ -42,6 +42,19 @@ border-bottom:1px solid #f0f1f3}td:last-child{text-align:right}
 .plus{color:#067a3e}.minus{color:#c41d1d}.tag{display:inline-block;background:#e8f8ef;
 color:#067a3e;border-radius:4px;padding:0 6px;font-size:13px;margin-left:6px}
 a{color:#07c160}
+.nav{display:flex;justify-content:space-around;background:#fff;border-radius:12px;padding:10px;
+margin-bottom:12px;font-size:15px}.nav a{text-decoration:none;color:#646a73}.nav a.on{color:#07c160;
+font-weight:600}
+.item{display:flex;justify-content:space-between;align-items:center;gap:8px;padding:10px 0;
+border-bottom:1px solid #f0f1f3}.item a{color:#1f2329;text-decoration:none;font-weight:600}
+.item>span{white-space:nowrap}form.inline{margin:0}
+button.mini{display:inline-block;width:auto;margin:0;padding:6px 12px;
+font-size:14px;white-space:nowrap}
+select{width:100%;font-size:16px;padding:10px;border:1px solid #dee0e3;border-radius:8px;
+background:#fff}
+.chips{display:flex;flex-wrap:wrap;gap:8px}.chips a{background:#f0f1f3;border-radius:14px;
+padding:4px 12px;color:#1f2329;text-decoration:none;font-size:14px}
+.code{text-align:center;font:700 28px/1.4 ui-monospace,Menlo,monospace;letter-spacing:4px}
 """
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from mall.api import Db
 from mall.catalog_view import products_by_sku
 from mall.h5.page import banner, html_page, yuan
+from mall.h5.shopper import add_form, nav
 from mall.models import StoreRow
 from mall.stock import stock_level
 from sync.protocol import ProductData
@@ -27,18 +28,25 @@ def _availability(session: Session, store: StoreRow, sku: str) -> int:
     return stock_level(session, store.id, sku).available
 
 
-def _pickup_card(store: StoreRow, available: int) -> str:
+def _pickup_card(store: StoreRow, sku: str, available: int) -> str:
     if available > 0:
         state = f"<span class='tag'>有货 {available}</span>"
-        button = "<button type='button' id='pickup'>到店自提</button>"
+        button = add_form(store.id, sku, label="到店自提", button_id="pickup", mini=False)
     else:
         state = "<span class='tag' style='background:#fff1f0;color:#c41d1d'>暂时缺货</span>"
-        button = "<button type='button' id='pickup' disabled>到店自提（暂时缺货）</button>"
+        button = add_form(
+            store.id,
+            sku,
+            label="到店自提（暂时缺货）",
+            enabled=False,
+            button_id="pickup",
+            mini=False,
+        )
     hours = store.hours or "以门店为准"
     return (
         f"<div class='card' id='availability'><h2>本店库存</h2><h1>{escape(store.name)}{state}</h1>"
         f"<p class='muted'>{escape(store.address)} · 营业时间 {escape(hours)}</p>"
-        f"{button}<p class='muted'>在小程序下单付款后，凭提货码到店自提，无需排队结账。</p></div>"
+        f"{button}<p class='muted'>下单付款后，凭取货码到店自提，无需排队结账。</p></div>"
     )
 
 
@@ -76,10 +84,10 @@ def product_page(sku: str, db: Db, s: str = "") -> HTMLResponse:
         )
         if product is None or product.status != "active":
             return html_page("商品", banner("bad", "这件商品不存在或已下架"), status=404)
-        body = _price_card(product)
+        body = nav("/") + _price_card(product)
         if store is None:
             body += banner("wait", "没有找到这个门店，下面是各门店的库存")
         else:
-            body += _pickup_card(store, _availability(session, store, sku))
+            body += _pickup_card(store, sku, _availability(session, store, sku))
         body += _other_stores(session, store.id if store else "", sku)
         return html_page(product.name, body)

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from mall.h5 import claim, login, member, product
+from mall.h5 import cart_page, claim, login, member, order_pages, product, shop
 
-H5_ROUTERS = (login.router, claim.router, member.router, product.router)
+H5_ROUTERS = (
+    login.router,
+    claim.router,
+    member.router,
+    product.router,
+    shop.router,
+    cart_page.router,
+    order_pages.router,
+)

@@ -5,11 +5,12 @@ where it matters (holds); members are chain-wide.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mall.api import Db, Device, _errors
 from mall.db import MallDatabase
@@ -17,16 +18,17 @@ from mall.devices import DeviceIdentity
 from mall.errors import NotFound
 from mall.http import LimitedRoute
 from mall.members.holds import create_hold, release_hold
-from mall.members.keys import points_rules
+from mall.members.keys import rules_for_tills
 from mall.members.ledger import (
-    apply_expiry,
     find_by_card,
     find_by_phone,
     get_or_create_member,
+    member_by_code,
     member_by_digits,
     member_info,
 )
 from mall.members.models import MemberRow, ReceiptClaimRow
+from mall.members.presentations import record_presentation, require_presentation
 from mall.members.rate_limits import count_first, forgive
 from mall.members.settings import MemberSettings
 from mall.models import utc_now
@@ -42,7 +44,6 @@ from sync.member_protocol import (
 from sync.protocol import ErrorBody, PointsRulesData
 
 router = APIRouter(route_class=LimitedRoute, responses=_errors)  # type: ignore[arg-type]
-MemberIdPath = Annotated[str, Path(pattern=r"^M[0-9A-F]{12}$")]
 HoldIdPath = Annotated[str, Path(pattern=r"^[0-9A-Za-z_.-]{1,32}$")]
 
 
@@ -53,6 +54,9 @@ def limits(request: Request) -> MemberSettings:
 LOOKUPS, LOOKUP_MISSES = "lookup", "lookup_miss"
 
 
+STALE = "member code (it may have expired: ask for a fresh one)"
+
+
 def _found(member: MemberRow | None, what: str) -> MemberRow:
     if member is None:
         raise NotFound(f"no member with this {what}")
@@ -61,31 +65,40 @@ def _found(member: MemberRow | None, what: str) -> MemberRow:
 
 @router.post("/members/lookup", responses={429: {"model": ErrorBody}})
 def lookup(body: MemberLookup, device: Device, db: Db, request: Request) -> MemberInfo:
-    """The member with this phone number, card number or dynamic digits (shown for 5 minutes);
-    the balances only for the digits, which the member shows.
+    """The member with this phone number, card number, dynamic digits or member QR code; the
+    balances only for the digits or the QR, which the member shows (the newest shown only).
     Look-ups per till are limited, and so are those that find nobody (429 until the lockout
     is over), so members cannot be enumerated."""
     now, member_limits = utc_now(), limits(request)
     _count_lookup(db, device, member_limits)
-    with db.write() as session:
-        forgive(session, LOOKUP_MISSES, device.device_id)
-        if body.phone is not None:
-            member = _found(find_by_phone(session, body.phone), "phone number")
-        elif body.card_no is not None:
-            member = _found(find_by_card(session, body.card_no), "card number")
-        else:
-            member = _found(
-                member_by_digits(
-                    session,
-                    body.digits or "",
-                    now=now,
-                    step_s=member_limits.member_code_refresh_s,
-                    ttl_s=member_limits.member_code_ttl_s,
-                ),
-                "member code (it may have expired: ask for a fresh one)",
-            )
-        apply_expiry(session, member.id, now)
-        return member_info(session, member, now=now, balances=body.digits is not None)
+    with db.read() as session:  # a plain read: the balances are kept rows
+        member = _find(session, body, now=now, member_limits=member_limits)
+        own_code = body.digits is not None or body.code is not None
+        info = member_info(session, member, now=now, balances=own_code)
+    with db.write() as session:  # short: no ledger or balance is read here
+        forgive(session, LOOKUP_MISSES, device.device_id)  # found: not a miss
+        if own_code:
+            record_presentation(session, device, member.id, now)
+    return info
+
+
+def _find(
+    session: Session, body: MemberLookup, *, now: datetime, member_limits: MemberSettings
+) -> MemberRow:
+    if body.phone is not None:
+        return _found(find_by_phone(session, body.phone), "phone number")
+    if body.card_no is not None:
+        return _found(find_by_card(session, body.card_no), "card number")
+    if body.code is not None:
+        return _found(member_by_code(session, body.code, now=now, limits=member_limits), STALE)
+    found = member_by_digits(
+        session,
+        body.digits or "",
+        now=now,
+        step_s=member_limits.member_code_refresh_s,
+        ttl_s=member_limits.member_code_ttl_s,
+    )
+    return _found(found, STALE)
 
 
 def _count_lookup(db: MallDatabase, device: DeviceIdentity, member_limits: MemberSettings) -> None:
@@ -123,24 +136,18 @@ def signup(body: MemberSignup, device: Device, db: Db) -> MemberInfo:
 def rules(device: Device, db: Db) -> PointsRulesData:
     """The chain's points rules, which the till applies to sales with a member."""
     with db.read() as session:
-        return PointsRulesData.model_validate(points_rules(session).to_dict())
-
-
-@router.get("/members/{member_id}")
-def member(member_id: MemberIdPath, device: Device, db: Db) -> MemberInfo:
-    """A member's balances now (after expiring points past their date)."""
-    now = utc_now()
-    with db.write() as session:
-        row = _found(session.get(MemberRow, member_id), "id")
-        apply_expiry(session, row.id, now)
-        return member_info(session, row, now=now)
+        return rules_for_tills(session)
 
 
 @router.post("/members/holds")
 def hold(body: HoldRequest, device: Device, db: Db, request: Request) -> HoldInfo:
-    """Set points or stored value aside for a sale in progress (409 if not enough is available)."""
+    """Set points or stored value aside for a sale in progress (409 if not enough is available),
+    for a member who showed their own code at this till lately (403 member_code_needed if not)."""
+    now, member_limits = utc_now(), limits(request)
+    shown_within = timedelta(seconds=member_limits.presented_for_s)
     with db.write() as session:
-        return create_hold(session, device, body, now=utc_now(), ttl_s=limits(request).hold_ttl_s)
+        require_presentation(session, device, body.member_id, now=now, within=shown_within)
+        return create_hold(session, device, body, now=now, ttl_s=member_limits.hold_ttl_s)
 
 
 @router.post("/members/holds/{hold_id}/release")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,6 +66,12 @@ class ClaimRefused(Exception):
     def __init__(self, view: ReceiptView) -> None:
         super().__init__(view.message)
         self.view = view
+
+
+def token_of_link(scanned: str) -> str:
+    """The token of a scanned receipt link (https://…/r/<token>); "" when it is none."""
+    path = urlsplit(scanned).path
+    return path.rsplit("/r/", 1)[-1] if "/r/" in path else ""
 
 
 def _verify(session: Session, token: str, *, now: datetime, claim_days: int) -> ReceiptClaim:

@@ -1,6 +1,7 @@
-"""`pos-mall member …`, `points-rules`, `offline-cap` and `reviews`: add members, adjust points or
-stored value, expire points past their date, show or change the chain's points rules and offline
-cap, and list what the mall did not take from a till as given."""
+"""`pos-mall member …`, `points-rules`, `offline-cap`, `top-up-rules` and `reviews`: add members,
+adjust points or stored value, expire points past their date, show or change the chain's points
+rules, offline cap and top-up bonus tiers, and list what the mall did not take from a till as
+given."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ from sqlalchemy import select
 from mall.db import MallDatabase
 from mall.errors import MallError, NotFound
 from mall.housekeeping import expire_points, prune
-from mall.members.holds import OFFLINE_CAPS_KEY, offline_caps
-from mall.members.keys import points_rules, set_chain_value, set_points_rules
+from mall.members.keys import (
+    OFFLINE_CAPS_KEY,
+    offline_caps,
+    points_rules,
+    set_chain_value,
+    set_points_rules,
+    set_top_up_tiers,
+    top_up_tiers,
+)
 from mall.members.ledger import (
     PHONE,
     add_units,
@@ -22,7 +30,9 @@ from mall.members.ledger import (
     get_or_create_member,
     member_info,
 )
+from mall.members.tiers import TierRules, set_tier_rules, tier_rules
 from mall.models import ConflictRow, DeviceRow, utc_now
+from pos_app.domain.top_up import TopUpTier, parse_tier, tier_label
 
 MAX_NAME = 64  # what the till and the pages show (sync.member_protocol.MemberInfo)
 Command = Callable[..., argparse.ArgumentParser]
@@ -86,11 +96,34 @@ def _offline_cap(db: MallDatabase, args: argparse.Namespace) -> None:
             caps["points"] = args.points
         if args.stored_value_fen is not None:
             caps["stored_value"] = args.stored_value_fen
+        if args.coupon_fen is not None:
+            caps["coupon"] = args.coupon_fen
         set_chain_value(session, OFFLINE_CAPS_KEY, caps)
     print(
         f"per member per day without the mall: {caps['points']} points, "
-        f"{caps['stored_value']} fen stored value"
+        f"{caps['stored_value']} fen stored value; per till: {caps['coupon']} fen of coupons"
     )
+
+
+def _top_up_rules(db: MallDatabase, args: argparse.Namespace) -> None:
+    with db.write() as session:
+        tiers = top_up_tiers(session)
+        if args.clear:
+            tiers = []
+        if args.tier:
+            replaced = {t.pay_fen for t in args.tier}
+            tiers = [t for t in tiers if t.pay_fen not in replaced] + args.tier
+        if args.clear or args.tier:
+            set_top_up_tiers(session, tiers)
+        tiers = top_up_tiers(session)
+    print(f"充值赠送：{'，'.join(tier_label(t) for t in tiers) or '未设置'}")
+
+
+def _top_up_tier(text: str) -> TopUpTier:
+    try:
+        return parse_tier(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _reviews(db: MallDatabase, args: argparse.Namespace) -> None:
@@ -117,10 +150,25 @@ def _reviews(db: MallDatabase, args: argparse.Namespace) -> None:
     print(f"{len(rows)} to review")
 
 
+def _tiers(db: MallDatabase, args: argparse.Namespace) -> None:
+    with db.write() as session:
+        rules = tier_rules(session)
+        if args.basis is not None or args.level is not None:
+            rules = TierRules(
+                args.basis or rules.basis,
+                tuple(args.level) if args.level is not None else rules.tiers,
+            )
+            set_tier_rules(session, rules)
+    spend = rules.basis == "spend"
+    unit, basis = ("分", "累计消费") if spend else ("积分", "累计积分")
+    levels = "，".join(f"{name} ≥ {threshold} {unit}" for name, threshold in rules.tiers)
+    print(f"会员等级（按{basis}）：{levels or '未设置'}")
+
+
 def _tier(text: str) -> tuple[str, int]:
     name, _, bp = text.partition("=")
     if not name or not bp.isdigit():
-        raise argparse.ArgumentTypeError(f"expected TIER=BASIS_POINTS (15000 = 1.5×), got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected TIER=NUMBER, got {text!r}")
     return name, int(bp)
 
 
@@ -143,8 +191,23 @@ def add_member_commands(commands: argparse._SubParsersAction, command: Command) 
     rules.add_argument("--redeem-per-yuan", type=int)
     rules.add_argument("--exclude", action="append", metavar="CATEGORY")
     rules.add_argument("--tier", type=_tier, action="append", metavar="TIER=BP")
-    cap = command("offline-cap", _offline_cap, "show or set what a member may spend offline a day")
+    cap = command("offline-cap", _offline_cap, "show or set what may be spent offline a day")
     cap.add_argument("--points", type=int)
     cap.add_argument("--stored-value-fen", type=int)
+    cap.add_argument("--coupon-fen", type=int, help="coupon value a till may take offline a day")
+    tiers = command("tiers", _tiers, "show or set the member tiers and their thresholds")
+    tiers.add_argument("--basis", choices=("spend", "points"))
+    tiers.add_argument(
+        "--level", type=_tier, action="append", metavar="TIER=THRESHOLD", help="fen or points"
+    )
+    top_up = command("top-up-rules", _top_up_rules, "show or set the top-up bonus tiers")
+    top_up.add_argument(
+        "--tier",
+        type=_top_up_tier,
+        action="append",
+        metavar="PAY_FEN=BONUS_FEN",
+        help="e.g. 20000=2000 for 充200送20 (replaces the tier of that amount)",
+    )
+    top_up.add_argument("--clear", action="store_true", help="remove every tier first")
     reviews = command("reviews", _reviews, "list conflicts and claims the mall did not take")
     reviews.add_argument("--limit", type=int, default=50)

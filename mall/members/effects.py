@@ -1,9 +1,10 @@
 """What pushed events do to members (called by Effects inside the push transaction, after the
 batch's sales are inserted): signups create members, a sale earns the points the mall's own
 rules give and captures its redemption holds, a refund takes back the share of what its sale
-earned and gives back what its sale captured, and a receipt claimed before its sale arrived is
-credited now. The till's figures are claims: compared, a difference left for review
-(mall.reviews), never credited.
+earned and gives back what its sale captured, a top-up credits what was paid and the bonus of
+the mall's tiers (mall.members.top_ups), a receipt claimed before its sale arrived is
+credited now, and members who reached a higher tier move up (mall.members.tiers). The till's
+figures are claims: compared, a difference left for review (mall.reviews), never credited.
 """
 
 from __future__ import annotations
@@ -14,19 +15,30 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mall.coupons.settle import redeem_for_sale, restore_after_refund
 from mall.devices import DeviceIdentity
 from mall.members.claims import credit_claim, pending_claims, reverse_claim, sale_points
 from mall.members.holds import HOLD_KINDS, Redemption, Unsettled, capture, give_back
 from mall.members.ledger import add_units, get_or_create_member, resolve_member
 from mall.members.models import MemberRow
+from mall.members.tiers import upgrade_tiers
+from mall.members.top_ups import apply_top_up
 from mall.models import SaleRow, utc_now
 from mall.reviews import record_review
 from pos_app.domain.points import points_to_reverse
-from sync.protocol import MemberSignupPayload, PushEvent, RefundPayload, SalePayload, Strict
+from sync.protocol import (
+    MemberSignupPayload,
+    PushEvent,
+    RefundPayload,
+    SalePayload,
+    Strict,
+    TopUpPayload,
+)
 
 log = logging.getLogger(__name__)
 
-MemberEvent = tuple[PushEvent, Strict]  # the event and its typed payload (sale, refund, signup)
+MemberEvent = tuple[PushEvent, Strict]  # the event and its typed payload (sale, refund, signup,
+# top-up)
 
 
 class _Applier:
@@ -58,6 +70,7 @@ class _Applier:
             record_review(self.session, self.device, event, "points_differ", detail)
 
     def sale(self, event: PushEvent, sale: SalePayload) -> None:
+        redeem_for_sale(self.session, self.device, event, sale, now=utc_now())
         member = self.member(event, sale)
         if member is None:
             self.compare_points(event, sale.points_earned, 0)
@@ -109,6 +122,8 @@ class _Applier:
         now, refund_id = utc_now(), str(event.id)
         points = self._points_to_take_back(original, -refund.total_fen, refund_id)
         self.compare_points(event, refund.points_earned, -points)
+        if original is not None:
+            restore_after_refund(self.session, self.device, original, refund_id, now=now)
         if original is None:
             for payment in refund.payments:
                 if payment.kind in HOLD_KINDS:
@@ -167,7 +182,7 @@ class _Applier:
 def apply_member_events(
     session: Session, device: DeviceIdentity, events: Sequence[MemberEvent]
 ) -> None:
-    """Apply the member side of a batch's signups, sales and refunds, in device order."""
+    """Apply the member side of a batch's signups, sales, refunds and top-ups, in device order."""
     sales = [
         (p.till_id, p.till_seq)
         for _, p in events
@@ -180,6 +195,8 @@ def apply_member_events(
             get_or_create_member(
                 session, payload.phone, source="till", store_id=device.store_id, name=payload.name
             )
+        elif isinstance(payload, TopUpPayload):
+            apply_top_up(session, device, event, payload)
         elif isinstance(payload, RefundPayload):
             applier.refund(event, payload)
         elif isinstance(payload, SalePayload):
@@ -189,3 +206,15 @@ def apply_member_events(
                 sale_row = session.get(SaleRow, str(event.id))
                 if sale_row is not None:
                     credit_claim(session, claim, sale_row, now=utc_now())
+    _upgrade(session, events, [claim.member_id for claim in claims.values()])
+
+
+def _upgrade(session: Session, events: Sequence[MemberEvent], claimed: list[str]) -> None:
+    """Members whose sales, refunds or claims came in may have reached a higher tier."""
+    ids = [str(event.id) for event, payload in events if isinstance(payload, SalePayload)]
+    if not ids and not claimed:
+        return
+    members = session.scalars(
+        select(SaleRow.member_id).where(SaleRow.id.in_(ids), SaleRow.member_id.is_not(None))
+    )
+    upgrade_tiers(session, [*(m for m in members if m), *claimed])

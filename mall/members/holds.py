@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mall.devices import DeviceIdentity
 from mall.errors import NotFound, Refused
-from mall.members.keys import chain_value, points_rules
+from mall.members.keys import offline_caps, points_rules
 from mall.members.ledger import (
     add_units,
     apply_expiry,
@@ -36,7 +36,6 @@ from sync.member_protocol import HoldInfo, HoldRequest
 
 log = logging.getLogger(__name__)
 HOLD_KINDS = ("points", "stored_value")
-OFFLINE_CAPS_KEY = "offline_caps"
 OFFLINE_PREFIX = "OFF"  # the till's reference of an offline redemption
 
 
@@ -173,12 +172,6 @@ def _own_hold(session: Session, redemption: Redemption) -> HoldRow | None:
             f"{'this' if mine else 'another'} device's; nothing was taken from the member",
         )
     return row
-
-
-def offline_caps(session: Session) -> dict[str, int]:
-    """What one member may spend per day without a hold ({kind: points or fen}; 0: nothing)."""
-    stored = chain_value(session, OFFLINE_CAPS_KEY) or {}
-    return {kind: int(stored.get(kind, 0)) for kind in HOLD_KINDS}
 
 
 def _offline_spent_today(session: Session, member_id: str, kind: str, now: datetime) -> int:

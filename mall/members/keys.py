@@ -25,10 +25,14 @@ from mall.errors import NotFound
 from mall.members.models import ChainSettingRow, ReceiptKeyRow
 from mall.models import StoreRow
 from pos_app.domain.points import PointsRules
+from pos_app.domain.top_up import TopUpTier
+from sync.protocol import PointsRulesData
 
 MEMBER_CODE_KEY = "member_code_ed25519"
 DIGITS_KEY = "member_digits_hmac"
 RULES_KEY = "points_rules"
+OFFLINE_CAPS_KEY = "offline_caps"
+TOP_UP_KEY = "top_up_tiers"
 FIRST_KID = "1"
 RECEIPT_KEY_BYTES = 32
 
@@ -110,3 +114,37 @@ def points_rules(session: Session) -> PointsRules:
 
 def set_points_rules(session: Session, rules: PointsRules) -> None:
     set_chain_value(session, RULES_KEY, rules.to_dict())
+
+
+def offline_caps(session: Session) -> dict[str, int]:
+    """What may be spent per day without the mall ({kind: points or fen}; 0: nothing): points
+    and stored value per member, coupon value per till."""
+    stored = chain_value(session, OFFLINE_CAPS_KEY) or {}
+    return {kind: int(stored.get(kind, 0)) for kind in ("points", "stored_value", "coupon")}
+
+
+def top_up_tiers(session: Session) -> list[TopUpTier]:
+    """The chain's top-up bonus tiers (充200送20), lowest first."""
+    stored = chain_value(session, TOP_UP_KEY) or []
+    return sorted(TopUpTier(int(pay), int(bonus)) for pay, bonus in stored)
+
+
+def set_top_up_tiers(session: Session, tiers: list[TopUpTier]) -> None:
+    set_chain_value(session, TOP_UP_KEY, [[t.pay_fen, t.bonus_fen] for t in sorted(tiers)])
+
+
+def rules_for_tills(session: Session) -> PointsRulesData:
+    """The points rules, offline caps and top-up tiers a till applies, sent at pairing and on
+    request."""
+    caps = offline_caps(session)
+    return PointsRulesData.model_validate(
+        {
+            **points_rules(session).to_dict(),
+            "offline_points_cap": caps["points"],
+            "offline_stored_value_cap_fen": caps["stored_value"],
+            "offline_coupon_cap_fen": caps["coupon"],
+            "top_up_tiers": [
+                {"pay_fen": t.pay_fen, "bonus_fen": t.bonus_fen} for t in top_up_tiers(session)
+            ],
+        }
+    )

@@ -2,8 +2,9 @@
 holds, receipt claims, the chain's settings and keys, and the H5 log-in (codes, sessions, rate
 limits).
 
-Balances are never stored: a balance is the sum of its ledger. Secrets are stored as they must be
-used (the keys) or only as hashes (verification codes, session tokens).
+A balance is the sum of its ledger; member_balances keeps that sum, moved in the same transaction
+as each entry (mall.members.ledger), so reading it does not grow with history. Secrets are
+stored as they must be used (the keys) or only as hashes (verification codes, session tokens).
 """
 
 from __future__ import annotations
@@ -78,6 +79,18 @@ class StoredValueEntryRow(Base):
     store_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
     __table_args__ = (Index("ix_stored_value_entries_member", "member_id", "id"),)
+
+
+class MemberBalanceRow(Base):
+    """A member's balances as kept sums of the ledgers (the ledgers stay the truth: `pos-mall
+    check` compares). points_check_at: no points expire before it (None: none will), so a
+    read skips the ledger until then."""
+
+    __tablename__ = "member_balances"
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    stored_value_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_check_at: Mapped[datetime | None] = mapped_column(Utc, nullable=True, index=True)
 
 
 class HoldRow(Base):
@@ -159,3 +172,14 @@ class MemberSessionRow(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(Utc, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(Utc, index=True)
+
+
+class MemberPresentationRow(Base):
+    """When a member last showed their own code (QR or digits) at a till: holds on their points
+    and stored value are set only by a till they showed it to, so a member id alone can never
+    be used to spend, nor to learn a balance from the answers."""
+
+    __tablename__ = "member_presentations"
+    device_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    presented_at: Mapped[datetime] = mapped_column(Utc, index=True)

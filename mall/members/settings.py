@@ -15,6 +15,7 @@ class MemberSettings:
     member_code_ttl_s: int = 300
     member_code_refresh_s: int = 60
     hold_ttl_s: int = 600
+    presented_for_s: int = 3600  # holds allowed this long after the member showed their code
     sms_code_ttl_s: int = 300
     sms_interval_s: int = 60  # per phone, between two codes
     sms_per_phone_hour: int = 5
@@ -26,5 +27,6 @@ class MemberSettings:
     lookups_per_device_minute: int = 30  # member look-ups by one till
     lookup_misses_per_device: int = 20  # look-ups that found nobody, per lockout window
     pairing_failures_per_ip: int = 10  # wrong pairing codes from one address, per window
+    wechat_failures_per_ip: int = 20  # refused WeChat log-in/phone codes, per window
     lockout_s: int = 15 * 60  # the window of the two failure limits above
     sms_sender: SmsSender = field(default_factory=sender_from_env)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, text
 
-import mall.members.models  # its tables belong in the metadata
+import mall.coupons.models
+import mall.customer.models  # its tables belong in the metadata
+import mall.members.models  # (as are these)
 import mall.payment_models  # noqa: F401  (its tables belong in the metadata)
 from mall.models import Base
 

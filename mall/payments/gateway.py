@@ -42,6 +42,26 @@ class Charge:
 
 
 @dataclass(frozen=True)
+class JsapiCharge:
+    """An online order paid in the mini-program (WeChat Pay JSAPI): the customer's openid pays
+    amount_fen; out_trade_no is the mall payment id."""
+
+    out_trade_no: str
+    amount_fen: int
+    description: str
+    openid: str
+    store_id: str
+
+
+@dataclass(frozen=True)
+class Prepay:
+    """What the phone needs to pay (wx.requestPayment's fields in `client`)."""
+
+    prepay_id: str
+    client: dict[str, str]
+
+
+@dataclass(frozen=True)
 class TradeAnswer:
     outcome: Outcome
     transaction_id: str = ""
@@ -80,3 +100,15 @@ class Gateway(Protocol):
     def refund(
         self, out_trade_no: str, out_refund_no: str, refund_fen: int, total_fen: int
     ) -> RefundAnswer: ...
+
+
+class JsapiGateway(Gateway, Protocol):
+    """A provider that also takes payments the customer makes on the phone (JSAPI)."""
+
+    def prepay(self, charge: JsapiCharge) -> Prepay:
+        """Open the trade; raises ProviderUnreachable when no trade can be known to exist."""
+        ...
+
+    def client_params(self, prepay_id: str) -> dict[str, str]:
+        """wx.requestPayment's fields for an opened trade (again, for a repeated request)."""
+        ...

@@ -1,8 +1,9 @@
 """The daily reconciliation (对账) of payment-code money: what the provider holds for each store
-on a business day (UTC+8) against the WeChat/Alipay tenders of the sales its tills pushed.
+on a business day (UTC+8) against the WeChat/Alipay tenders of the sales and top-ups (充值) its
+tills pushed.
 
-provider_net = charged − reversed − refunded; till = the sum of code tenders of that day's sales
-and refunds (refunds are negative). A difference, a paid payment no sale names, one that two or
+provider_net = charged − reversed − refunded; till = the sum of code tenders of that day's sales,
+refunds (negative) and top-ups. A difference, a paid payment no sale names, one that two or
 more sales name (the customer paid once, the till sold twice), or a sale tender no paid payment
 backs is what a person must look at; the day is balanced (平) only when there is none of them,
 since such faults can offset each other in the sums.
@@ -17,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mall.models import SalePaymentRow, SaleRow
+from mall.models import SalePaymentRow, SaleRow, TopUpPaymentRow
 from mall.payment_models import PaymentRefundRow, PaymentRow
 from sync.payment_protocol import ReconciliationReport, ReconciliationRow
 
@@ -50,6 +51,11 @@ def _sales_naming(session: Session, payment_ids: list[str]) -> dict[str, set[str
         select(SalePaymentRow.reference, SaleRow.sale_no)
         .join(SaleRow, SaleRow.id == SalePaymentRow.sale_id)
         .where(SalePaymentRow.reference.in_(payment_ids), SaleRow.kind == "sale")
+        .union_all(
+            select(TopUpPaymentRow.reference, TopUpPaymentRow.top_up_no).where(
+                TopUpPaymentRow.reference.in_(payment_ids)
+            )
+        )
     )
     sales: dict[str, set[str]] = defaultdict(set)
     for reference, sale_no in named:
@@ -100,6 +106,18 @@ def _till_side(
             SalePaymentRow.kind.in_(CODE_TENDERS),
             SaleRow.created_at >= start,
             SaleRow.created_at < end,
+        )
+        .union_all(
+            select(
+                TopUpPaymentRow.store_id,
+                TopUpPaymentRow.top_up_no,
+                TopUpPaymentRow.reference,
+                TopUpPaymentRow.amount_fen,
+            ).where(
+                TopUpPaymentRow.kind.in_(CODE_TENDERS),
+                TopUpPaymentRow.created_at >= start,
+                TopUpPaymentRow.created_at < end,
+            )
         )
     ).all()
     references = [reference for _, _, reference, _ in tenders]

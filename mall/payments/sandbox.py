@@ -12,6 +12,9 @@ A code whose last four digits are 99NN selects scenario NN (any other code simpl
     9922  network error after the charge: the customer paid but the answer is lost
     9931  slow answer: pays after `slow_s`
 
+A mini-program payment (JSAPI) opens a trade that waits (NOTPAY) until the customer confirms it
+on the sandbox's confirmation sheet (`confirm`), the stand-in for WeChat Pay's payment sheet.
+
 Like the real services, a payment code pays only once, a reversal of a paid trade gives the
 money back, and refunds never exceed what was paid. The books (sandbox_ledger) hold one row per
 money movement: + charge, − reversal, − refund.
@@ -34,7 +37,9 @@ from mall.models import utc_now
 from mall.payment_models import PaymentRow, SandboxLedgerRow, SandboxTradeRow
 from mall.payments.gateway import (
     Charge,
+    JsapiCharge,
     Outcome,
+    Prepay,
     ProviderUnreachable,
     RefundAnswer,
     ReverseAnswer,
@@ -46,6 +51,7 @@ CONFIRM, DECLINE, NO_ANSWER = "01", "02", "03"
 NOT_ENOUGH, EXPIRED = "11", "12"
 NETWORK_DOWN, ANSWER_LOST = "21", "22"
 SLOW = "31"
+JSAPI = "jsapi"
 _USERPAYING_SCENARIOS = {CONFIRM, DECLINE, NO_ANSWER}
 _FAILURES = {
     NOT_ENOUGH: ("NOTENOUGH", "用户余额不足，请换卡或改用其他方式支付"),
@@ -110,6 +116,42 @@ class SandboxGateway:
                 _book(session, trade.out_trade_no, "charge", trade.amount_fen)
             return _answer(trade)
 
+    def prepay(self, charge: JsapiCharge) -> Prepay:
+        prepay_id = f"wx_sandbox_{charge.out_trade_no}"
+        trade = SandboxTradeRow(
+            out_trade_no=charge.out_trade_no,
+            transaction_id=f"4200{uuid.uuid4().int % 10**24:024d}",
+            code_sha256=code_sha256(f"jsapi:{charge.out_trade_no}"),
+            scenario=JSAPI,
+            amount_fen=charge.amount_fen,
+            state="NOTPAY",
+            resolves_at=utc_now(),
+        )
+        with self.db.write() as session:
+            if session.get(SandboxTradeRow, charge.out_trade_no) is None:
+                session.add(trade)
+        return Prepay(prepay_id, self.client_params(prepay_id))
+
+    def client_params(self, prepay_id: str) -> dict[str, str]:
+        return {
+            "timeStamp": str(int(time.time())),
+            "nonceStr": uuid.uuid4().hex,
+            "package": f"prepay_id={prepay_id}",
+            "signType": "RSA",
+            "paySign": "sandbox",
+        }
+
+    def confirm(self, out_trade_no: str) -> TradeAnswer:
+        """The customer pays on the sandbox's sheet: a waiting JSAPI trade is charged, once."""
+        with self.db.write() as session:
+            trade = session.get(SandboxTradeRow, out_trade_no, with_for_update=True)
+            if trade is None:
+                return TradeAnswer(Outcome.NOT_FOUND, error_code="ORDERNOTEXIST")
+            if trade.state == "NOTPAY":
+                trade.state = "SUCCESS"
+                _book(session, out_trade_no, "charge", trade.amount_fen)
+            return _answer(trade)
+
     def query(self, out_trade_no: str) -> TradeAnswer:
         with self.db.write() as session:
             trade = session.get(SandboxTradeRow, out_trade_no, with_for_update=True)
@@ -168,6 +210,7 @@ def _resolve(session: Session, trade: SandboxTradeRow) -> None:
 _OUTCOMES = {
     "SUCCESS": (Outcome.PAID, ""),
     "USERPAYING": (Outcome.USERPAYING, "用户支付中，需要输入密码"),
+    "NOTPAY": (Outcome.USERPAYING, "等待顾客在手机上支付"),
     "PAYERROR": (Outcome.FAILED, "顾客未完成支付"),
     "REVOKED": (Outcome.CLOSED, "交易已撤销"),
 }

@@ -114,7 +114,7 @@ class PaymentDesk:
             store_id=device.store_id,
             till_id=device.till_id,
         )
-        return self._record(row.id, _ask(lambda: gateway.pay(charge), _UNREACHABLE))
+        return self.record(row.id, _ask(lambda: gateway.pay(charge), _UNREACHABLE))
 
     def _insert(
         self, device: DeviceIdentity, request: CreatePayment, provider: str, gateway: str
@@ -204,11 +204,11 @@ class PaymentDesk:
         gateway = self.gateways.named(row.gateway)
         answer = _ask(lambda: gateway.query(row.id), _UNREACHABLE)
         if answer.outcome in _FINAL_OUTCOMES or now < row.deadline_at:
-            return self._record(row.id, answer)
+            return self.record(row.id, answer)
         reversed_ = _ask(lambda: gateway.reverse(row.id), _NOT_REVERSED)
         if reversed_.done:
             return self._finish(row.id, "cancelled", "顾客未在规定时间内完成支付，已撤销", OPEN)
-        return self._record(row.id, TradeAnswer(Outcome.UNKNOWN, message="正在撤销"))
+        return self.record(row.id, TradeAnswer(Outcome.UNKNOWN, message="正在撤销"))
 
     def query_now(self, payment_id: str) -> None:
         """The provider told us something happened (a verified notification): ask it now."""
@@ -239,7 +239,7 @@ class PaymentDesk:
                 list(pool.map(self._follow, rows))
         return len(rows)
 
-    def _record(self, payment_id: str, answer: TradeAnswer) -> PaymentRow:
+    def record(self, payment_id: str, answer: TradeAnswer) -> PaymentRow:
         """Write the provider's answer if the payment is still open."""
         with self.db.write() as session:
             row = session.get(PaymentRow, payment_id, with_for_update=True)
@@ -274,10 +274,10 @@ class PaymentDesk:
 
     # -- cancelling ----------------------------------------------------------------------------
 
-    def cancel(self, device: DeviceIdentity, payment_id: str) -> PaymentRow:
-        """Void a payment the till will not use: reverse it at the provider (a paid one gets its
-        money back). Refused once it was refunded or is part of a pushed sale."""
-        row = self._load(payment_id, device.store_id)
+    def cancel(self, store_id: str, payment_id: str) -> PaymentRow:
+        """Void a payment of the store that will not be used: reverse it at the provider (a paid
+        one gets its money back). Refused once it was refunded or is part of a pushed sale."""
+        row = self._load(payment_id, store_id)
         if row.status in ("failed", "cancelled"):
             return row
         if row.status == "created":
@@ -303,11 +303,10 @@ class PaymentDesk:
 
     # -- refunds -------------------------------------------------------------------------------
 
-    def refund(
-        self, device: DeviceIdentity, payment_id: str, request: CreateRefund
-    ) -> PaymentRefundRow:
-        """Give back (part of) a paid payment once per idempotency key, never more than paid."""
-        payment = self._load(payment_id, device.store_id)
+    def refund(self, store_id: str, payment_id: str, request: CreateRefund) -> PaymentRefundRow:
+        """Give back (part of) a paid payment of the store once per idempotency key, never more
+        than paid."""
+        payment = self._load(payment_id, store_id)
         refund = self._refund_row(payment, request)
         if refund.status != "pending":
             return refund

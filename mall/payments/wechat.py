@@ -67,6 +67,7 @@ class WeChatConfig:
     cert_path: str | None = None  # merchant API certificate (PEM) for reverse and refund
     key_path: str | None = None
     client_ip: str = "127.0.0.1"  # spbill_create_ip: the machine calling the API
+    notify_url: str = ""  # where WeChat Pay posts JSAPI payment notifications
     base_url: str = API_BASE
     timeout_s: tuple[float, float] = (5.0, 15.0)
 

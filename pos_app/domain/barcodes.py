@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pos_app.domain.coded import CodedError
+
 __all__ = [
     "DEFAULT_PRICE_LAYOUT",
     "DEFAULT_SCALE_LAYOUTS",
@@ -48,12 +50,14 @@ _LAYOUT_LETTERS = "FCPWVK"
 _PAYMENT_FLAGS_18 = frozenset({*(f"1{n}" for n in range(6)), *(f"2{n}" for n in range(5, 10))})
 
 
-class InvalidBarcode(ValueError):
+class InvalidBarcode(CodedError, ValueError):
     """A scanned or typed code that cannot be a barcode; the message says what is wrong."""
 
 
-class InvalidScaleLayout(ValueError):
+class InvalidScaleLayout(CodedError, ValueError):
     """A scale barcode layout setting that makes no sense; the message says why."""
+
+    default_code = "scale_layout"
 
 
 class OverlappingLayouts(InvalidScaleLayout):
@@ -99,7 +103,9 @@ def _is_digits(text: str) -> bool:
 def gs1_check_digit(body: str) -> int:
     """Return the GS1 mod-10 check digit for the digits before it (any GTIN/SSCC length)."""
     if not body or not _is_digits(body):
-        raise InvalidBarcode(f"Barcode contains non-digits: {body!r}")
+        raise InvalidBarcode(
+            f"Barcode contains non-digits: {body!r}", code="barcode_chars", chars=body
+        )
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return (10 - total % 10) % 10
 
@@ -139,7 +145,9 @@ def upc_e_to_upc_a(code: str) -> str:
 
     The check digit is carried over, not verified: the caller checks the UPC-A."""
     if len(code) != 8 or not _is_digits(code) or code[0] not in "01":
-        raise InvalidBarcode(f"{code!r} is not a UPC-E code")
+        raise InvalidBarcode(
+            f"{code!r} is not a UPC-E code", code="barcode_unreadable", barcode=code
+        )
     ns, d, check = code[0], code[1:7], code[7]
     last = d[5]
     if last in "012":
@@ -155,7 +163,9 @@ def upc_e_to_upc_a(code: str) -> str:
 
 def _verify_check_digit(code: str) -> None:
     if not is_gs1_valid(code):
-        raise InvalidBarcode(f"Barcode {code}: check digit wrong, scan again")
+        raise InvalidBarcode(
+            f"Barcode {code}: check digit wrong, scan again", code="barcode_check", barcode=code
+        )
 
 
 def _make_gtin(body: str, length: int) -> str:
@@ -295,12 +305,20 @@ class ScaleLayout:
     def decode(self, code: str) -> ParsedBarcode:
         """Read item code, price and weight out of a code that matches this layout."""
         if not self.matches(code) or not _is_digits(code):
-            raise InvalidBarcode(f"Barcode {code} is not a scale code of layout {self.pattern}")
+            raise InvalidBarcode(
+                f"Barcode {code} is not a scale code of layout {self.pattern}",
+                code="barcode_unreadable",
+                barcode=code,
+            )
         _verify_check_digit(code)
         price = self._digits(code, "P")
         check = self._digits(code, "V")
         if price is not None and check is not None and price_check_digit(price) != int(check):
-            raise InvalidBarcode(f"Barcode {code}: price check digit wrong, scan again")
+            raise InvalidBarcode(
+                f"Barcode {code}: price check digit wrong, scan again",
+                code="barcode_check",
+                barcode=code,
+            )
         return ParsedBarcode(
             kind=BarcodeKind.SCALE,
             code=code,
@@ -412,10 +430,14 @@ def make_scale_barcode(
     return body + str(gs1_check_digit(body))
 
 
-def _describe_bad_characters(text: str) -> str:
+def _bad_characters(text: str) -> InvalidBarcode:
     bad = sorted({ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch == "-"))})
     shown = "".join(bad[:5])
-    return f"Barcode contains characters that are not allowed: {shown!r}"
+    return InvalidBarcode(
+        f"Barcode contains characters that are not allowed: {shown!r}",
+        code="barcode_chars",
+        chars=shown,
+    )
 
 
 def _parse_scale(
@@ -425,7 +447,11 @@ def _parse_scale(
         if layout.matches(code):
             parsed = layout.decode(code)
             if not allow_zero_price and 0 in (parsed.price_fen, parsed.weight_g):
-                raise ZeroPriceLabel(f"Scale label {code} says ¥0.00 or 0 g: weigh the item again")
+                raise ZeroPriceLabel(
+                    f"Scale label {code} says ¥0.00 or 0 g: weigh the item again",
+                    code="zero_price",
+                    barcode=code,
+                )
             return parsed
     return None
 
@@ -460,8 +486,17 @@ def _parse_digits(
     if length in _INTERNAL_DIGIT_LENGTHS:
         return ParsedBarcode(BarcodeKind.INTERNAL, code)
     if length == 18:
-        raise InvalidBarcode(f"Barcode {code} is 18 digits but not a scale code of this store")
-    raise InvalidBarcode(f"Barcode {code} has unsupported length {length}")
+        raise InvalidBarcode(
+            f"Barcode {code} is 18 digits but not a scale code of this store",
+            code="barcode_not_scale",
+            barcode=code,
+        )
+    raise InvalidBarcode(
+        f"Barcode {code} has unsupported length {length}",
+        code="barcode_length",
+        barcode=code,
+        length=length,
+    )
 
 
 def parse_barcode(
@@ -480,11 +515,15 @@ def parse_barcode(
     """
     code = normalise_code(text)
     if not code:
-        raise InvalidBarcode("Nothing was scanned (empty barcode)")
+        raise InvalidBarcode("Nothing was scanned (empty barcode)", code="barcode_empty")
     if _is_digits(code):
         return _parse_digits(code, layouts, allow_zero_price)
     if _INTERNAL.match(code):
         return ParsedBarcode(BarcodeKind.INTERNAL, code)
     if len(code) > 32 and _INTERNAL.match(code[:32]):
-        raise InvalidBarcode(f"Code is too long ({len(code)} characters, at most 32)")
-    raise InvalidBarcode(_describe_bad_characters(code))
+        raise InvalidBarcode(
+            f"Code is too long ({len(code)} characters, at most 32)",
+            code="barcode_too_long",
+            length=len(code),
+        )
+    raise _bad_characters(code)

@@ -1,22 +1,34 @@
 """The cart being rung up: lines with quantities (units or grams), list/member/manual/scale
-prices, line and order discounts, 抹零 rounding, and a JSON-safe form for hold/recall.
+prices, line and order discounts, promotions, 抹零 rounding, and a JSON-safe form for hold/recall.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pos_app.domain.coded import CodedError
+from pos_app.domain.coupons import COUPON_KIND, CouponUse, coupon_shares
 from pos_app.domain.money import (
     BASIS_POINTS,
     RoundingMode,
+    allocate_proportionally,
     format_fen,
     mul_div_half_up,
     percent_of,
     round_total,
+)
+from pos_app.domain.promotion_rules import RuleSet
+from pos_app.domain.promotions import (
+    Applied,
+    PromoContext,
+    PromoItem,
+    PromotionResult,
+    apply_promotions,
 )
 
 __all__ = [
@@ -26,8 +38,10 @@ __all__ = [
     "Cart",
     "CartError",
     "CartLine",
+    "CouponBelowMinimum",
     "PriceSource",
     "ProductInfo",
+    "PromotionPricing",
     "allocate_proportionally",
 ]
 
@@ -38,8 +52,14 @@ GRAMS_PER_KG = 1_000
 CART_FORMAT_VERSION = 1
 
 
-class CartError(ValueError):
+class CartError(CodedError, ValueError):
     """Something the cashier asked of the cart that cannot be done; the message says why."""
+
+
+class CouponBelowMinimum(CartError):
+    """The goods do not reach the coupon's minimum spend."""
+
+    default_code = "coupon_min_spend"
 
 
 class PriceSource(StrEnum):
@@ -83,7 +103,8 @@ class CartLine:
 
     A line with fixed_amount_fen (a scale label with the price printed on it) costs exactly
     that amount. line_discount_bp, when set, is a percentage discount kept in step with the
-    line amount when the quantity or price changes.
+    line amount when the quantity or price changes. promo_discount_fen and promotions are what
+    the promotions engine gave the line (its share of a 满减 included); the cart sets them.
     """
 
     line_no: int
@@ -95,6 +116,8 @@ class CartLine:
     line_discount_fen: int = 0
     fixed_amount_fen: int | None = None
     line_discount_bp: int | None = None
+    promo_discount_fen: int = 0
+    promotions: tuple[Applied, ...] = ()
 
     @property
     def gross_fen(self) -> int:
@@ -107,11 +130,21 @@ class CartLine:
 
     @property
     def net_fen(self) -> int:
-        """The line amount after its own discount (before the order discount)."""
-        return self.gross_fen - self.line_discount_fen
+        """The line amount after its own discount and promotions (before the order discount)."""
+        return self.gross_fen - self.line_discount_fen - self.promo_discount_fen
+
+    @property
+    def is_plain(self) -> bool:
+        """Priced by the shelf (list or member price) with no manual change: promotions that
+        change prices may apply; a manager's price or discount is final."""
+        return (
+            self.price_source in (PriceSource.LIST, PriceSource.MEMBER)
+            and self.line_discount_fen == 0
+            and self.line_discount_bp is None
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form of the line."""
+        """JSON-safe form of the line, with its promotions as they were worked out."""
         data = dataclasses.asdict(self)
         data["price_source"] = str(self.price_source)
         return data
@@ -131,28 +164,27 @@ class CartLine:
             line_discount_fen=_int(data.get("line_discount_fen", 0), "Discount"),
             fixed_amount_fen=data.get("fixed_amount_fen"),
             line_discount_bp=data.get("line_discount_bp"),
+            promo_discount_fen=_int(data.get("promo_discount_fen", 0), "Discount"),
+            promotions=tuple(
+                Applied(
+                    rule_id=str(a["rule_id"]),
+                    name=str(a["name"]),
+                    kind=str(a["kind"]),
+                    discount_fen=_int(a["discount_fen"], "Discount"),
+                )
+                for a in data.get("promotions", ())
+            ),
         )
 
 
-def allocate_proportionally(amount_fen: int, weights: Mapping[int, int]) -> dict[int, int]:
-    """Split amount_fen over keys in proportion to non-negative weights, sums exactly.
+@dataclass(frozen=True)
+class PromotionPricing:
+    """The promotions a cart is priced with: a rule set, the store, and the clock that says
+    when (the store's wall clock decides which rules are on)."""
 
-    Uses the largest-remainder method (ties go to the smaller key), so when
-    |amount| <= sum(weights) no key gets more than its weight.
-    """
-    if any(w < 0 for w in weights.values()):
-        raise ValueError("Weights for an allocation cannot be negative")
-    total_weight = sum(weights.values())
-    if amount_fen == 0:
-        return dict.fromkeys(weights, 0)
-    if total_weight == 0:
-        raise ValueError(f"Cannot spread {format_fen(amount_fen)} over nothing")
-    sign, amount = (-1, -amount_fen) if amount_fen < 0 else (1, amount_fen)
-    shares = {key: divmod(amount * w, total_weight) for key, w in weights.items()}
-    left_over = amount - sum(q for q, _ in shares.values())
-    by_remainder = sorted(shares, key=lambda key: (-shares[key][1], key))
-    lucky = set(by_remainder[:left_over])
-    return {key: sign * (q + (key in lucky)) for key, (q, _) in shares.items()}
+    rules: RuleSet
+    store_id: str
+    clock: Callable[[], datetime]
 
 
 class Cart:
@@ -166,6 +198,12 @@ class Cart:
         self.lines: list[CartLine] = []
         self.order_discount_fen: int = 0
         self.member_id: str | None = None
+        self.member_tier: str | None = None
+        self.pricing: PromotionPricing | None = None
+        self.promotion_result: PromotionResult | None = None
+        # The version of the rules the lines were priced with (None: no rules at this till).
+        self.promotion_version: int | None = None
+        self.coupon: CouponUse | None = None  # spread over the lines after the promotions
         self._next_line_no = 1
 
     # -- reading -------------------------------------------------------------------------
@@ -175,7 +213,7 @@ class Cart:
         for line in self.lines:
             if line.line_no == line_no:
                 return line
-        raise CartError(f"There is no line {line_no}")
+        raise CartError(f"There is no line {line_no}", code="cart_no_line", no=line_no)
 
     @property
     def is_empty(self) -> bool:
@@ -191,9 +229,13 @@ class Cart:
         return sum(line.line_discount_fen for line in self.lines)
 
     @property
+    def promotion_discount_fen(self) -> int:
+        return sum(line.promo_discount_fen for line in self.lines)
+
+    @property
     def discount_fen(self) -> int:
-        """Line discounts plus the order discount."""
-        return self.line_discounts_fen + self.order_discount_fen
+        """Line discounts, promotions and the order discount."""
+        return self.line_discounts_fen + self.promotion_discount_fen + self.order_discount_fen
 
     @property
     def _net_sum_fen(self) -> int:
@@ -254,6 +296,7 @@ class Cart:
         if fixed_amount_fen is None and same is not None:
             self._check_qty(product, same.qty + qty)
             same.qty += qty
+            self._settle()
             return same
         line = CartLine(
             line_no=self._next_line_no,
@@ -266,13 +309,17 @@ class Cart:
         )
         self.lines.append(line)
         self._next_line_no += 1
+        self._settle()
         return line
 
     def set_qty(self, line_no: int, qty: int) -> None:
         """Change a line's quantity (grams for weighed goods)."""
         line = self.line(line_no)
         if line.fixed_amount_fen is not None:
-            raise CartError("A price-labelled scale item cannot change quantity; void it instead")
+            raise CartError(
+                "A price-labelled scale item cannot change quantity; void it instead",
+                code="cart_label_qty",
+            )
         self._check_qty(line.product, qty)
         line.qty = qty
         self._refresh(line)
@@ -284,17 +331,20 @@ class Cart:
         if not 0 <= discount_fen <= line.gross_fen:
             raise CartError(
                 f"Discount {format_fen(discount_fen)} must be between ¥0.00 and "
-                f"the line amount {format_fen(line.gross_fen)}"
+                f"the line amount {format_fen(line.gross_fen)}",
+                code="cart_discount_range",
+                amount=format_fen(discount_fen),
+                limit=format_fen(line.gross_fen),
             )
         line.line_discount_fen = discount_fen
         line.line_discount_bp = None
-        self._clamp_order_discount()
+        self._settle()
 
     def set_line_discount_percent(self, line_no: int, percent_bp: int) -> None:
         """Give a line a percentage off in basis points (1000 = 10 %), kept on qty changes."""
         line = self.line(line_no)
         if not 0 <= _int(percent_bp, "Discount") <= BASIS_POINTS:
-            raise CartError("Discount must be between 0 % and 100 %")
+            raise CartError("Discount must be between 0 % and 100 %", code="cart_discount_percent")
         line.line_discount_bp = percent_bp
         self._refresh(line)
 
@@ -302,9 +352,16 @@ class Cart:
         """Override a line's unit price (per kg for weighed goods)."""
         line = self.line(line_no)
         if line.fixed_amount_fen is not None:
-            raise CartError("A price-labelled scale item keeps its label price; void it instead")
+            raise CartError(
+                "A price-labelled scale item keeps its label price; void it instead",
+                code="cart_label_price",
+            )
         if not 0 <= _int(unit_price_fen, "Price") <= MAX_UNIT_PRICE_FEN:
-            raise CartError(f"Price {format_fen(unit_price_fen)} is not plausible")
+            raise CartError(
+                f"Price {format_fen(unit_price_fen)} is not plausible",
+                code="cart_price",
+                price=format_fen(unit_price_fen),
+            )
         line.unit_price_fen = unit_price_fen
         line.price_source = PriceSource.MANUAL
         self._refresh(line)
@@ -312,7 +369,7 @@ class Cart:
     def void_line(self, line_no: int) -> None:
         """Remove a line; the other lines keep their numbers."""
         self.lines.remove(self.line(line_no))
-        self._clamp_order_discount()
+        self._settle()
 
     def set_order_discount(self, discount_fen: int) -> None:
         """Take an amount off the whole order, at most what the lines cost after discounts."""
@@ -320,21 +377,60 @@ class Cart:
         if not 0 <= _int(discount_fen, "Discount") <= limit:
             raise CartError(
                 f"Order discount {format_fen(discount_fen)} must be between ¥0.00 and "
-                f"{format_fen(limit)}"
+                f"{format_fen(limit)}",
+                code="cart_discount_range",
+                amount=format_fen(discount_fen),
+                limit=format_fen(limit),
             )
         self.order_discount_fen = discount_fen
 
-    def attach_member(self, member_id: str) -> None:
-        """Attach a member; list-priced lines switch to member prices."""
+    def attach_member(self, member_id: str, *, tier: str = "") -> None:
+        """Attach a member; list-priced lines switch to member prices, and member and tier
+        promotions apply."""
         if not member_id or not member_id.strip():
             raise CartError("Member id is empty")
         self.member_id = member_id.strip()
+        self.member_tier = tier
         self._reprice()
 
     def detach_member(self) -> None:
         """Remove the member; member-priced lines go back to list prices."""
         self.member_id = None
+        self.member_tier = None
         self._reprice()
+
+    def use_promotions(self, pricing: PromotionPricing | None) -> None:
+        """Price the cart with these promotions from now on (None: without promotions)."""
+        self.pricing = pricing
+        self._settle()
+
+    def use_coupon(self, use: CouponUse) -> None:
+        """Take a coupon off the goods (one per sale, from its minimum spend)."""
+        if self.coupon is not None:
+            raise CartError("One coupon per sale", code="coupon_one_per_sale")
+        goods = sum(line.net_fen for line in self.lines)
+        if not use.saving_fen(goods):
+            raise CouponBelowMinimum(
+                f"This coupon needs {format_fen(use.min_spend_fen)} of goods; "
+                f"the cart has {format_fen(goods)}",
+                need=format_fen(use.min_spend_fen),
+                goods=format_fen(goods),
+            )
+        self.coupon = use
+        self._settle()
+
+    def drop_coupon(self) -> CouponUse | None:
+        """Take the coupon off the cart; returns it (its hold is the caller's to release)."""
+        use, self.coupon = self.coupon, None
+        self._settle()
+        return use
+
+    @property
+    def coupon_fen(self) -> int:
+        """What the coupon takes off now (0 when the cart fell below its minimum spend)."""
+        return sum(
+            a.discount_fen for line in self.lines for a in line.promotions if a.kind == COUPON_KIND
+        )
 
     # -- saving --------------------------------------------------------------------------
 
@@ -343,6 +439,9 @@ class Cart:
         return {
             "version": CART_FORMAT_VERSION,
             "member_id": self.member_id,
+            "member_tier": self.member_tier,
+            "promotion_version": self.promotion_version,
+            "coupon": None if self.coupon is None else self.coupon.to_dict(),
             "order_discount_fen": self.order_discount_fen,
             "next_line_no": self._next_line_no,
             "lines": [line.to_dict() for line in self.lines],
@@ -357,6 +456,10 @@ class Cart:
             cart = cls()
             cart.lines = [CartLine.from_dict(line) for line in data["lines"]]
             cart.member_id = data["member_id"]
+            cart.member_tier = data.get("member_tier", "" if cart.member_id else None)
+            cart.promotion_version = data.get("promotion_version")
+            coupon = data.get("coupon")
+            cart.coupon = None if coupon is None else CouponUse.from_dict(coupon)
             cart.order_discount_fen = _int(data["order_discount_fen"], "Discount")
             last_no = max((line.line_no for line in cart.lines), default=0)
             cart._next_line_no = max(_int(data["next_line_no"], "Line number"), last_no + 1)
@@ -401,7 +504,11 @@ class Cart:
             raise CartError("A scale label amount cannot be negative")
         if weight_g is not None:
             if not product.weighed:
-                raise CartError(f"{product.name} is not sold by weight")
+                raise CartError(
+                    f"{product.name} is not sold by weight",
+                    code="cart_not_weighed",
+                    name=product.name,
+                )
             qty = weight_g
         elif product.weighed and fixed_amount_fen is not None:
             qty = self._estimate_grams(product, fixed_amount_fen)
@@ -419,14 +526,28 @@ class Cart:
     def _check_qty(product: ProductInfo, qty: int) -> None:
         _int(qty, "Quantity")
         if product.weighed and not 1 <= qty <= MAX_GRAMS:
-            raise CartError(f"Weight {qty} g is not plausible (1 to {MAX_GRAMS} g)")
+            raise CartError(
+                f"Weight {qty} g is not plausible (1 to {MAX_GRAMS} g)",
+                code="cart_weight",
+                qty=qty,
+                most=MAX_GRAMS,
+            )
         if not product.weighed and not 1 <= qty <= MAX_UNITS:
-            raise CartError(f"Quantity {qty} is not plausible (1 to {MAX_UNITS})")
+            raise CartError(
+                f"Quantity {qty} is not plausible (1 to {MAX_UNITS})",
+                code="cart_qty",
+                qty=qty,
+                most=MAX_UNITS,
+            )
 
     def _check_loaded(self) -> None:
         """Refuse saved data that breaks the cart's invariants."""
         if self.member_id is not None and not isinstance(self.member_id, str):
             raise CartError("Held cart has a bad member id")
+        if self.member_tier is not None and not isinstance(self.member_tier, str):
+            raise CartError("Held cart has a bad member tier")
+        if self.promotion_version is not None:
+            _int(self.promotion_version, "Promotion version")
         numbers = [line.line_no for line in self.lines]
         if len(numbers) != len(set(numbers)):
             raise CartError("Held cart has duplicate line numbers")
@@ -435,8 +556,15 @@ class Cart:
             for value in (line.fixed_amount_fen, line.line_discount_bp):
                 if value is not None and _int(value, "Amount") < 0:
                     raise CartError("Held cart has a negative amount")
-            if not 0 <= line.line_discount_fen <= line.gross_fen:
+            off = line.line_discount_fen + line.promo_discount_fen
+            if not (
+                line.line_discount_fen >= 0
+                and line.promo_discount_fen >= 0
+                and off <= line.gross_fen
+            ):
                 raise CartError(f"Held cart line {line.line_no} has an impossible discount")
+            if line.promo_discount_fen != sum(a.discount_fen for a in line.promotions):
+                raise CartError(f"Held cart line {line.line_no} has promotions that do not add up")
         if not 0 <= self.order_discount_fen <= self._net_sum_fen:
             raise CartError("Held cart has an impossible order discount")
 
@@ -445,13 +573,56 @@ class Cart:
         if line.line_discount_bp is not None:
             line.line_discount_fen = percent_of(line.gross_fen, line.line_discount_bp)
         line.line_discount_fen = min(line.line_discount_fen, line.gross_fen)
-        self._clamp_order_discount()
+        self._settle()
 
-    def _clamp_order_discount(self) -> None:
+    def _settle(self) -> None:
+        """After any change: promotions again, then the order discount kept within the total."""
+        self._promote()
         self.order_discount_fen = min(self.order_discount_fen, self._net_sum_fen)
+
+    def _promote(self) -> None:
+        if self.pricing is None:
+            result = None
+        else:
+            items = [
+                PromoItem(
+                    line_no=line.line_no,
+                    sku=line.product.sku,
+                    category=line.product.category,
+                    qty=line.qty,
+                    weighed=line.product.weighed,
+                    base_fen=line.gross_fen - line.line_discount_fen,
+                    plain=line.is_plain and line.fixed_amount_fen is None,
+                )
+                for line in self.lines
+            ]
+            context = PromoContext(self.pricing.store_id, self.pricing.clock(), self.member_tier)
+            result = apply_promotions(items, self.pricing.rules, context)
+        priced = {} if result is None else {line.line_no: line for line in result.lines}
+        for line in self.lines:
+            promo = priced.get(line.line_no)
+            line.promotions = () if promo is None else promo.applied
+            line.promo_discount_fen = 0 if promo is None else promo.discount_fen
+        self.promotion_result = result
+        self.promotion_version = None if self.pricing is None else self.pricing.rules.version
+        self._apply_coupon()
+
+    def _apply_coupon(self) -> None:
+        """The coupon's share on each line, after the promotions (kind "coupon")."""
+        if self.coupon is None:
+            return
+        use = self.coupon
+        shares = coupon_shares(use, {line.line_no: line.net_fen for line in self.lines})
+        for line in self.lines:
+            share = shares.get(line.line_no, 0)
+            if share:
+                applied = Applied(use.coupon_id, use.label, COUPON_KIND, share)
+                line.promotions = (*line.promotions, applied)
+                line.promo_discount_fen += share
 
     def _reprice(self) -> None:
         for line in self.lines:
             if line.price_source in (PriceSource.LIST, PriceSource.MEMBER):
                 line.unit_price_fen, line.price_source = self._price_for(line.product)
                 self._refresh(line)
+        self._settle()

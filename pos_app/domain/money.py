@@ -6,8 +6,11 @@ Amounts never pass through float; Decimal is used only to read what a person typ
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+
+from pos_app.domain.coded import CodedError
 
 __all__ = [
     "BASIS_POINTS",
@@ -15,6 +18,7 @@ __all__ = [
     "FEN_PER_YUAN",
     "InvalidAmount",
     "RoundingMode",
+    "allocate_proportionally",
     "format_fen",
     "mul_div_half_up",
     "parse_yuan",
@@ -31,7 +35,7 @@ _CURRENCY_MARKS = ("¥", "￥", "元", "RMB", "CNY")
 _NUMBER = re.compile(r"^(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?$")
 
 
-class InvalidAmount(ValueError):
+class InvalidAmount(CodedError, ValueError):
     """Text that is not an amount of money in yuan, with a message for the cashier."""
 
 
@@ -84,23 +88,33 @@ def parse_yuan(text: str) -> int:
     Raises InvalidAmount for empty text, garbage, or more precision than a fen.
     """
     if not text.strip():
-        raise InvalidAmount("No amount entered")
+        raise InvalidAmount("No amount entered", code="amount_empty")
     negative, bare = _strip_currency(text)
     match = _NUMBER.match(bare)
     if not bare or match is None or not (match["int"] or match["frac"]):
-        raise InvalidAmount(f"{text.strip()!r} is not an amount of money")
+        raise InvalidAmount(
+            f"{text.strip()!r} is not an amount of money", code="amount_bad", text=text.strip()
+        )
     int_digits = match["int"].replace(",", "")
     if len(int_digits.lstrip("0")) > MAX_YUAN_DIGITS:
-        raise InvalidAmount(f"{text.strip()!r} is too large")
+        raise InvalidAmount(
+            f"{text.strip()!r} is too large", code="amount_too_large", text=text.strip()
+        )
     frac_digits = match["frac"] or ""
     try:
         with localcontext() as ctx:
             ctx.prec = MAX_YUAN_DIGITS + len(frac_digits) + 8
             fen = Decimal(f"{int_digits or '0'}.{frac_digits or '0'}") * FEN_PER_YUAN
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise InvalidAmount(f"{text.strip()!r} is not an amount of money") from exc
+        raise InvalidAmount(
+            f"{text.strip()!r} is not an amount of money", code="amount_bad", text=text.strip()
+        ) from exc
     if fen != fen.to_integral_value():
-        raise InvalidAmount(f"{text.strip()!r} has more than 2 decimals (smallest unit is ¥0.01)")
+        raise InvalidAmount(
+            f"{text.strip()!r} has more than 2 decimals (smallest unit is ¥0.01)",
+            code="amount_decimals",
+            text=text.strip(),
+        )
     return -int(fen) if negative else int(fen)
 
 
@@ -159,3 +173,24 @@ def round_total(total_fen: int, mode: RoundingMode) -> int:
     unit, how = _ROUNDING_RULES[mode]
     rounded = _round_to_unit(abs(total_fen), unit, how)
     return -rounded if total_fen < 0 else rounded
+
+
+def allocate_proportionally(amount_fen: int, weights: Mapping[int, int]) -> dict[int, int]:
+    """Split amount_fen over keys in proportion to non-negative weights, sums exactly.
+
+    Uses the largest-remainder method (ties go to the smaller key), so when
+    |amount| <= sum(weights) no key gets more than its weight.
+    """
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("Weights for an allocation cannot be negative")
+    total_weight = sum(weights.values())
+    if amount_fen == 0:
+        return dict.fromkeys(weights, 0)
+    if total_weight == 0:
+        raise ValueError(f"Cannot spread {format_fen(amount_fen)} over nothing")
+    sign, amount = (-1, -amount_fen) if amount_fen < 0 else (1, amount_fen)
+    shares = {key: divmod(amount * w, total_weight) for key, w in weights.items()}
+    left_over = amount - sum(q for q, _ in shares.values())
+    by_remainder = sorted(shares, key=lambda key: (-shares[key][1], key))
+    lucky = set(by_remainder[:left_over])
+    return {key: sign * (q + (key in lucky)) for key, (q, _) in shares.items()}

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Receipt", "ReceiptLine", "ReceiptMember", "ReceiptTender", "qty_text"]
+__all__ = [
+    "Receipt",
+    "ReceiptLine",
+    "ReceiptMember",
+    "ReceiptPromotion",
+    "ReceiptTender",
+    "qty_text",
+]
 
 GRAMS_PER_KG = 1000
 
@@ -24,14 +31,26 @@ def qty_text(qty: int, *, weighed: bool) -> str:
 
 
 @dataclass(frozen=True)
+class ReceiptPromotion:
+    """A promotion by name and what it took off (signed like the sale)."""
+
+    name: str
+    discount_fen: int
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
-    """One sold item: name, quantity as printed, unit price, amount before discount, discount."""
+    """One sold item: name, quantity as printed, unit price, amount before discount, discount
+    (all of it); of that discount, the item promotions (第二件半价, 特价…) printed under the
+    line and the line's share of order promotions (满减), printed once above the total."""
 
     name: str
     qty_text: str
     unit_price_fen: int
     amount_fen: int
     discount_fen: int = 0
+    promotions: tuple[ReceiptPromotion, ...] = ()
+    order_promotion_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,3 +94,5 @@ class Receipt:
     is_refund: bool = False
     is_reprint: bool = False
     original_sale_no: str = ""  # a refund's original sale
+    # Order promotions (满减) in all, part of discount_fen, printed above the total.
+    order_promotions: tuple[ReceiptPromotion, ...] = ()

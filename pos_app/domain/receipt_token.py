@@ -30,6 +30,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pos_app.domain.coded import CodedError
+
 __all__ = [
     "ExpiredToken",
     "MalformedToken",
@@ -55,7 +57,7 @@ _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
 _HEX_DIGITS = "0123456789abcdef"
 
 
-class ReceiptTokenError(ValueError):
+class ReceiptTokenError(CodedError, ValueError):
     """A receipt token that must be refused; the message says why, for the customer or staff."""
 
 

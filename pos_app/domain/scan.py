@@ -19,10 +19,13 @@ from pos_app.domain.barcodes import (
     normalise_code,
     parse_barcode,
 )
+from pos_app.domain.coupons import looks_like_coupon_code
 
 __all__ = [
     "ALIPAY_CODE",
     "WECHAT_CODE",
+    "CouponOutOfPlace",
+    "CouponScan",
     "ItemScan",
     "MemberCodeScan",
     "PaymentCodeScan",
@@ -64,6 +67,19 @@ class WrongScanContext(InvalidBarcode):
     Its message never repeats the code (it may be a customer's payment code)."""
 
 
+class CouponOutOfPlace(WrongScanContext):
+    """A coupon scanned where it means nothing: it goes on the sale screen, before payment."""
+
+    default_code = "coupon_out_of_place"
+
+
+@dataclass(frozen=True)
+class CouponScan:
+    """Take a coupon off the sale (checked offline, held at the mall)."""
+
+    code: str
+
+
 @dataclass(frozen=True)
 class ItemScan:
     """Look up and add an item."""
@@ -96,7 +112,7 @@ class ReceiptScan:
     text: str
 
 
-ScanIntent = ItemScan | PaymentCodeScan | MemberCodeScan | ReceiptScan
+ScanIntent = ItemScan | PaymentCodeScan | MemberCodeScan | ReceiptScan | CouponScan
 
 
 def detect_payment_provider(code: str) -> PaymentProvider | None:
@@ -142,15 +158,20 @@ def route_scan(
 ) -> ScanIntent:
     """Decide what a scanned code means in context.
 
-    ITEM: a barcode; never a WeChat/Alipay payment code, whatever layout it would fit.
-    PAYMENT: only WeChat/Alipay payment codes, never an item lookup.
-    MEMBER: any non-empty code. REFUND: a receipt QR URL or sale number.
+    ITEM: a coupon code (优惠券), else a barcode; never a WeChat/Alipay payment code, whatever
+    layout it would fit. PAYMENT: only WeChat/Alipay payment codes, never an item lookup.
+    MEMBER: any non-empty code but a coupon. REFUND: a receipt QR URL or sale number.
     Raises InvalidBarcode or WrongScanContext with a message for the cashier.
     """
     code = normalise_code(text)
     if not code:
         raise InvalidBarcode("Nothing was scanned (empty barcode)")
     context = ScanContext(context)
+    if looks_like_coupon_code(code):
+        if context is ScanContext.ITEM:
+            return CouponScan(code)
+        if context is not ScanContext.REFUND:
+            raise CouponOutOfPlace("This is a coupon: scan it on the sale screen before payment")
     if context is ScanContext.PAYMENT:
         provider = detect_payment_provider(code)
         if provider is None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pos_app.domain.coded import CodedError
 from pos_app.domain.money import format_fen
 
 __all__ = [
@@ -17,10 +18,11 @@ __all__ = [
     "TenderKind",
     "parse_tender",
     "settle",
+    "with_change",
 ]
 
 
-class TenderError(ValueError):
+class TenderError(CodedError, ValueError):
     """A tender that cannot be taken; the message says why, for the cashier."""
 
 
@@ -64,9 +66,15 @@ class Tender:
         object.__setattr__(self, "kind", TenderKind(self.kind))
         amount = self.amount_fen
         if isinstance(amount, bool) or not isinstance(amount, int):
-            raise TenderError(f"{self.kind.label} amount must be whole fen, got {amount!r}")
+            raise TenderError(
+                f"{self.kind.label} amount must be whole fen, got {amount!r}", code="tender_amount"
+            )
         if amount <= 0:
-            raise TenderError(f"{self.kind.label} amount must be more than ¥0.00")
+            raise TenderError(
+                f"{self.kind.label} amount must be more than ¥0.00",
+                code="tender_zero",
+                kind=self.kind.value,
+            )
 
 
 @dataclass(frozen=True)
@@ -105,11 +113,19 @@ def settle(due_fen: int, tenders: Sequence[Tender]) -> Settlement:
     for tender in tenders:
         paying = min(tender.amount_fen, remaining)
         if tender.kind is not TenderKind.CASH and remaining == 0:
-            raise TenderError(f"The sale is already paid; no {tender.kind.label} payment needed")
+            raise TenderError(
+                f"The sale is already paid; no {tender.kind.label} payment needed",
+                code="tender_already_paid",
+                kind=tender.kind.value,
+            )
         if tender.kind is not TenderKind.CASH and tender.amount_fen > remaining:
             raise TenderError(
                 f"{tender.kind.label} amount {format_fen(tender.amount_fen)} is more than "
-                f"the {format_fen(remaining)} still due"
+                f"the {format_fen(remaining)} still due",
+                code="tender_too_much",
+                kind=tender.kind.value,
+                amount=format_fen(tender.amount_fen),
+                due=format_fen(remaining),
             )
         change += tender.amount_fen - paying
         remaining -= paying
@@ -142,3 +158,13 @@ def parse_tender(text: str) -> Tender:
     if not amount_text.isascii() or not amount_text.isdigit():
         raise TenderError(f"Amount {amount_text!r} must be whole fen. {_TENDER_HELP}")
     return Tender(kind, int(amount_text), reference.strip())
+
+
+def with_change(settlement: Settlement) -> list[tuple[Tender, int]]:
+    """Each applied tender with the change it gave: all of it on the last cash tender."""
+    applied = settlement.applied
+    cash = [i for i, tender in enumerate(applied) if tender.kind is TenderKind.CASH]
+    last_cash = cash[-1] if cash else -1
+    return [
+        (tender, settlement.change_fen if i == last_cash else 0) for i, tender in enumerate(applied)
+    ]

@@ -35,6 +35,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from pos_app.domain.coded import CodedError
+
 __all__ = [
     "DEFAULT_TIMEOUTS",
     "CoverOpen",
@@ -61,8 +63,8 @@ USB_PRINTER_CLASS = 7
 _NO_LIBUSB = "USB printers need the libusb library (apt install libusb-1.0-0)"
 
 
-class PrinterError(Exception):
-    """A printing problem; str(error) is the reason shown to the cashier."""
+class PrinterError(CodedError):
+    """A printing problem; code and params say why, for the cashier (str() for logs)."""
 
 
 class PrinterOffline(PrinterError):
@@ -513,7 +515,10 @@ def file_path(uri: str) -> str:
 def open_printer(uri: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> PrinterConnection:
     """Open a connection for one job; raises PrinterError (PrinterUnsupported for a bad URI)."""
     if not uri:
-        raise PrinterUnsupported("No printer is set up. Choose one in Settings → Printer.")
+        raise PrinterUnsupported(
+            "No printer is set up: choose one in Settings (F10) → Receipt printer.",
+            code="printer_not_set",
+        )
     parts = urlsplit(uri)
     if parts.scheme == "tcp" and parts.hostname:
         return TcpConnection(parts.hostname, _tcp_port(parts), timeouts)

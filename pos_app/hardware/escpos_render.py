@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache
-from typing import Any
-
-from escpos.capabilities import Profile, get_profile_class
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING, Any
 
 from pos_app.domain.receipt import Receipt
 from pos_app.hardware.layout import BarcodeBlock, Block, QrBlock, Size, TextRow
 from pos_app.hardware.receipt_layout import receipt_blocks
 from pos_app.hardware.symbols import qr_image
+
+if TYPE_CHECKING:  # python-escpos (~0.2 s to import) loads with the first job, not at start
+    from escpos.capabilities import Profile
 
 __all__ = [
     "PROFILE_58MM",
@@ -75,6 +74,8 @@ def printer_profile(width_mm: int, options: dict[str, Any] | None = None) -> Pri
 @cache
 def _escpos_profile(dots: int) -> Profile:
     """A python-escpos profile that knows the paper width in dots (the stock one does not)."""
+    from escpos.capabilities import Profile, get_profile_class
+
     base = get_profile_class("default")
     profile = Profile(features=dict(base.profile_data["features"]))
     profile.profile_data = {**base.profile_data, "media": {"width": {"pixels": dots}}}
@@ -85,6 +86,8 @@ class _Job:
     """One job being written into a Dummy printer; remembers the text style to skip repeats."""
 
     def __init__(self, profile: PrinterProfile) -> None:
+        from escpos.printer import Dummy
+
         self.profile = profile
         self.printer = Dummy(profile=_escpos_profile(profile.dots))
         self.style = (Size.NORMAL, False)
@@ -103,6 +106,8 @@ class _Job:
     def qr(self, block: QrBlock) -> None:
         self.raw(ALIGN_CENTER)
         if self.profile.native_qr:
+            from escpos.constants import QR_ECLEVEL_M
+
             module = min(self.profile.qr_module_dots, 16)
             self.printer.qr(block.url, ec=QR_ECLEVEL_M, size=module, native=True)
         else:

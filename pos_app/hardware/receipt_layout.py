@@ -90,9 +90,21 @@ def _item_rows(name: str, figures: str, cols: int) -> list[str]:
 def _line_rows(line: ReceiptLine, cols: int) -> list[str]:
     figures = _figures(printable(line.qty_text), yuan(line.unit_price_fen), yuan(line.amount_fen))
     rows = _item_rows(printable(line.name), figures, cols)
-    if line.discount_fen:
-        rows += left_right("  优惠", yuan(-line.discount_fen), cols)
+    for promotion in line.promotions:
+        rows += left_right(f"  {printable(promotion.name)}", yuan(-promotion.discount_fen), cols)
+    promoted_fen = sum(p.discount_fen for p in line.promotions) + line.order_promotion_fen
+    rest_fen = line.discount_fen - promoted_fen
+    if rest_fen:
+        rows += left_right("  优惠", yuan(-rest_fen), cols)
     return rows
+
+
+def _order_promotions(receipt: Receipt, cols: int) -> list[str]:
+    return [
+        row
+        for promotion in receipt.order_promotions
+        for row in left_right(printable(promotion.name), yuan(-promotion.discount_fen), cols)
+    ]
 
 
 def _lines(receipt: Receipt, cols: int) -> list[Block]:
@@ -103,6 +115,7 @@ def _lines(receipt: Receipt, cols: int) -> list[Block]:
 
 def _totals(receipt: Receipt, cols: int) -> list[Block]:
     rows = left_right("小计", yuan(receipt.subtotal_fen), cols)
+    rows += _order_promotions(receipt, cols)
     if receipt.discount_fen:
         rows += left_right("优惠", yuan(-receipt.discount_fen), cols)
     if receipt.rounding_fen:
@@ -123,7 +136,8 @@ def _totals(receipt: Receipt, cols: int) -> list[Block]:
 
 def _refund_totals(receipt: Receipt, cols: int) -> list[Block]:
     """A refund slip's money: what goes back, to which tender, and the cash to hand over."""
-    rows = left_right("退货金额", yuan(-receipt.subtotal_fen + receipt.discount_fen), cols)
+    rows = _order_promotions(receipt, cols)
+    rows += left_right("退货金额", yuan(-receipt.subtotal_fen + receipt.discount_fen), cols)
     if receipt.rounding_fen:
         rows += left_right("抹零", yuan(-receipt.rounding_fen), cols)
     blocks = _rows(rows)

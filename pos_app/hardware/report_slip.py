@@ -1,19 +1,15 @@
 """A printed report slip (the Z report at shift close, an X report): a title, a few header lines
-and caption/amount rows, queued on the receipt printer like any other job. The caller passes the
-texts as the screen shows them, so paper and screen say the same thing."""
+and caption/amount rows, queued on the receipt printer like any other job by
+services.printing.enqueue_report. The caller passes the texts as the screen shows them, so paper
+and screen say the same thing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
-from pos_app.hardware.escpos_render import PrinterProfile, render_job
 from pos_app.hardware.layout import Block, Size, TextRow, center, left_right, printable, rule, wrap
-from pos_app.hardware.print_queue import JobKind, enqueue_job
-from pos_app.store.db import Database
 
-__all__ = ["enqueue_report", "report_blocks"]
+__all__ = ["report_blocks"]
 
 
 def report_blocks(
@@ -32,14 +28,3 @@ def report_blocks(
         blocks += [TextRow(row) for row in left_right(printable(caption), money, cols)]
     blocks.append(rule(cols))
     return blocks
-
-
-def enqueue_report(
-    db: Database, title: str, header: Sequence[str], rows: Sequence[tuple[str, str]]
-) -> int:
-    """Queue the slip on the till's receipt printer; returns the job id."""
-
-    def render(_session: Session, profile: PrinterProfile) -> bytes:
-        return render_job(report_blocks(title, header, rows, profile.columns), profile)
-
-    return enqueue_job(db, JobKind.REPORT, render)

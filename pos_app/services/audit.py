@@ -1,5 +1,5 @@
 """Journal entries for actions that are not sales: voids, price overrides, no-sale drawer opens,
-discounts above the limit. The approver is recorded beside the actor (DESIGN §4).
+discounts, receipt reprints. The approver is recorded beside the actor (DESIGN §4).
 """
 
 from __future__ import annotations
@@ -11,7 +11,16 @@ from pos_app.store.db import Database
 from pos_app.store.journal import append_journal
 
 AUDITED_KINDS = frozenset(
-    {"void_line", "void_sale", "price_override", "discount", "drawer_open", "login", "logout"}
+    {
+        "void_line",
+        "void_sale",
+        "price_override",
+        "discount",
+        "drawer_open",
+        "login",
+        "logout",
+        "reprint",
+    }
 )
 
 

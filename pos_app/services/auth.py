@@ -1,4 +1,4 @@
-"""Staff PINs (Argon2id) and manager overrides (DESIGN §4)."""
+"""Staff PINs (Argon2id): log-in, and the approver's number and PIN of an override (DESIGN §4)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.services.errors import OverrideRequired, WrongPin
+from pos_app.services.errors import WrongPin
 from pos_app.store.models import Staff
 
 ROLE_RANK = {"cashier": 0, "supervisor": 1, "manager": 2}
@@ -31,15 +31,5 @@ def log_in(session: Session, *, staff_code: str, pin: str) -> Staff:
     """The active staff member with this code and PIN, or WrongPin."""
     staff = session.scalar(select(Staff).where(Staff.code == staff_code, Staff.active))
     if staff is None or not _pin_matches(staff, pin):
-        raise WrongPin("Staff number or PIN is wrong.")
+        raise WrongPin("Staff number or PIN is wrong.", code="wrong_pin")
     return staff
-
-
-def authorize_override(session: Session, *, pin: str, min_role: str = "manager") -> Staff:
-    """The staff member whose PIN this is, if their role is at least min_role."""
-    for staff in session.scalars(select(Staff).where(Staff.active)):
-        if ROLE_RANK.get(staff.role, -1) >= ROLE_RANK[min_role] and _pin_matches(staff, pin):
-            return staff
-    raise OverrideRequired(
-        f"That PIN does not belong to a {min_role}. Ask a {min_role} to approve."
-    )

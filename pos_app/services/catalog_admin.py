@@ -203,7 +203,9 @@ def product_form(session: Session, product_id: int) -> ProductForm:
     """The product as a form to edit."""
     product = session.get(Product, product_id)
     if product is None:
-        raise ServiceError(f"Product {product_id} does not exist.")
+        raise ServiceError(
+            f"Product {product_id} does not exist.", code="product_missing", id=product_id
+        )
     category = session.get(Category, product.category_id) if product.category_id else None
     return ProductForm(
         sku=product.sku,

@@ -25,6 +25,7 @@ from pos_app.store.db import Database
 from pos_app.store.models import Barcode, Category, Product, utc_now
 
 MAX_LENGTHS = {"sku": 32, "name": 120, "unit": 8, "category": 64}
+_SKU_TEXT = re.compile(r"^[\x21-\x7e]{1,32}$")  # what the sync contract's Sku takes
 DEFAULT_UNIT, DEFAULT_WEIGHED_UNIT = "个", "kg"
 _YES = {"是", "1", "yes", "y", "true", "√"}
 _NO = {"否", "0", "no", "n", "false", ""}
@@ -155,6 +156,8 @@ class _RowChecker:
         sku = self.text("sku") or (barcodes[0] if barcodes else "")
         if not sku:
             self.fail("sku", "为空，也没有条码可以用作编码")
+        elif not _SKU_TEXT.match(sku):
+            self.fail("sku", f"“{sku}”只能由字母、数字和英文符号组成，不能有空格或汉字")
         price = self.money("price", required=True)
         member_price = self.money("member_price", required=False)
         cost = self.money("cost", required=False)

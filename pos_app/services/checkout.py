@@ -17,18 +17,20 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.money import format_fen
-from pos_app.domain.tenders import Settlement, Tender, TenderKind, settle
+from pos_app.domain.tenders import Settlement, Tender, TenderKind, settle, with_change
 from pos_app.services.errors import EmptyCart, NotFullyPaid
 from pos_app.services.members import record_member_sale, redeemed_fen
 from pos_app.services.payment_attempts import claim_code_payments, close_payment_draft
 from pos_app.services.points import cart_points
+from pos_app.services.promotions import SalePromotions, record_promotions
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
+from pos_app.services.stock import line_cost_fen
 from pos_app.services.till import numbered_sale, rounding_mode
 from pos_app.store.bulk import insert_all, insert_one
 from pos_app.store.db import Database
 from pos_app.store.models import Payment, Product, Sale, SaleLine
 
-_PRODUCT_IDS = select(Product.sku, Product.id).where(
+_PRODUCT_IDS = select(Product.sku, Product.id, Product.cost_fen).where(
     Product.sku.in_(bindparam("skus", expanding=True))
 )
 
@@ -40,6 +42,7 @@ class CheckoutResult:
     total_fen: int
     change_fen: int
     points_earned: int
+    cash_fen: int = 0  # the cash the customer handed over (change included)
 
 
 @dataclass
@@ -53,6 +56,7 @@ class _Draft:
     payable_fen: int
     payment_draft: str | None
     sale: Sale = field(init=False)
+    promotions: SalePromotions = field(init=False)
 
 
 def _insert_sale(draft: _Draft) -> None:
@@ -79,15 +83,21 @@ def _insert_sale(draft: _Draft) -> None:
 def _insert_lines(draft: _Draft) -> None:
     cart = draft.cart
     skus = {line.product.sku for line in cart.lines}
-    product_ids = dict(draft.session.execute(_PRODUCT_IDS, {"skus": list(skus)}).all())
+    products = {
+        sku: (pid, cost)
+        for sku, pid, cost in draft.session.execute(_PRODUCT_IDS, {"skus": list(skus)})
+    }
     order_shares = cart.allocate_order_discount()
     for line in cart.lines:
-        discount = line.line_discount_fen + order_shares.get(line.line_no, 0)
+        discount = (
+            line.line_discount_fen + line.promo_discount_fen + order_shares.get(line.line_no, 0)
+        )
+        product_id, cost_fen = products[line.product.sku]
         draft.sale.lines.append(
             SaleLine(
                 sale_id=draft.sale.id,
                 line_no=line.line_no,
-                product_id=product_ids[line.product.sku],
+                product_id=product_id,
                 sku=line.product.sku,
                 name=line.product.name,
                 barcode=line.barcode,
@@ -98,17 +108,18 @@ def _insert_lines(draft: _Draft) -> None:
                 gross_fen=line.gross_fen,
                 discount_fen=discount,
                 net_fen=line.gross_fen - discount,
+                unit_cost_fen=cost_fen,
+                line_cost_fen=line_cost_fen(line.product.weighed, line.qty, cost_fen),
             )
         )
     insert_all(draft.session, draft.sale.lines)
+    draft.promotions = SalePromotions.of_cart(cart)
+    record_promotions(draft.session, draft.sale.id, draft.promotions)
 
 
 def _insert_payments(draft: _Draft) -> None:
     """One row per tender that pays; the change is recorded on the last cash tender."""
-    applied = draft.settlement.applied
-    cash_rows = [i for i, tender in enumerate(applied) if tender.kind is TenderKind.CASH]
-    for i, tender in enumerate(applied):
-        change = draft.settlement.change_fen if cash_rows and i == cash_rows[-1] else 0
+    for tender, change in with_change(draft.settlement):
         draft.sale.payments.append(
             Payment(
                 sale_id=draft.sale.id,
@@ -137,7 +148,7 @@ def _post_stock(draft: _Draft) -> None:
 
 
 def _queue_event(draft: _Draft) -> None:
-    queue_sale_event(draft.session, draft.sale)
+    queue_sale_event(draft.session, draft.sale, draft.promotions)
 
 
 def _write_journal(draft: _Draft) -> None:
@@ -168,16 +179,21 @@ def checkout(
     names the payment step the tenders were taken in: its code payments the sale does not use
     are given up in the same transaction, so they are reversed, never made into a second sale."""
     if cart.is_empty:
-        raise EmptyCart("The cart is empty: scan an item first.")
+        raise EmptyCart("The cart is empty: scan an item first.", code="empty_cart")
     with db.write() as session, session.no_autoflush:
         payable = cart.payable_fen(rounding_mode(session))
         settlement = settle(payable, tenders)
         if not settlement.is_paid:
-            raise NotFullyPaid(f"{format_fen(settlement.remaining_fen)} is still to pay.")
+            raise NotFullyPaid(
+                f"{format_fen(settlement.remaining_fen)} is still to pay.",
+                code="not_paid",
+                amount=format_fen(settlement.remaining_fen),
+            )
         draft = _Draft(session, cart, cashier_id, settlement, payable, payment_draft)
         for step in CHECKOUT_STEPS:
             step(draft)
         sale = draft.sale
+        cash = sum(t.amount_fen for t in tenders if t.kind is TenderKind.CASH)
         return CheckoutResult(
-            sale.id, sale.sale_no, sale.total_fen, settlement.change_fen, sale.points_earned
+            sale.id, sale.sale_no, sale.total_fen, settlement.change_fen, sale.points_earned, cash
         )

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from pos_app.domain.print_jobs import JobKind
 from pos_app.hardware.escpos_render import PrinterProfile, render_job
 from pos_app.hardware.layout import TextRow, center, left_right, printable
-from pos_app.hardware.print_queue import JobKind, enqueue_job
 from pos_app.hardware.receipt_layout import TENDER_LABELS, yuan
+from pos_app.services.printing import enqueue_job
 from pos_app.services.report_table import ReportTable
 from pos_app.services.reports import Kpi, Period, key_figures, payment_mix, top_products
 from pos_app.store.db import Database
@@ -29,16 +30,25 @@ def _percent(bp: int | None, *, signed: bool = False) -> str:
     return f"{Decimal(bp) / 100:{'+' if signed else ''}.2f}%"
 
 
+def _change(kpi: Kpi) -> str:
+    """The change against the day before: +12.34%, or for money going out 多退 / 少退 12.34%."""
+    way, change = kpi.more_or_less, kpi.change_bp
+    if way is None or change is None:
+        return _percent(change, signed=True)
+    return f"{'多退' if way == 'more' else '少退'} {_percent(abs(change))}"
+
+
 def _figure_rows(figures: dict[str, Kpi], cols: int) -> list[str]:
     def value(key: str) -> int:
         return figures[key].current or 0
 
     pairs = [
         ("净销售额", yuan(value("net_fen"))),
-        ("较前一日", _percent(figures["net_fen"].change_bp, signed=True)),
+        ("较前一日", _change(figures["net_fen"])),
         ("销售笔数", str(value("receipts"))),
         ("客单价", yuan(value("avg_basket_fen"))),
         (f"退货 {value('refund_receipts')} 笔", yuan(value("refunds_fen"))),
+        ("退货较前一日", _change(figures["refunds_fen"])),
         ("删行 / 整单作废", f"{value('void_lines')} / {value('void_sales')}"),
         ("会员销售占比", _percent(value("member_share_bp"))),
         ("毛利 (已知成本)", yuan(value("margin_fen"))),

@@ -61,7 +61,13 @@ def uri_allowed(uri: str, schemes: tuple[str, ...]) -> bool:
 def _check_uri(what: str, uri: str, schemes: tuple[str, ...]) -> None:
     if not uri_allowed(uri, schemes):
         allowed = ", ".join(f"{scheme}://" for scheme in schemes)
-        raise InvalidDeviceSettings(f"The {what} address must start with {allowed}: {uri!r}")
+        raise InvalidDeviceSettings(
+            f"The {what} address must start with {allowed}: {uri!r}",
+            code="device_uri",
+            what=what,
+            schemes=allowed,
+            uri=uri,
+        )
 
 
 def _validate(settings: DeviceSettings) -> None:
@@ -69,11 +75,19 @@ def _validate(settings: DeviceSettings) -> None:
     _check_uri("pole display", settings.pole_display_uri, SERIAL_SCHEMES)
     _check_uri("label printer", settings.label_printer_uri, LABEL_PRINTER_SCHEMES)
     if settings.scale_protocol not in SCALE_PROTOCOLS:
-        raise InvalidDeviceSettings(f"Scale protocol must be one of {SCALE_PROTOCOLS}.")
+        raise InvalidDeviceSettings(
+            f"Scale protocol must be one of {SCALE_PROTOCOLS}.", code="device_protocol"
+        )
     if not 1 <= settings.scale_settle_s <= MAX_SETTLE_S:
-        raise InvalidDeviceSettings(f"Settling time must be 1 to {MAX_SETTLE_S} seconds.")
+        raise InvalidDeviceSettings(
+            f"Settling time must be 1 to {MAX_SETTLE_S} seconds.",
+            code="device_settle",
+            most=MAX_SETTLE_S,
+        )
     if settings.label_size not in LABEL_SIZES:
-        raise InvalidDeviceSettings(f"Label size must be one of {LABEL_SIZES}.")
+        raise InvalidDeviceSettings(
+            f"Label size must be one of {LABEL_SIZES}.", code="device_label_size"
+        )
 
 
 def save_device_settings(

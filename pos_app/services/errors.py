@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pos_app.domain.coded import CodedError
 
-class ServiceError(Exception):
+
+class ServiceError(CodedError):
     """Base of all use-case errors; str(error) is fit to show on screen."""
 
 
 class UnknownBarcode(ServiceError):
     def __init__(self, code: str) -> None:
-        super().__init__(f"Barcode {code} is not in the catalog. Check the item or search by name.")
-        self.code = code
+        super().__init__(
+            f"Barcode {code} is not in the catalog. Check the item or search by name.",
+            code="unknown_barcode",
+            barcode=code,
+        )
+        self.barcode = code
 
 
 class NotFullyPaid(ServiceError):
@@ -25,10 +31,6 @@ class NoOpenShift(ServiceError):
     pass
 
 
-class OverrideRequired(ServiceError):
-    pass
-
-
 class WrongPin(ServiceError):
     pass
 
@@ -37,7 +39,11 @@ class PinLocked(ServiceError):
     """Too many wrong PINs in a row: PIN entry is locked for seconds_left more seconds."""
 
     def __init__(self, seconds_left: int) -> None:
-        super().__init__(f"Too many wrong PINs: try again in {seconds_left} s.")
+        super().__init__(
+            f"Too many wrong PINs: try again in {seconds_left} s.",
+            code="pin_locked",
+            s=seconds_left,
+        )
         self.seconds_left = seconds_left
 
 

@@ -1,46 +1,88 @@
-"""Payloads of the outbox events the mall receives (the shape is the sync contract)."""
+"""The outbox events the mall receives, built as the sync contract's pydantic models when they
+are written: an event the mall would refuse fails its own transaction instead of being committed
+and then blocking the outbox at push time."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pos_app.store.models import Sale
+from sqlalchemy.orm import Session
+
+from pos_app.services.promotions import NO_PROMOTIONS, SalePromotions
+from pos_app.store.models import Sale, SaleLine
+from pos_app.store.outbox import append_event
+from sync.protocol import (
+    LinePromotion,
+    PaymentPayload,
+    RefundPayload,
+    SaleCouponPayload,
+    SaleLinePayload,
+    SalePayload,
+    Strict,
+    event_kind,
+)
 
 
-def sale_event_payload(sale: Sale) -> dict[str, Any]:
-    """A sale or refund as the mall applies it; refunds carry negative qty and amounts."""
-    payload: dict[str, Any] = {
-        "sale_no": sale.sale_no,
-        "store_id": sale.store_id,
-        "till_id": sale.till_id,
-        "till_seq": sale.till_seq,
-        "created_at": sale.created_at.isoformat(),
-        "cashier": sale.cashier_id,
-        "member_id": sale.member_id,
-        "subtotal_fen": sale.subtotal_fen,
-        "discount_fen": sale.discount_fen,
-        "rounding_fen": sale.rounding_fen,
-        "total_fen": sale.total_fen,
-        "points_earned": sale.points_earned,
-        "lines": [
-            {
-                "line_no": line.line_no,
-                "sku": line.sku,
-                "name": line.name,
-                "qty": line.qty,
-                "weighed": line.weighed,
-                "unit_price_fen": line.unit_price_fen,
-                "gross_fen": line.gross_fen,
-                "discount_fen": line.discount_fen,
-                "net_fen": line.net_fen,
-            }
-            for line in sale.lines
-        ],
-        "payments": [
-            {"kind": p.kind, "amount_fen": p.amount_fen, "reference": p.reference}
+def queue_event(session: Session, payload: Strict) -> int:
+    """Append a checked payload to the outbox in the caller's transaction; its device sequence.
+    Only the fields given are sent (exclude_unset), so the wire form is what was built."""
+    return append_event(
+        session, event_kind(payload), payload.model_dump(mode="json", exclude_unset=True)
+    )
+
+
+def _line_payload(line: SaleLine, promotions: SalePromotions) -> SaleLinePayload:
+    applied = [
+        LinePromotion(rule_id=a.rule_id, name=a.name, kind=a.kind, discount_fen=a.discount_fen)
+        for a in promotions.lines.get(line.line_no, ())
+    ]
+    return SaleLinePayload(
+        line_no=line.line_no,
+        sku=line.sku,
+        name=line.name,
+        qty=line.qty,
+        weighed=line.weighed,
+        unit_price_fen=line.unit_price_fen,
+        gross_fen=line.gross_fen,
+        discount_fen=line.discount_fen,
+        net_fen=line.net_fen,
+        **({"promotions": applied} if applied else {}),
+    )
+
+
+def sale_event_payload(sale: Sale, promotions: SalePromotions = NO_PROMOTIONS) -> SalePayload:
+    """A sale or refund as the mall applies it; refunds carry negative qty and amounts. A sale
+    priced with promotion rules names their version, and its lines what applied to them; a
+    sale with a coupon names it for the mall to redeem."""
+    optional: dict[str, Any] = {}
+    if promotions.version is not None:
+        optional["promo_version"] = promotions.version
+    if promotions.coupon is not None:
+        use = promotions.coupon
+        optional["coupon"] = SaleCouponPayload(
+            coupon_id=use.coupon_id, reference=use.reference, discount_fen=promotions.coupon_fen
+        )
+    refund = sale.kind == "refund"
+    if refund and sale.original_sale is not None:
+        optional["original_sale_no"] = sale.original_sale.sale_no
+    model = RefundPayload if refund else SalePayload
+    return model(
+        sale_no=sale.sale_no,
+        store_id=sale.store_id,
+        till_id=sale.till_id,
+        till_seq=sale.till_seq,
+        created_at=sale.created_at,
+        cashier=sale.cashier_id,
+        member_id=sale.member_id,
+        subtotal_fen=sale.subtotal_fen,
+        discount_fen=sale.discount_fen,
+        rounding_fen=sale.rounding_fen,
+        total_fen=sale.total_fen,
+        points_earned=sale.points_earned,
+        lines=[_line_payload(line, promotions) for line in sale.lines],
+        payments=[
+            PaymentPayload(kind=p.kind, amount_fen=p.amount_fen, reference=p.reference)
             for p in sale.payments
         ],
-    }
-    if sale.kind == "refund" and sale.original_sale is not None:
-        payload["original_sale_no"] = sale.original_sale.sale_no
-    return payload
+        **optional,
+    )

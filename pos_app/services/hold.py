@@ -22,11 +22,12 @@ class HeldSummary:
     total_fen: int
     item_count: int
     created_at: datetime
+    item_names: tuple[str, ...] = ()  # the lines' product names, in cart order
 
 
 def hold_cart(db: Database, *, cart: Cart, cashier_id: int, label: str = "") -> int:
     if cart.is_empty:
-        raise ServiceError("There is nothing to hold: the cart is empty.")
+        raise ServiceError("There is nothing to hold: the cart is empty.", code="hold_empty")
     with db.write() as session:
         held = HeldCart(
             till_id=till_identity(session).till_id,
@@ -44,16 +45,12 @@ def hold_cart(db: Database, *, cart: Cart, cashier_id: int, label: str = "") -> 
 def list_held(db: Database) -> list[HeldSummary]:
     with db.read() as session:
         rows = session.scalars(select(HeldCart).order_by(HeldCart.id))
-        return [
-            HeldSummary(
-                row.id,
-                row.label,
-                row.total_fen,
-                Cart.from_dict(json.loads(row.cart_json)).item_count,
-                row.created_at,
-            )
-            for row in rows
-        ]
+        return [_summary(row, Cart.from_dict(json.loads(row.cart_json))) for row in rows]
+
+
+def _summary(row: HeldCart, cart: Cart) -> HeldSummary:
+    names = tuple(line.product.name for line in cart.lines)
+    return HeldSummary(row.id, row.label, row.total_fen, cart.item_count, row.created_at, names)
 
 
 def recall_cart(db: Database, held_id: int) -> Cart:
@@ -61,7 +58,11 @@ def recall_cart(db: Database, held_id: int) -> Cart:
     with db.write() as session:
         held = session.get(HeldCart, held_id)
         if held is None:
-            raise ServiceError(f"Held sale {held_id} is gone (recalled on another screen?).")
+            raise ServiceError(
+                f"Held sale {held_id} is gone (recalled on another screen?).",
+                code="hold_gone",
+                id=held_id,
+            )
         cart = Cart.from_dict(json.loads(held.cart_json))
         session.delete(held)
         return cart

@@ -31,7 +31,9 @@ def load_labels(session: Session, skus: Sequence[str]) -> list[PriceLabel]:
     products = {product.sku: product for product in session.scalars(query)}
     missing = [sku for sku in skus if sku not in products]
     if missing:
-        raise UnknownSku(f"Not in the catalog: {', '.join(missing)}")
+        raise UnknownSku(
+            f"Not in the catalog: {', '.join(missing)}", code="unknown_sku", skus=", ".join(missing)
+        )
     base_url, store_id = get_setting(session, "mall_base_url"), get_setting(session, "store_id")
     return [
         PriceLabel(

@@ -18,6 +18,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos_app.domain.scan import detect_payment_provider, mask_payment_code
 from pos_app.domain.tenders import TenderError
@@ -41,10 +42,11 @@ from pos_app.services.payments import (
     UnavailableGateway,
 )
 from pos_app.store.db import Database
-from sync.client import MallClient
-from sync.credentials import load_credentials
 from sync.errors import NotPaired, SyncError, SyncRejected
 from sync.payment_protocol import CreatePayment, CreateRefund, Payment
+
+if TYPE_CHECKING:  # requests loads when a paired till builds its client, not at import
+    from sync.client import MallClient
 
 log = logging.getLogger(__name__)
 OFFLINE_MESSAGE = (
@@ -82,6 +84,8 @@ class MallPaymentGateway:
     @classmethod
     def paired(cls, db: Database, data_dir: Path | None = None) -> MallPaymentGateway:
         """The gateway of a paired till (credentials beside its database); NotPaired if none."""
+        from sync.credentials import load_credentials
+
         credentials = load_credentials(data_dir or db.path.parent)
         return cls(db, credentials.client())
 
@@ -251,6 +255,10 @@ class MallPaymentGateway:
         references = {tender.reference for tender in tenders}
         for stray in (s for s in paid if s.mall_payment_id not in references):
             self.cancel(stray.attempt_id)  # paid, but no longer among the sale's tenders
+        if draft.cart.is_empty:  # a top-up (充值) that was not stored: the money goes back
+            for stored in paid:
+                self.cancel(stored.attempt_id)
+            return Recovery(draft.draft_id, "cancelled", total, "充值未完成，扫码款项已撤销")
         try:
             result = checkout(
                 self.db,

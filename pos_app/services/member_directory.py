@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pos_app.services.errors import ServiceError
-from sync.client import MallClient
-from sync.credentials import load_credentials
+from sync.coupon_protocol import CouponHoldInfo, CouponHoldRequest
 from sync.errors import NotPaired, SyncError, SyncRejected
 from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
 from sync.protocol import PointsRulesData
 
+if TYPE_CHECKING:  # requests loads only when a paired till asks the mall (not for `pos sale`)
+    from sync.client import MallClient
+
 __all__ = [
+    "CouponRefused",
     "MallDirectory",
     "MallUnavailable",
     "MemberDirectory",
@@ -46,10 +49,16 @@ class RedemptionRefused(MemberError):
     """Points or stored value cannot pay this (not enough, offline cap reached, …)."""
 
 
+class CouponRefused(RedemptionRefused):
+    """The mall will not let this coupon be used; code says why (COUPON_REFUSALS)."""
+
+
+# The mall's refusals of a coupon hold, each its own screen text; any other is coupon_unknown.
+COUPON_REFUSALS = ("coupon_redeemed", "coupon_held", "coupon_expired", "coupon_invalid")
+
+
 class MemberDirectory(Protocol):
     def lookup(self, query: MemberLookup) -> MemberInfo: ...
-
-    def member(self, member_id: str) -> MemberInfo: ...
 
     def signup(self, request: MemberSignup) -> MemberInfo: ...
 
@@ -58,6 +67,10 @@ class MemberDirectory(Protocol):
     def release(self, hold_id: str) -> HoldInfo: ...
 
     def rules(self) -> PointsRulesData: ...
+
+    def hold_coupon(self, request: CouponHoldRequest) -> CouponHoldInfo: ...
+
+    def release_coupon(self, hold_id: str) -> CouponHoldInfo: ...
 
 
 T = TypeVar("T")
@@ -68,9 +81,6 @@ class NoMallDirectory:
     """The directory of a till that is not paired with a mall: every call is refused."""
 
     def lookup(self, query: MemberLookup) -> MemberInfo:
-        raise MallUnavailable(NOT_PAIRED)
-
-    def member(self, member_id: str) -> MemberInfo:
         raise MallUnavailable(NOT_PAIRED)
 
     def signup(self, request: MemberSignup) -> MemberInfo:
@@ -85,12 +95,20 @@ class NoMallDirectory:
     def rules(self) -> PointsRulesData:
         raise MallUnavailable(NOT_PAIRED)
 
+    def hold_coupon(self, request: CouponHoldRequest) -> CouponHoldInfo:
+        raise MallUnavailable(NOT_PAIRED)
+
+    def release_coupon(self, hold_id: str) -> CouponHoldInfo:
+        raise MallUnavailable(NOT_PAIRED)
+
 
 def _translate(error: SyncError) -> MemberError:
     if isinstance(error, SyncRejected) and error.status == 404:
         return MemberNotFound(str(error))
-    if isinstance(error, SyncRejected) and error.status == 409:
-        return RedemptionRefused(str(error))
+    if isinstance(error, SyncRejected) and (
+        error.status == 409 or error.code == "member_code_needed"
+    ):
+        return RedemptionRefused(str(error), code=error.code)
     return MallUnavailable(f"The mall cannot be reached: {error}")
 
 
@@ -110,9 +128,6 @@ class MallDirectory:
     def lookup(self, query: MemberLookup) -> MemberInfo:
         return self._ask(lambda: self.client.lookup_member(query))
 
-    def member(self, member_id: str) -> MemberInfo:
-        return self._ask(lambda: self.client.member(member_id))
-
     def signup(self, request: MemberSignup) -> MemberInfo:
         return self._ask(lambda: self.client.signup_member(request))
 
@@ -125,10 +140,26 @@ class MallDirectory:
     def rules(self) -> PointsRulesData:
         return self._ask(self.client.points_rules)
 
+    def hold_coupon(self, request: CouponHoldRequest) -> CouponHoldInfo:
+        try:
+            return self.client.hold_coupon(request)
+        except SyncRejected as error:
+            if error.status in (400, 404, 409):
+                code = error.code if error.code in COUPON_REFUSALS else "coupon_unknown"
+                raise CouponRefused(str(error), code=code) from error
+            raise _translate(error) from error
+        except SyncError as error:
+            raise _translate(error) from error
+
+    def release_coupon(self, hold_id: str) -> CouponHoldInfo:
+        return self._ask(lambda: self.client.release_coupon(hold_id))
+
 
 def directory_for(data_dir: Path) -> MemberDirectory:
     """The directory of the till whose data dir this is: its paired mall, if any.
     Member lookups wait at most 3 s to connect and 5 s for an answer, and retry once."""
+    from sync.credentials import load_credentials
+
     try:
         credentials = load_credentials(data_dir)
     except NotPaired:

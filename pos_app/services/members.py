@@ -21,14 +21,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.member_code import (
-    DIGITS_CODE,
-    MemberToken,
-    looks_like_member_code,
-    verify_member_code,
-)
 from pos_app.domain.points import PointsRules, points_for_fen
 from pos_app.domain.tenders import Tender, TenderKind
+from pos_app.services.events import queue_event
 from pos_app.services.member_directory import (
     MallUnavailable,
     MemberDirectory,
@@ -36,14 +31,20 @@ from pos_app.services.member_directory import (
     MemberNotFound,
     RedemptionRefused,
 )
-from pos_app.services.points import points_rules, save_rules
+from pos_app.services.points import mall_rules, points_rules, save_rules
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
 from pos_app.store.member_models import KnownMember, SaleMemberBalance
 from pos_app.store.models import Payment, Sale, utc_now
-from pos_app.store.outbox import append_event
 from pos_app.store.settings import get_setting
+from sync.member_code import (
+    DIGITS_CODE,
+    MemberToken,
+    looks_like_member_code,
+    verify_member_code,
+)
 from sync.member_protocol import HoldRequest, MemberInfo, MemberLookup, MemberSignup
+from sync.protocol import MemberSignupPayload
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,9 @@ OFFLINE_PREFIX = "OFF"  # the reference of a redemption taken while the mall was
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 CARD = re.compile(r"^[0-9]{10}$")
 REDEEMING = (TenderKind.POINTS, TenderKind.STORED_VALUE)
-CAP_SETTINGS = {
-    TenderKind.POINTS: "offline_points_cap",  # points per member per day
-    TenderKind.STORED_VALUE: "offline_stored_value_cap_fen",  # fen per member per day
+CAP_FIELDS = {  # of the mall's rules (PointsRulesData): per member per day while offline
+    TenderKind.POINTS: "offline_points_cap",
+    TenderKind.STORED_VALUE: "offline_stored_value_cap_fen",
 }
 
 
@@ -125,15 +126,20 @@ def _remember_token(db: Database, token: MemberToken) -> MemberView:
         return _view(row)
 
 
+def mall_public_key(session: Session) -> bytes:
+    """The mall's Ed25519 key for member codes and coupons, as pairing saved it (b"": none)."""
+    stored = get_setting(session, "member_code_public_key") or ""
+    try:
+        return base64.b64decode(stored, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 def read_member_code(db: Database, code: str, *, now: datetime) -> MemberView:
     """Check a scanned member code offline with the mall's public key (MemberCodeError if it
     is forged, expired or not a member code)."""
     with db.read() as session:
-        stored = get_setting(session, "member_code_public_key") or ""
-    try:
-        public_key = base64.b64decode(stored, validate=True)
-    except (binascii.Error, ValueError):
-        public_key = b""
+        public_key = mall_public_key(session)
     return _remember_token(db, verify_member_code(code, public_key, now=now))
 
 
@@ -145,8 +151,16 @@ def _lookup_query(text: str) -> MemberLookup:
     if DIGITS_CODE.match(text):
         return MemberLookup(digits=text)
     raise MemberError(
-        f"{text[:24]!r} is not a member code, an 11-digit phone number or a 10-digit card number"
+        f"{text[:24]!r} is not a member code, an 11-digit phone number or a 10-digit card number",
+        code="member_lookup_text",
+        text=text[:24],
     )
+
+
+def shows_own_code(text: str) -> bool:
+    """A member code (QR) or the dynamic digits: only the member's own phone shows these."""
+    text = text.strip()
+    return looks_like_member_code(text) or bool(DIGITS_CODE.match(text))
 
 
 def find_member(
@@ -158,7 +172,7 @@ def find_member(
     if looks_like_member_code(text):
         view = read_member_code(db, text, now=now)
         try:
-            return remember(db, directory.member(view.member_id))
+            return remember(db, directory.lookup(MemberLookup(code=text)))
         except (MallUnavailable, MemberNotFound):
             return view
     return remember(db, directory.lookup(_lookup_query(text)))
@@ -169,21 +183,21 @@ def quick_signup(db: Database, directory: MemberDirectory, phone: str) -> Member
     and the sale names the member "tel:<phone>" until then."""
     phone = phone.strip()
     if not PHONE.match(phone):
-        raise MemberError(f"{phone[:24]!r} is not an 11-digit mainland mobile number")
+        raise MemberError(
+            f"{phone[:24]!r} is not an 11-digit mainland mobile number",
+            code="member_phone",
+            text=phone[:24],
+        )
     try:
         return remember(db, directory.signup(MemberSignup(phone=phone)))
     except MallUnavailable:
         log.info("the mall is offline: signup queued for the mall")
     with db.write() as session:
-        append_event(
+        queue_event(
             session,
-            "member_signup",
-            {
-                "phone": phone,
-                "name": "",
-                "store_id": till_identity(session).store_id,
-                "created_at": utc_now().isoformat(),
-            },
+            MemberSignupPayload(
+                phone=phone, name="", store_id=till_identity(session).store_id, created_at=utc_now()
+            ),
         )
         row = _known(session, TEL_PREFIX + phone)
         row.phone_tail, row.source, row.known_at = phone[-4:], "signup", utc_now()
@@ -192,11 +206,12 @@ def quick_signup(db: Database, directory: MemberDirectory, phone: str) -> Member
 
 
 def refresh_rules(db: Database, directory: MemberDirectory) -> PointsRules:
-    """Fetch the chain's points rules from the mall and keep them for the next sales."""
-    rules = PointsRules.from_dict(directory.rules().model_dump())
+    """Fetch the chain's points rules and offline caps from the mall and keep them for the next
+    sales."""
+    data = directory.rules()
     with db.write() as session:
-        save_rules(session, rules)
-    return rules
+        save_rules(session, data)
+    return PointsRules.from_dict(data.model_dump())
 
 
 # -- points and stored value as tenders ----------------------------------------------------------
@@ -207,7 +222,8 @@ def _units(kind: TenderKind, amount_fen: int, rules: PointsRules) -> int:
     return points_for_fen(rules, amount_fen) if kind is TenderKind.POINTS else amount_fen
 
 
-def _day_start(session: Session, now: datetime) -> datetime:
+def day_start(session: Session, now: datetime) -> datetime:
+    """Midnight of today in the store's time zone."""
     zone = ZoneInfo(get_setting(session, "timezone") or "Asia/Shanghai")
     local = now.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -222,7 +238,7 @@ def _offline_used_today(
         .where(
             Sale.member_id == member_id,
             Sale.kind == "sale",
-            Sale.created_at >= _day_start(session, now),
+            Sale.created_at >= day_start(session, now),
             Payment.kind == str(kind),
             Payment.reference.like(f"{OFFLINE_PREFIX}%"),
         )
@@ -239,8 +255,9 @@ def _offline_tender(
     now: datetime,
 ) -> Tender:
     with db.read() as session:
-        cap = int(get_setting(session, CAP_SETTINGS[kind]) or 0)
-        rules = points_rules(session)
+        from_mall = mall_rules(session)
+        cap = int(from_mall.get(CAP_FIELDS[kind], 0))
+        rules = PointsRules.from_dict(from_mall)
         used = _offline_used_today(session, member_id, kind, now, rules)
         known = known_member(session, member_id)
     balance = None
@@ -249,16 +266,26 @@ def _offline_tender(
     held = sum(_units(kind, t.amount_fen, rules) for t in pending if t.kind is kind)
     units = _units(kind, amount_fen, rules)
     if cap <= 0:
-        raise RedemptionRefused(f"The mall is offline: {kind.label} cannot pay until it is back")
+        raise RedemptionRefused(
+            f"The mall is offline: {kind.label} cannot pay until it is back",
+            code="redeem_offline",
+            kind=kind.value,
+        )
     if balance is None or units + held > balance:
         raise RedemptionRefused(
             f"The mall is offline and this till knows of only {max(balance or 0, 0) - held} "
-            f"{kind.label.lower()} for this member"
+            f"{kind.label.lower()} for this member",
+            code="redeem_offline_balance",
+            kind=kind.value,
+            left=max(balance or 0, 0) - held,
         )
     if used + held + units > cap:
         raise RedemptionRefused(
             f"Offline limit reached: at most {cap} per member per day while the mall is offline "
-            f"({used + held} used today)"
+            f"({used + held} used today)",
+            code="redeem_offline_cap",
+            cap=cap,
+            used=used + held,
         )
     return Tender(kind, amount_fen, OFFLINE_PREFIX + uuid.uuid4().hex[:20])
 
@@ -279,7 +306,8 @@ def redeem(
     pending: the tenders already taken for this sale."""
     if member_id.startswith(TEL_PREFIX):
         raise RedemptionRefused(
-            "A member who signed up offline cannot redeem until the mall knows them"
+            "A member who signed up offline cannot redeem until the mall knows them",
+            code="redeem_offline_signup",
         )
     request = HoldRequest(
         request_id=request_id,

@@ -11,7 +11,9 @@ sale_id in the sale's own transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -124,7 +126,11 @@ def load_attempt(db: Database, attempt_id: str) -> StoredAttempt:
     with db.read() as session:
         row = session.get(PaymentAttemptRow, attempt_id)
         if row is None:
-            raise ServiceError(f"No payment attempt {attempt_id} on this till.")
+            raise ServiceError(
+                f"No payment attempt {attempt_id} on this till.",
+                code="payment_missing",
+                id=attempt_id,
+            )
         return _stored(row)
 
 
@@ -136,7 +142,7 @@ def update_attempt(
     with db.write() as session:
         row = session.get(PaymentAttemptRow, attempt_id)
         assert row is not None, attempt_id
-        if row.state in ("failed", "cancelled") or row.sale_id is not None:
+        if row.state in ("failed", "cancelled") or _used(row):
             return _stored(row)
         if row.state != "voiding" or state in ("failed", "cancelled"):
             row.state = state
@@ -151,7 +157,11 @@ def unsettled_attempts(db: Database) -> list[StoredAttempt]:
     with db.read() as session:
         rows = session.scalars(
             select(PaymentAttemptRow)
-            .where(PaymentAttemptRow.state.in_(UNSETTLED), PaymentAttemptRow.sale_id.is_(None))
+            .where(
+                PaymentAttemptRow.state.in_(UNSETTLED),
+                PaymentAttemptRow.sale_id.is_(None),
+                PaymentAttemptRow.top_up_id.is_(None),
+            )
             .order_by(PaymentAttemptRow.created_at, PaymentAttemptRow.attempt_no)
         )
         return [_stored(row) for row in rows]
@@ -160,7 +170,27 @@ def unsettled_attempts(db: Database) -> list[StoredAttempt]:
 def claim_code_payments(session: Session, sale: Sale) -> None:
     """In the checkout transaction: every WeChat/Alipay tender that names a mall payment of this
     till must be that payment, confirmed paid, for the same amount, and not used before."""
-    for payment in sale.payments:
+    for row in _claimed(session, sale.payments):
+        row.sale_id = sale.id
+
+
+def claim_top_up_payments(
+    session: Session, top_up_id: int, payments: Sequence[TenderRecord]
+) -> None:
+    """claim_code_payments for a top-up's tenders, in the top-up's transaction."""
+    for row in _claimed(session, payments):
+        row.top_up_id = top_up_id
+
+
+class TenderRecord(Protocol):
+    kind: str
+    amount_fen: int
+    reference: str
+
+
+def _claimed(session: Session, payments: Sequence[TenderRecord]) -> list[PaymentAttemptRow]:
+    rows = []
+    for payment in payments:
         if payment.kind not in CODE_KINDS or not payment.reference:
             continue
         row = session.scalar(
@@ -168,12 +198,18 @@ def claim_code_payments(session: Session, sale: Sale) -> None:
         )
         if row is None:
             continue  # a payment recorded by hand (no mall payment behind it)
-        if row.state != "paid" or row.sale_id is not None or row.amount_fen != payment.amount_fen:
+        if row.state != "paid" or _used(row) or row.amount_fen != payment.amount_fen:
             raise PaymentNotConfirmed(
                 f"Payment {payment.reference} is not a confirmed, unused payment of "
-                f"{payment.amount_fen} fen."
+                f"{payment.amount_fen} fen.",
+                code="payment_not_confirmed",
             )
-        row.sale_id = sale.id
+        rows.append(row)
+    return rows
+
+
+def _used(row: PaymentAttemptRow) -> bool:
+    return row.sale_id is not None or row.top_up_id is not None
 
 
 def close_payment_draft(session: Session, draft_id: str) -> None:
@@ -185,6 +221,7 @@ def close_payment_draft(session: Session, draft_id: str) -> None:
         .where(
             PaymentAttemptRow.draft_id == draft_id,
             PaymentAttemptRow.sale_id.is_(None),
+            PaymentAttemptRow.top_up_id.is_(None),
             PaymentAttemptRow.state.in_(("sending", "pending", "paid")),
         )
         .values(state="voiding", updated_at=utc_now())

@@ -15,8 +15,9 @@ from typing import Literal, TypeVar
 
 from sqlalchemy.orm import Session
 
-from pos_app.services.auth import authorize_override, log_in
-from pos_app.services.errors import OverrideRequired, PinLocked, WrongPin
+from pos_app.services.auth import log_in
+from pos_app.services.errors import PinLocked, WrongPin
+from pos_app.services.permissions import Need, check_approver
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
 from pos_app.store.journal import append_journal
@@ -60,8 +61,9 @@ def seconds_left(state: GuardState, now: datetime) -> int:
 
 
 def check_pin(db: Database, scope: Scope, check: Callable[[Session], T], *, now: datetime) -> T:
-    """Run check (which raises WrongPin or OverrideRequired for a wrong PIN) unless PIN entry is
-    locked (PinLocked); count and journal a wrong PIN, clear the count on a right one.
+    """Run check (which raises WrongPin for a wrong number or PIN) unless PIN entry is locked
+    (PinLocked); count and journal a wrong PIN, clear the count on a right one. A right PIN of
+    someone who may not approve (NotPermitted) is not a wrong PIN and is not counted.
     This runs on a worker thread: Argon2id is slow on purpose."""
     with db.read() as session:
         left = seconds_left(read_state(session, scope), now)
@@ -70,7 +72,7 @@ def check_pin(db: Database, scope: Scope, check: Callable[[Session], T], *, now:
     try:
         with db.read() as session:
             result = check(session)
-    except (WrongPin, OverrideRequired) as wrong:
+    except WrongPin as wrong:
         lock_s = _record_failure(db, scope, now)
         if lock_s:
             raise PinLocked(lock_s) from wrong
@@ -100,11 +102,15 @@ def log_in_guarded(db: Database, *, staff_code: str, pin: str, now: datetime) ->
     return check_pin(db, "login", owner, now=now)
 
 
-def approve_guarded(db: Database, *, pin: str, now: datetime) -> PinOwner:
-    """The manager whose PIN approves an action (override lock applies)."""
+def approve_guarded(
+    db: Database, *, staff_code: str, pin: str, need: Need, now: datetime
+) -> PinOwner:
+    """The staff member whose number and PIN approve the need, if their role may (the
+    permission table); the override lock applies."""
 
     def owner(session: Session) -> PinOwner:
-        staff = authorize_override(session, pin=pin)
+        staff = log_in(session, staff_code=staff_code, pin=pin)
+        check_approver(session, staff, need)
         return PinOwner(staff.id, staff.name, staff.role)
 
     return check_pin(db, "override", owner, now=now)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,20 +12,33 @@ from pos_app.domain.cart import Cart
 from pos_app.domain.points import EarnLine, PointsRules, points_earned, points_to_reverse
 from pos_app.store.member_models import KnownMember
 from pos_app.store.settings import get_setting, set_setting
+from sync.protocol import PointsRulesData
 
-__all__ = ["cart_points", "points_for_sale", "points_rules", "points_to_reverse", "save_rules"]
+__all__ = [
+    "cart_points",
+    "mall_rules",
+    "points_for_sale",
+    "points_rules",
+    "points_to_reverse",
+    "save_rules",
+]
 
 RULES_SETTING = "points_rules"
 
 
+def mall_rules(session: Session) -> dict[str, Any]:
+    """The points rules and offline caps as the mall last sent them (sync.protocol's
+    PointsRulesData as a dict; empty until the mall answered)."""
+    return dict(get_setting(session, RULES_SETTING) or {})
+
+
 def points_rules(session: Session) -> PointsRules:
     """The chain's rules as last received from the mall (1 point per yuan until then)."""
-    stored = get_setting(session, RULES_SETTING)
-    return PointsRules() if stored is None else PointsRules.from_dict(stored)
+    return PointsRules.from_dict(mall_rules(session))
 
 
-def save_rules(session: Session, rules: PointsRules) -> None:
-    set_setting(session, RULES_SETTING, rules.to_dict())
+def save_rules(session: Session, rules: PointsRulesData) -> None:
+    set_setting(session, RULES_SETTING, rules.model_dump())
 
 
 def points_for_sale(

@@ -30,5 +30,7 @@ def sale_no_from_scan(session: Session, text: str) -> str:
     except ReceiptTokenError as error:
         raise ReceiptQrInvalid(f"This receipt QR code is not valid here: {error}") from None
     if claim.store_id != till_identity(session).store_id:
-        raise ReceiptQrInvalid("This receipt is from another store; refund it there.")
+        raise ReceiptQrInvalid(
+            "This receipt is from another store; refund it there.", code="receipt_other_store"
+        )
     return sale_number(claim.till_id, claim.till_seq)

@@ -15,10 +15,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.receipt import Receipt, ReceiptLine, ReceiptMember, ReceiptTender, qty_text
+from pos_app.domain.receipt import (
+    Receipt,
+    ReceiptLine,
+    ReceiptMember,
+    ReceiptPromotion,
+    ReceiptTender,
+    qty_text,
+)
 from pos_app.domain.receipt_token import receipt_url, sign_receipt_token
 from pos_app.services.errors import ServiceError
 from pos_app.services.members import balance_after
+from pos_app.services.promotions import SalePromotions, promotions_of
+from pos_app.store.member_models import KnownMember
 from pos_app.store.models import Sale, Staff, Store
 from pos_app.store.settings import get_setting, set_setting
 
@@ -72,7 +81,9 @@ def find_sale_id(session: Session, sale_no: str) -> int:
     """The id of the sale with this receipt number, or SaleNotFound."""
     sale_id = session.scalar(select(Sale.id).where(Sale.sale_no == sale_no))
     if sale_id is None:
-        raise SaleNotFound(f"No sale with number {sale_no} on this till")
+        raise SaleNotFound(
+            f"No sale with number {sale_no} on this till", code="sale_not_found", sale_no=sale_no
+        )
     return sale_id
 
 
@@ -100,14 +111,16 @@ def _qr_url(session: Session, sale: Sale) -> str | None:
 def _member(session: Session, sale: Sale) -> ReceiptMember | None:
     if not sale.member_id:
         return None
-    return ReceiptMember(
-        masked_id=mask_member_id(sale.member_id),
+    known = session.get(KnownMember, sale.member_id)
+    phone_tail = known.phone_tail if known is not None else None
+    return ReceiptMember(  # the phone's tail, as the screen shows it; else the id's
+        masked_id=f"****{phone_tail}" if phone_tail else mask_member_id(sale.member_id),
         points_earned=sale.points_earned,
         points_balance=balance_after(session, sale.id),
     )
 
 
-def _lines(sale: Sale) -> tuple[ReceiptLine, ...]:
+def _lines(sale: Sale, promotions: SalePromotions) -> tuple[ReceiptLine, ...]:
     return tuple(
         ReceiptLine(
             name=line.name,
@@ -115,9 +128,27 @@ def _lines(sale: Sale) -> tuple[ReceiptLine, ...]:
             unit_price_fen=line.unit_price_fen,
             amount_fen=line.gross_fen,
             discount_fen=line.discount_fen,
+            promotions=tuple(
+                ReceiptPromotion(a.name, a.discount_fen)
+                for a in promotions.lines.get(line.line_no, ())
+                if not a.is_order_level
+            ),
+            order_promotion_fen=sum(
+                a.discount_fen for a in promotions.lines.get(line.line_no, ()) if a.is_order_level
+            ),
         )
         for line in sale.lines
     )
+
+
+def _order_promotions(promotions: SalePromotions) -> tuple[ReceiptPromotion, ...]:
+    """Each order promotion (满减) once, with its shares over the lines summed."""
+    totals: dict[str, int] = {}
+    for applied in promotions.lines.values():
+        for a in applied:
+            if a.is_order_level:
+                totals[a.name] = totals.get(a.name, 0) + a.discount_fen
+    return tuple(ReceiptPromotion(name, fen) for name, fen in totals.items())
 
 
 def _store_text(session: Session, store: Store | None, field: str) -> str:
@@ -129,10 +160,13 @@ def build_receipt(session: Session, sale_id: int) -> Receipt:
     """The receipt of a committed sale or refund; marked as a reprint once one was printed."""
     sale = session.get(Sale, sale_id)
     if sale is None:
-        raise SaleNotFound(f"No sale with id {sale_id} on this till")
+        raise SaleNotFound(
+            f"No sale with id {sale_id} on this till", code="sale_not_found", sale_no=sale_id
+        )
     store = session.get(Store, sale.store_id)
     cashier = session.get(Staff, sale.cashier_id)
     zone = ZoneInfo(get_setting(session, "timezone") or DEFAULT_TIMEZONE)
+    promotions = promotions_of(session, sale.id)
     return Receipt(
         store_name=_store_text(session, store, "name"),
         store_address=_store_text(session, store, "address"),
@@ -141,7 +175,8 @@ def build_receipt(session: Session, sale_id: int) -> Receipt:
         till_id=sale.till_id,
         cashier=cashier.name if cashier is not None else str(sale.cashier_id),
         issued_at=sale.created_at.astimezone(zone),
-        lines=_lines(sale),
+        lines=_lines(sale, promotions),
+        order_promotions=_order_promotions(promotions),
         subtotal_fen=sale.subtotal_fen,
         discount_fen=sale.discount_fen,
         rounding_fen=sale.rounding_fen,

@@ -13,14 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.barcodes import InvalidBarcode
+from pos_app.domain.money import mul_div_half_up
 from pos_app.services.errors import ServiceError, UnknownBarcode
 from pos_app.services.permissions import require_manager
-from pos_app.services.stock import find_product, post_delta, stock_value_fen
+from pos_app.services.stock import find_product, ledger_on_hand, post_delta, stock_value_fen
 from pos_app.services.till import till_identity
 from pos_app.store.backoffice_models import Receiving, ReceivingLine, Supplier
 from pos_app.store.db import Database
 from pos_app.store.journal import append_journal
 from pos_app.store.models import Product, utc_now
+from pos_app.store.settings import get_setting
 
 MAX_QTY = 1_000_000  # units, or grams (a tonne) for weighed goods
 MAX_COST_FEN = 10_000_000  # ¥100,000 a unit is a typing mistake in a corner shop
@@ -120,6 +122,19 @@ def supplier_names(session: Session) -> list[str]:
     return list(session.scalars(select(Supplier.name).order_by(Supplier.name)))
 
 
+def _new_cost(session: Session, product: Product, line: ReceivingLineInput) -> int:
+    """The product's cost price after this line: what it cost (setting cost_method "last"), or
+    the average of the goods on hand and these, weighted by quantity ("weighted_average",
+    移动加权平均; the line's cost alone when nothing or less is on hand or no cost was known)."""
+    if get_setting(session, "cost_method") != "weighted_average" or product.cost_fen is None:
+        return line.cost_fen
+    held = ledger_on_hand(session, product.id)
+    if held <= 0:
+        return line.cost_fen
+    value = product.cost_fen * held + line.cost_fen * line.qty
+    return mul_div_half_up(value, 1, held + line.qty)
+
+
 def _next_doc_no(session: Session) -> str:
     return f"RK{(session.scalar(select(func.max(Receiving.id))) or 0) + 1:06d}"
 
@@ -150,9 +165,9 @@ def post_receiving(db: Database, doc: ReceivingInput, *, actor_id: int) -> Poste
                 )
             )
             receiving.total_cost_fen += cost
-            post_delta(session, product, line.qty, reason="receive", ref=receiving.doc_no)
             if line.cost_fen > 0:
-                product.cost_fen = line.cost_fen
+                product.cost_fen = _new_cost(session, product, line)
+            post_delta(session, product, line.qty, reason="receive", ref=receiving.doc_no)
         session.add(receiving)
         session.flush()
         append_journal(

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pos_app.services.events import sale_event_payload
+from pos_app.services.events import queue_event, sale_event_payload
+from pos_app.services.promotions import NO_PROMOTIONS, SalePromotions
 from pos_app.store.bulk import insert_rows
 from pos_app.store.journal import append_journal
 from pos_app.store.models import Sale, StockMove
-from pos_app.store.outbox import append_event
 
 
 def post_stock(session: Session, sale: Sale) -> None:
@@ -31,8 +31,10 @@ def post_stock(session: Session, sale: Sale) -> None:
     insert_rows(session, StockMove, moves)
 
 
-def queue_sale_event(session: Session, sale: Sale) -> None:
-    append_event(session, sale.kind, sale_event_payload(sale))
+def queue_sale_event(
+    session: Session, sale: Sale, promotions: SalePromotions = NO_PROMOTIONS
+) -> None:
+    queue_event(session, sale_event_payload(sale, promotions))
 
 
 def journal_sale(

@@ -17,6 +17,12 @@ from pos_app.services.errors import RefundError
 from pos_app.services.members import record_member_sale
 from pos_app.services.payment_attempts import queue_code_refunds
 from pos_app.services.points import points_to_reverse
+from pos_app.services.promotions import (
+    Returned,
+    promotions_of,
+    record_promotions,
+    refund_promotions,
+)
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
 from pos_app.services.till import new_sale
 from pos_app.store.db import Database
@@ -34,7 +40,9 @@ class RefundResult:
 def find_sale(session: Session, sale_no: str) -> Sale:
     sale = session.scalar(select(Sale).where(Sale.sale_no == sale_no.strip()))
     if sale is None or sale.kind != "sale":
-        raise RefundError(f"No sale numbered {sale_no} on this till.")
+        raise RefundError(
+            f"No sale numbered {sale_no} on this till.", code="sale_not_found", sale_no=sale_no
+        )
     return sale
 
 
@@ -144,6 +152,14 @@ def tendered(session: Session, sale: Sale) -> list[Tendered]:
     return [Tendered(kind, ref, fen, back.get((kind, ref), 0)) for (kind, ref), fen in paid.items()]
 
 
+def _share(amount_fen: int, before: int, qty: int, sold: int) -> int:
+    """What qty more of a line of `sold` takes of amount_fen, `before` being gone already; the
+    shares of every partial refund add up to amount_fen exactly."""
+    return mul_div_half_up(amount_fen, before + qty, sold) - mul_div_half_up(
+        amount_fen, before, sold
+    )
+
+
 def _refund_lines(
     session: Session, original: Sale, plan: RefundPlan, quantities: Mapping[int, int]
 ) -> list[SaleLine]:
@@ -153,16 +169,24 @@ def _refund_lines(
     for line_no, qty in sorted(quantities.items()):
         line = by_no.get(line_no)
         if line is None:
-            raise RefundError(f"Sale {original.sale_no} has no line {line_no}.")
+            raise RefundError(
+                f"Sale {original.sale_no} has no line {line_no}.", code="refund_no_line", no=line_no
+            )
         before = done.get(line.id, 0)
         left = line.qty - before
         if not 0 < qty <= left:
             raise RefundError(
-                f"Line {line_no} ({line.name}): {left} left to refund, {qty} asked for."
+                f"Line {line_no} ({line.name}): {left} left to refund, {qty} asked for.",
+                code="refund_too_many",
+                name=line.name,
+                left=left,
             )
         net = plan.line_fen[line_no]
-        gross = mul_div_half_up(line.gross_fen, before + qty, line.qty) - mul_div_half_up(
-            line.gross_fen, before, line.qty
+        gross = _share(line.gross_fen, before, qty, line.qty)
+        cost = (
+            None
+            if line.line_cost_fen is None
+            else -_share(line.line_cost_fen, before, qty, line.qty)
         )
         lines.append(
             SaleLine(
@@ -178,12 +202,29 @@ def _refund_lines(
                 gross_fen=-gross,
                 discount_fen=-(gross - net),
                 net_fen=-net,
+                unit_cost_fen=line.unit_cost_fen,
+                line_cost_fen=cost,
                 original_line_id=line.id,
             )
         )
     if not lines:
-        raise RefundError("Choose at least one line to refund.")
+        raise RefundError("Choose at least one line to refund.", code="refund_nothing")
     return lines
+
+
+def _returned(session: Session, original: Sale, lines: Sequence[SaleLine]) -> dict[int, Returned]:
+    """Per refund line (flushed): the sold line and how much of it went back before and now."""
+    by_id = {line.id: line for line in original.lines}
+    done = refunded_qty(session, list(by_id))
+    returned = {}
+    for line in lines:
+        sold = by_id[line.original_line_id]  # type: ignore[index]
+        now = -line.qty
+        before = done.get(sold.id, 0) - now
+        returned[line.line_no] = Returned(
+            sold.line_no, sold.qty, sold.gross_fen, sold.net_fen, before, now
+        )
+    return returned
 
 
 def split_over_payments(amount_fen: int, payments: list[Payment]) -> list[int]:
@@ -211,10 +252,11 @@ def refund_sale(
     sale_no: str,
     quantities: Mapping[int, int],
     cashier_id: int,
-    approver_id: int,
+    approver_id: int | None,
     reason: str = "",
 ) -> RefundResult:
-    """Refund quantities (line_no → units or grams) of a sale in one transaction."""
+    """Refund quantities (line_no → units or grams) of a sale in one transaction; approver_id
+    is who approved it (None when the cashier's own role may refund this much)."""
     with db.write() as session:
         original = find_sale(session, sale_no)
         tenders = tendered(session, original)
@@ -252,9 +294,13 @@ def refund_sale(
                     )
                 )
         session.flush()
+        promotions = refund_promotions(
+            promotions_of(session, original.id), _returned(session, original, lines)
+        )
+        record_promotions(session, refund.id, promotions)
         queue_code_refunds(session, refund)  # sent to the mall by MallPaymentGateway.send_refunds
         post_stock(session, refund)
-        queue_sale_event(session, refund)
+        queue_sale_event(session, refund, promotions)
         record_member_sale(session, refund)
         journal_sale(
             session,

@@ -12,12 +12,24 @@ fen, shares are basis points (1234 = 12.34 %), days are business days at UTC+8.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -30,7 +42,7 @@ from pos_app.store.backoffice_models import (
     ReportSalesHour,
 )
 from pos_app.store.member_models import ClaimedReceipt
-from pos_app.store.models import Category, JournalEntry, Product, Sale, Staff
+from pos_app.store.models import Category, JournalEntry, Product, Sale, SalePromotion, Staff
 
 SHOP_TZ = timezone(timedelta(hours=8), "CST")
 BASIS_POINTS = 10_000
@@ -171,12 +183,36 @@ _BUCKETS: dict[str, tuple[Any, Callable[[Period], Iterable[str]]]] = {
 }
 
 
+def _bucket_days(period: Period, bucket: str) -> Counter[str]:
+    """How many days of the period each week or month bucket holds (fewer: a partial bucket)."""
+    key = (lambda d: _monday(d).isoformat()) if bucket == "week" else (lambda d: d.isoformat()[:7])
+    return Counter(key(day) for day in _days(period))
+
+
+def _bucket_shapes(table: ReportTable) -> list[int | str]:
+    """Per week or month row: "whole", or the number of days a partial bucket holds."""
+    bucket = table.columns[0].key
+    shapes: list[int | str] = []
+    for label, days in zip(table.values(bucket), table.values("days"), strict=True):
+        first = date.fromisoformat(str(label) + ("-01" if bucket == "month" else ""))
+        length = 7 if bucket == "week" else (_next_month(first) - first).days
+        shapes.append("whole" if days == length else int(str(days)))
+    return shapes
+
+
 def sales_over_time(session: Session, period: Period, bucket: str) -> ReportTable:
-    """Receipts, sales, refunds and net per day, week (starting Monday) or month, gaps as 0."""
+    """Receipts, sales, refunds and net per day, week (starting Monday) or month, gaps as 0.
+    Weeks and months say how many of their days the period holds (天数), so a partial one
+    shows as partial."""
     key, labels = _BUCKETS[bucket]
     found = _receipts_by(session, period, key)
     rows = tuple(_time_row(label, found.get(label, (0, 0, 0, 0))) for label in labels(period))
-    return ReportTable(f"sales_by_{bucket}", (Column(bucket, Kind.TEXT), *_TIME_COLUMNS), rows)
+    head: tuple[Column, ...] = (Column(bucket, Kind.TEXT),)
+    if bucket != "day":
+        days = _bucket_days(period, bucket)
+        rows = tuple((row[0], days[str(row[0])], *row[1:]) for row in rows)
+        head = (*head, Column("days", Kind.COUNT))
+    return ReportTable(f"sales_by_{bucket}", (*head, *_TIME_COLUMNS), rows)
 
 
 def sales_by_hour(session: Session, period: Period) -> ReportTable:
@@ -258,40 +294,58 @@ def _split(period: Period) -> tuple[tuple[str, str], list[tuple[str, str]]]:
     return (first_month.isoformat()[:7], last_month.isoformat()[:7]), day_ranges
 
 
-def _product_figures(period: Period) -> Any:
-    """A subquery of product_id and the _FIGURES summed over the period."""
+def _line_rows(period: Period, product_ids: Sequence[int] | None = None) -> Any:
+    """A subquery of the rollup rows (product_id and _FIGURES) that make up the period: whole
+    months from the monthly rollup, the days left over from the daily one; only the given
+    products when product_ids is given."""
     (month_from, month_to), day_ranges = _split(period)
-    months = ReportProductMonth
+    months, days = ReportProductMonth, ReportProductDay
     parts: list[Select[Any]] = [
         select(months.product_id, *(getattr(months, f) for f in _FIGURES)).where(
-            months.month.between(month_from, month_to)
+            months.month.between(month_from, month_to),
+            true() if product_ids is None else months.product_id.in_(list(product_ids)),
         )
     ]
-    days = ReportProductDay
     for day_from, day_to in day_ranges:
         parts.append(
             select(days.product_id, *(getattr(days, f) for f in _FIGURES)).where(
-                days.day.between(day_from, day_to)
+                days.day.between(day_from, day_to),
+                true() if product_ids is None else days.product_id.in_(list(product_ids)),
             )
         )
-    lines = union_all(*parts).subquery("figures")
+    return union_all(*parts).subquery("figures")
+
+
+def _product_figures(period: Period, product_ids: Sequence[int] | None = None) -> Any:
+    """A subquery of product_id and the _FIGURES summed over the period."""
+    lines = _line_rows(period, product_ids)
     sums = (func.sum(lines.c[f]).label(f) for f in _FIGURES)
     return select(lines.c.product_id, *sums).group_by(lines.c.product_id).subquery("by_product")
 
 
+def _line_totals(session: Session, period: Period) -> dict[str, int]:
+    """The _FIGURES summed over every line of the period (no grouping: the dashboard's margin)."""
+    lines = _line_rows(period)
+    row = session.execute(select(*(func.coalesce(func.sum(lines.c[f]), 0) for f in _FIGURES)))
+    return dict(zip(_FIGURES, (int(v) for v in row.one()), strict=True))
+
+
 def _products(session: Session, period: Period, *, bottom: bool, n: int) -> ReportTable:
     figures = _product_figures(period)
-    total = int(session.scalar(select(func.coalesce(func.sum(figures.c.net_fen), 0))) or 0)
-    order = figures.c.net_fen.asc() if bottom else figures.c.net_fen.desc()
+    total = func.sum(figures.c.net_fen).over()  # every product's net, beside each ranked row
+    ranked = select(figures, total.label("total")).subquery("ranked")
+    order = ranked.c.net_fen.asc() if bottom else ranked.c.net_fen.desc()
     query = (
-        select(Product.sku, Product.name, Product.weighed, figures.c.qty, figures.c.net_fen)
-        .join(Product, Product.id == figures.c.product_id)
+        select(Product.sku, Product.name, Product.weighed, ranked.c.qty, ranked.c.net_fen)
+        .add_columns(ranked.c.total)
+        .join(Product, Product.id == ranked.c.product_id)
         .order_by(order, Product.sku)
         .limit(n)
     )
+    found = enumerate(session.execute(query), start=1)
     rows = tuple(
-        (rank, sku, name, weighed, int(qty), int(net), share_bp(int(net), total))
-        for rank, (sku, name, weighed, qty, net) in enumerate(session.execute(query), start=1)
+        (rank, sku, name, weighed, int(qty), int(net), share_bp(int(net), int(total)))
+        for rank, (sku, name, weighed, qty, net, total) in found
     )
     return ReportTable("bottom_products" if bottom else "top_products", _PRODUCT_COLUMNS, rows)
 
@@ -396,6 +450,38 @@ def payment_mix(session: Session, period: Period) -> ReportTable:
     return ReportTable("payment_mix", header, rows)
 
 
+def promotions(session: Session, period: Period) -> ReportTable:
+    """Per promotion: sales it applied to, what it took off them, what refunds gave back of
+    that, and the net it cost (the shares recorded beside each sale and refund)."""
+    start, end = period.utc_bounds()
+    p, sale = SalePromotion, Sale.kind == "sale"
+    query = (
+        select(
+            p.rule_id,
+            func.max(p.name),
+            func.count(func.distinct(case((sale, p.sale_id)))),
+            _sum_if(sale, p.discount_fen),
+            _sum_if(Sale.kind == "refund", p.discount_fen),
+        )
+        .join(Sale, Sale.id == p.sale_id)
+        .where(Sale.created_at >= start, Sale.created_at < end)
+        .group_by(p.rule_id)
+    )
+    found = [(r, n, int(c), int(s), int(b)) for r, n, c, s, b in session.execute(query)]
+    rows = tuple(
+        (f"{name} ({rule_id})", count, off, back, off + back)
+        for rule_id, name, count, off, back in sorted(found, key=lambda row: -(row[3] + row[4]))
+    )
+    header = columns(
+        promotion=Kind.TEXT,
+        receipts=Kind.COUNT,
+        discount_fen=Kind.FEN,
+        refunds_fen=Kind.FEN,
+        net_fen=Kind.FEN,
+    )
+    return ReportTable("promotions", header, rows)
+
+
 def _void_amount() -> ColumnElement[int]:
     """What a void took off: a line's amount_fen, a whole sale's total_fen (0 when the entry
     recorded no amount)."""
@@ -435,18 +521,26 @@ def refunds_and_voids(session: Session, period: Period) -> ReportTable:
 
 
 def _claims_by_day(session: Session, period: Period) -> dict[str, tuple[int, int]]:
-    """day → (receipts, of them claimed in the mini-program), from the claims the mall synced."""
+    """day → (receipts, of them claimed in the mini-program), from the claims the mall synced.
+    Receipts are counted in the hourly rollup; only the claimed receipts are looked up among
+    the sales (by till number)."""
+    receipts = {
+        day: sums[0] for day, sums in _receipts_by(session, period, ReportSalesHour.day).items()
+    }
     start, end = period.utc_bounds()
     day = func.date(Sale.created_at, SHOP_TZ_MODIFIER)
     claimed = and_(ClaimedReceipt.till_id == Sale.till_id, ClaimedReceipt.till_seq == Sale.till_seq)
     query = (
-        select(day, func.count(), func.count(ClaimedReceipt.till_seq))
-        .select_from(Sale)
-        .outerjoin(ClaimedReceipt, claimed)
+        select(day, func.count())
+        .select_from(ClaimedReceipt)
+        .join(Sale, claimed)
         .where(Sale.kind == "sale", Sale.created_at >= start, Sale.created_at < end)
         .group_by(day)
     )
-    return {label: (receipts, claims) for label, receipts, claims in session.execute(query)}
+    claims = {label: int(n) for label, n in session.execute(query)}
+    return {
+        label: (n, claims.get(label, 0)) for label, n in receipts.items() if n or label in claims
+    }
 
 
 def qr_claims(session: Session, period: Period) -> ReportTable:
@@ -504,8 +598,20 @@ class Kpi:
 
     @property
     def below_zero(self) -> bool:
-        """The figure counts money going out (refunds): its change is worded more or less."""
-        return (self.current or 0) < 0 or (self.previous or 0) < 0
+        """The figure counts money going out (refunds, a net refund) in both periods: at or
+        below zero in each, below in one. Its change is the change of its size."""
+        if self.current is None or self.previous is None:
+            return False
+        return max(self.current, self.previous) <= 0 and min(self.current, self.previous) < 0
+
+    @property
+    def more_or_less(self) -> str | None:
+        """The change worded as "more" or "less" of a figure below zero (多退 / 少退: −72.54
+        → −314.31 is 333.29 % more refunds, not "−333.29 %"); None for a plain signed change."""
+        change = self.change_bp
+        if self.in_points or not change or not self.below_zero:
+            return None
+        return "more" if change > 0 else "less"
 
 
 def _key_figures(session: Session, period: Period) -> dict[str, tuple[Kind, int | None]]:
@@ -513,9 +619,10 @@ def _key_figures(session: Session, period: Period) -> dict[str, tuple[Kind, int 
         1, (0, 0, 0, 0)
     )
     members = _receipts_by(session, period, ReportSalesHour.is_member).get(1, (0, 0))
-    margin_rows = gross_margin(session, period).as_dicts()
-    costed = sum(int(r["costed_net_fen"]) for r in margin_rows)  # type: ignore[call-overload]
-    margin = sum(int(r["margin_fen"]) for r in margin_rows)  # type: ignore[call-overload]
+    lines = _line_totals(session, period)
+    rounding = sales + refunds - lines["net_fen"]  # the 抹零 row of the margin report
+    costed = lines["costed_net_fen"] + rounding
+    margin = costed - lines["cost_fen"]
     voids = _voids(session, period)
     return {
         "net_fen": (Kind.FEN, sales + refunds),
@@ -558,13 +665,10 @@ class ReportSpec:
 
 def _previous_products(session: Session, period: Period, table: ReportTable) -> list[int]:
     """Net sales in `period` of each product of the table (wherever it ranked then)."""
-    figures = _product_figures(period)
     skus = [str(sku) for sku in table.values("sku")]
-    query = (
-        select(Product.sku, figures.c.net_fen)
-        .join(figures, figures.c.product_id == Product.id)
-        .where(Product.sku.in_(skus))
-    )
+    ids = list(session.scalars(select(Product.id).where(Product.sku.in_(skus))))
+    figures = _product_figures(period, ids)
+    query = select(Product.sku, figures.c.net_fen).join(figures, figures.c.product_id == Product.id)
     found = {sku: int(net) for sku, net in session.execute(query)}
     return [found.get(sku, 0) for sku in skus]
 
@@ -584,27 +688,37 @@ REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec("member_share", member_share, "share_bp"),
     ReportSpec("margin", gross_margin, "margin_fen"),
     ReportSpec("qr_claims", qr_claims, "share_bp"),
+    ReportSpec("promotions", promotions, "net_fen"),
 )
 REPORTS_BY_KEY = {spec.key: spec for spec in REPORTS}
 
 
 def previous_values(
     session: Session, spec: ReportSpec, period: Period, table: ReportTable
-) -> list[int]:
-    """The value of each row of `table` (made for `period`) in the period before it."""
+) -> Sequence[int | None]:
+    """The value of each row of `table` (made for `period`) in the period before it; None
+    where a bucket has no like bucket to compare with."""
     before = period.previous()
     if spec.previous is not None:
         return spec.previous(session, before, table)
     earlier = spec.build(session, before)
     values = [int(v) for v in earlier.values(spec.value)]  # type: ignore[call-overload]
     if spec.by_position:
-        return [values[n] if n < len(values) else 0 for n in range(len(table.rows))]
+        found = [values[n] if n < len(values) else 0 for n in range(len(table.rows))]
+        if "days" not in {c.key for c in table.columns}:
+            return found
+        # a bucket is compared only with a like one: both whole, or as many days (a 3-day
+        # week is no week)
+        now, then = _bucket_shapes(table), _bucket_shapes(earlier)
+        return [v if n < len(then) and then[n] == now[n] else None for n, v in enumerate(found)]
     key = table.columns[0].key
     keyed = dict(zip(earlier.values(key), values, strict=True))
     return [keyed.get(name, 0) for name in table.values(key)]
 
 
-def with_previous(spec: ReportSpec, current: ReportTable, previous: list[int]) -> ReportTable:
+def with_previous(
+    spec: ReportSpec, current: ReportTable, previous: Sequence[int | None]
+) -> ReportTable:
     """current with two more columns: the previous period's value and the change in bp (in
     percentage points, change_points, where the value is itself a share)."""
     value = current.index(spec.value)

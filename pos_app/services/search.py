@@ -63,10 +63,11 @@ class ProductHit:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of results in rank order and how many products match in all."""
+    """One page of results in rank order and how many products match in all (None when that
+    was not counted: more match than the page holds, and the caller asked for the page alone)."""
 
     hits: list[ProductHit]
-    total: int
+    total: int | None
 
 
 @cache
@@ -76,9 +77,13 @@ def _to_simplified() -> Callable[[str], str]:
     return lambda text: str(convert(text, "zh-hans"))
 
 
+_U_UMLAUT = str.maketrans(dict.fromkeys("üǖǘǚǜ", "v"))  # the index spells 绿 (lü) as lv
+
+
 def normalise_query(text: str) -> str:
-    """NFKC, traditional → simplified, lower case, control characters out, single spaces."""
-    text = unicodedata.normalize("NFKC", text)
+    """NFKC, traditional → simplified, lower case, ü as v, control characters out, single
+    spaces."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_U_UMLAUT)
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     if not text.isascii():
         text = _to_simplified()(text)
@@ -261,10 +266,20 @@ def _joined_pinyin(words: list[str]) -> list[str]:
 
 
 def search_page(
-    session: Session, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0
+    session: Session,
+    text: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    count: bool = True,
 ) -> SearchPage:
     """One page of the active products matching what the cashier typed, best first, and the
-    number of matches in all. Never raises for odd input: it simply finds nothing."""
+    number of matches in all. Never raises for odd input: it simply finds nothing.
+
+    Counting thousands of matches costs more than finding the page (the index stops at the
+    page in rowid order but must visit every match to count): with count=False the total is
+    None whenever there are more matches than the page, so the page can be shown at once and
+    the count asked for in a second call."""
     query_text = normalise_query(text)
     words = _joined_pinyin(query_text.split())
     if not words or limit <= 0:
@@ -274,18 +289,21 @@ def search_page(
     is_code = len(words) == 1 and _DIGITS.match(words[0]) is not None
     codes = _code_ids(session, words[0], CODE_HITS) if is_code else []
     extra = [i for i in codes if i not in _fts_subset(session, match, codes)]
-    literal_total = _fts_count(session, match)
-    # other readings only when what was typed finds little: each variant is an index lookup
-    few = literal_total < want
+    found = _fts_ids(session, match, want)
+    # fewer than a page: that is every match. Other readings only then (each is a lookup).
+    few = len(found) < want
     variants = _variant_ids(session, words, set(extra)) if few else []
     variants = [i for i in variants if i not in _fts_subset(session, match, variants)]
-    total = literal_total + len(extra) + len(variants)
     ranked: dict[int, None] = dict.fromkeys(codes[:want])
     ranked.update(dict.fromkeys(_ranked_ids(session, query_text, words, want)))
     ranked.update(dict.fromkeys(variants))
-    ranked.update(dict.fromkeys(_fts_ids(session, match, want)))
-    page = list(ranked)[offset:want]
-    return SearchPage(_hits(session, page), max(total, len(ranked)))
+    ranked.update(dict.fromkeys(found))
+    hits = _hits(session, list(ranked)[offset:want])
+    if not (few or count):
+        return SearchPage(hits, None)
+    literal_total = len(found) if few else _fts_count(session, match)
+    total = literal_total + len(extra) + len(variants)
+    return SearchPage(hits, max(total, len(ranked)))
 
 
 def search_products(session: Session, text: str, *, limit: int = DEFAULT_LIMIT) -> list[ProductHit]:

@@ -31,7 +31,7 @@ def set_pinyin_reading(db: Database, *, sku: str, reading: str | None) -> None:
     with db.write() as session:
         found = session.scalar(select(_products.c.sku).where(_products.c.sku == sku))
         if found is None:
-            raise InvalidReading(f"No product with SKU {sku}")
+            raise InvalidReading(f"No product with SKU {sku}", code="product_missing", id=sku)
         session.execute(
             update(_products).where(_products.c.sku == sku).values(pinyin_reading=reading)
         )

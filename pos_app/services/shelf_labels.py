@@ -9,10 +9,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos_app.domain.print_jobs import JobKind
 from pos_app.hardware.labels import PriceLabel, render_labels_job, save_label_sheet_pdf
-from pos_app.hardware.print_queue import JobKind, enqueue_job
 from pos_app.hardware.tspl import LABEL_STOCK, render_tspl_job
 from pos_app.services.labels import load_labels
+from pos_app.services.printing import enqueue_job
 from pos_app.store.backoffice_models import LabelRequest
 from pos_app.store.db import Database
 from pos_app.store.models import Product, utc_now

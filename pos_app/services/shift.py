@@ -1,4 +1,5 @@
-"""Shifts (DESIGN §3): open with a float, cash in/out, X report, blind count and final Z close."""
+"""Shifts (DESIGN §3): open with a float, cash in/out, X report, blind count and final Z close.
+Top-ups (充值) are counted apart from sales; their cash is in the drawer's expected cash."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.tenders import TenderKind
 from pos_app.services.errors import ShiftError
+from pos_app.services.events import queue_event
 from pos_app.services.hold import HeldSummary, list_held
 from pos_app.services.payment_attempts import StoredAttempt, unsettled_attempts
 from pos_app.services.till import open_shift_of, require_open_shift, till_identity
 from pos_app.store.db import Database
 from pos_app.store.journal import append_journal
 from pos_app.store.models import CashMove, Payment, Sale, Shift, utc_now
-from pos_app.store.outbox import append_event
+from pos_app.store.payment_models import TopUp, TopUpPayment
+from sync.protocol import ShiftClosePayload
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class ShiftReport:
     expected_cash_fen: int = 0
     counted_cash_fen: int | None = None
     z_no: int | None = None
+    # stored value bought (充值): money in the drawer or paid by code, not sales
+    top_ups_count: int = 0
+    top_ups_fen: int = 0
+    top_up_by_tender: dict[str, int] = field(default_factory=dict)
 
     @property
     def net_fen(self) -> int:
@@ -62,11 +69,11 @@ def open_business(db: Database) -> OpenBusiness:
 
 def open_shift(db: Database, *, staff_id: int, float_fen: int) -> int:
     if float_fen < 0:
-        raise ShiftError("The float cannot be negative.")
+        raise ShiftError("The float cannot be negative.", code="shift_float_negative")
     with db.write() as session:
         till_id = till_identity(session).till_id
         if open_shift_of(session, till_id) is not None:
-            raise ShiftError("A shift is already open on this till.")
+            raise ShiftError("A shift is already open on this till.", code="shift_already_open")
         shift = Shift(till_id=till_id, opened_by=staff_id, opened_at=utc_now(), float_fen=float_fen)
         session.add(shift)
         session.flush()
@@ -85,7 +92,7 @@ def record_cash_move(
 ) -> None:
     """Cash put into (+) or taken out of (−) the drawer outside a sale."""
     if amount_fen == 0:
-        raise ShiftError("Enter an amount other than zero.")
+        raise ShiftError("Enter an amount other than zero.", code="shift_move_zero")
     with db.write() as session:
         till_id = till_identity(session).till_id
         shift = require_open_shift(session, till_id)
@@ -123,6 +130,15 @@ def _report(session: Session, shift: Shift) -> ShiftReport:
         session.scalar(select(func.sum(CashMove.amount_fen)).where(CashMove.shift_id == shift.id))
         or 0
     )
+    top_ups_count = session.scalar(select(func.count()).where(TopUp.shift_id == shift.id)) or 0
+    top_up_rows = (
+        select(TopUpPayment.kind, func.sum(TopUpPayment.amount_fen))
+        .join(TopUp, TopUp.id == TopUpPayment.top_up_id)
+        .where(TopUp.shift_id == shift.id)
+        .group_by(TopUpPayment.kind)
+    )
+    top_up_by_tender = {kind: amount for kind, amount in session.execute(top_up_rows)}
+    drawer_cash = by_tender.get(TenderKind.CASH, 0) + top_up_by_tender.get(TenderKind.CASH, 0)
     sales_count, sales_fen = totals.get("sale", (0, 0))
     refunds_count, refunds_fen = totals.get("refund", (0, 0))
     return ShiftReport(
@@ -134,9 +150,12 @@ def _report(session: Session, shift: Shift) -> ShiftReport:
         refunds_fen=refunds_fen,
         by_tender=dict(by_tender),
         cash_moves_fen=moves,
-        expected_cash_fen=shift.float_fen + by_tender.get(TenderKind.CASH, 0) + moves,
+        expected_cash_fen=shift.float_fen + drawer_cash + moves,
         counted_cash_fen=shift.counted_cash_fen,
         z_no=shift.z_no,
+        top_ups_count=top_ups_count,
+        top_ups_fen=sum(top_up_by_tender.values()),
+        top_up_by_tender=top_up_by_tender,
     )
 
 
@@ -150,14 +169,17 @@ def shift_report(db: Database, shift_id: int) -> ShiftReport:
     with db.read() as session:
         shift = session.get(Shift, shift_id)
         if shift is None:
-            raise ShiftError(f"There is no shift {shift_id}.")
+            raise ShiftError(f"There is no shift {shift_id}.", code="shift_missing", id=shift_id)
         return _report(session, shift)
 
 
-def close_shift(db: Database, *, staff_id: int, counted_cash_fen: int) -> ShiftReport:
-    """Z close after a blind count: final, numbered, journaled; the shift cannot reopen."""
+def close_shift(
+    db: Database, *, staff_id: int, counted_cash_fen: int, approver_id: int | None = None
+) -> ShiftReport:
+    """Z close after a blind count: final, numbered, journaled (with who approved it, when the
+    closer's role may not close alone); the shift cannot reopen."""
     if counted_cash_fen < 0:
-        raise ShiftError("The counted cash cannot be negative.")
+        raise ShiftError("The counted cash cannot be negative.", code="shift_counted_negative")
     with db.write() as session:
         till_id = till_identity(session).till_id
         shift = require_open_shift(session, till_id)
@@ -169,15 +191,24 @@ def close_shift(db: Database, *, staff_id: int, counted_cash_fen: int) -> ShiftR
         shift.expected_cash_fen = expected
         session.flush()
         report = _report(session, shift)
-        summary = {
-            "till_id": till_id,
-            "shift_id": shift.id,
-            "z_no": shift.z_no,
-            "net_fen": report.net_fen,
-            "by_tender": report.by_tender,
-            "expected_cash_fen": expected,
-            "counted_cash_fen": counted_cash_fen,
-        }
-        append_journal(session, till_id=till_id, kind="z_close", actor_id=staff_id, payload=summary)
-        append_event(session, "shift_close", summary)
+        top_ups = {"top_ups_by_tender": report.top_up_by_tender} if report.top_up_by_tender else {}
+        summary = ShiftClosePayload(
+            till_id=till_id,
+            shift_id=shift.id,
+            z_no=shift.z_no,
+            net_fen=report.net_fen,
+            by_tender=report.by_tender,
+            expected_cash_fen=expected,
+            counted_cash_fen=counted_cash_fen,
+            **top_ups,
+        )
+        append_journal(
+            session,
+            till_id=till_id,
+            kind="z_close",
+            actor_id=staff_id,
+            approver_id=approver_id,
+            payload=summary.model_dump(),
+        )
+        queue_event(session, summary)
         return report

@@ -21,10 +21,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from pos_app.domain.barcodes import parse_barcode
 from pos_app.domain.money import mul_div_half_up
 from pos_app.services.catalog import FoundProduct, lookup_scan
+from pos_app.services.events import queue_event
 from pos_app.services.till import scale_layouts
 from pos_app.store.backoffice_models import StockLevel
 from pos_app.store.models import Product, StockMove, utc_now
-from pos_app.store.outbox import append_event
+from sync.protocol import StockPayload
 
 DEFAULT_PAGE = 50
 GRAMS_PER_KG = 1000
@@ -103,14 +104,20 @@ def stock_value_fen(*, weighed: bool, qty: int, cost_fen: int) -> int:
     return mul_div_half_up(cost_fen, qty, GRAMS_PER_KG) if weighed else cost_fen * qty
 
 
+def line_cost_fen(weighed: bool, qty: int, cost_fen: int | None) -> int | None:
+    """A sale line's cost at the product's cost price (last cost: what the latest receiving
+    paid, or the price set in the catalog); None when the product has no cost."""
+    return (
+        None if cost_fen is None else stock_value_fen(weighed=weighed, qty=qty, cost_fen=cost_fen)
+    )
+
+
 def post_delta(session: Session, product: Product, delta: int, *, reason: str, ref: str) -> None:
     """One ledger delta and its outbox "stock" event for the mall, in the caller's transaction."""
     session.add(
         StockMove(product_id=product.id, delta=delta, reason=reason, ref=ref, created_at=utc_now())
     )
-    append_event(
-        session, "stock", {"sku": product.sku, "delta": delta, "reason": reason, "ref": ref}
-    )
+    queue_event(session, StockPayload(sku=product.sku, delta=delta, reason=reason, ref=ref))
 
 
 def set_reorder_level(session: Session, product_id: int, level: int | None) -> None:

@@ -78,7 +78,11 @@ class PostedStocktake:
 def _open(session: Session, stocktake_id: int) -> Stocktake:
     stocktake = session.get(Stocktake, stocktake_id)
     if stocktake is None or stocktake.status != "open":
-        raise StocktakeError(f"Stocktake {stocktake_id} is not open any more.")
+        raise StocktakeError(
+            f"Stocktake {stocktake_id} is not open any more.",
+            code="stocktake_closed",
+            id=stocktake_id,
+        )
     return stocktake
 
 
@@ -98,7 +102,9 @@ def open_stocktake(db: Database, *, actor_id: int, note: str = "") -> StocktakeI
     with db.write() as session:
         require_manager(session, actor_id)
         if current_stocktake(session) is not None:
-            raise StocktakeError("A stocktake is already open: post or cancel it first.")
+            raise StocktakeError(
+                "A stocktake is already open: post or cancel it first.", code="stocktake_open"
+            )
         number = (session.scalar(select(func.max(Stocktake.id))) or 0) + 1
         stocktake = Stocktake(
             doc_no=f"PD{number:06d}",
@@ -117,7 +123,12 @@ def record_count(
 ) -> CountRecorded:
     """Record "counted N as of now" for the product of code; counting it again replaces it."""
     if not 0 <= counted_qty <= MAX_COUNT:
-        raise StocktakeError(f"A count must be between 0 and {MAX_COUNT}, not {counted_qty}.")
+        raise StocktakeError(
+            f"A count must be between 0 and {MAX_COUNT}, not {counted_qty}.",
+            code="stocktake_count",
+            most=MAX_COUNT,
+            qty=counted_qty,
+        )
     with db.write() as session:
         require_manager(session, actor_id)
         _open(session, stocktake_id)

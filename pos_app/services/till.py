@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -12,8 +13,9 @@ from pos_app.domain.barcodes import ScaleLayout
 from pos_app.domain.money import RoundingMode
 from pos_app.services.errors import NoOpenShift
 from pos_app.store.backup import TILL_SEQ_FLOOR
+from pos_app.store.db import Database
 from pos_app.store.models import Sale, Shift, utc_now
-from pos_app.store.settings import get_setting
+from pos_app.store.settings import get_setting, store_zone
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,17 @@ class TillIdentity:
 
 def till_identity(session: Session) -> TillIdentity:
     return TillIdentity(get_setting(session, "store_id"), get_setting(session, "till_id"))
+
+
+def time_zone(session: Session) -> ZoneInfo:
+    """The store's one time zone (setting timezone, default Asia/Shanghai)."""
+    return store_zone(session)
+
+
+def store_time_zone(db: Database) -> ZoneInfo:
+    """time_zone() in a read of its own (for screens that show times)."""
+    with db.read() as session:
+        return time_zone(session)
 
 
 def rounding_mode(session: Session) -> RoundingMode:
@@ -46,7 +59,10 @@ def open_shift_of(session: Session, till_id: str) -> Shift | None:
 def require_open_shift(session: Session, till_id: str) -> Shift:
     shift = open_shift_of(session, till_id)
     if shift is None:
-        raise NoOpenShift("No shift is open on this till. Open a shift with the cash float first.")
+        raise NoOpenShift(
+            "No shift is open on this till. Open a shift with the cash float first.",
+            code="no_shift",
+        )
     return shift
 
 

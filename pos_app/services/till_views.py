@@ -1,5 +1,6 @@
 """Read-only views the till's screens need, as plain dataclasses (no ORM objects leave here):
-a product by id, a sale with what is left to refund, the till's status, the discount limit.
+a product by id, a sale with what is left to refund, the till's status, the discount limit,
+the latest sales to reprint.
 """
 
 from __future__ import annotations
@@ -7,14 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from pos_app.services.catalog import FoundProduct, product_info
 from pos_app.services.errors import UnknownBarcode
 from pos_app.services.refund import Tendered, find_sale, refunded_qty, tendered
 from pos_app.services.till import open_shift_of, till_identity
-from pos_app.store.models import Product
-from pos_app.store.settings import get_setting
+from pos_app.store.models import Product, Sale
+from pos_app.store.settings import get_setting, store_zone
+
+RECENT_SALES = 30
 
 
 def product_by_id(session: Session, product_id: int) -> FoundProduct:
@@ -85,6 +89,36 @@ def till_status(session: Session) -> TillStatus:
     return TillStatus(get_setting(session, "store_name"), till_id, shift.id if shift else None)
 
 
-def discount_limit_bp(session: Session) -> int:
-    """Largest discount, in basis points of the amount, a cashier may give without a manager."""
-    return int(get_setting(session, "discount_limit_bp"))
+@dataclass(frozen=True)
+class RecentSale:
+    """A committed sale or refund as the reprint list shows it (time in the store's zone)."""
+
+    sale_no: str
+    is_refund: bool
+    created_at: datetime
+    total_fen: int
+    first_item: str
+    line_count: int
+
+
+def recent_sales(session: Session, limit: int = RECENT_SALES) -> list[RecentSale]:
+    """This till's latest sales and refunds, newest first: the last receipt is the first row."""
+    zone, till_id = store_zone(session), till_identity(session).till_id
+    sales = session.scalars(
+        select(Sale)
+        .where(Sale.till_id == till_id)
+        .order_by(Sale.till_seq.desc())
+        .limit(limit)
+        .options(selectinload(Sale.lines))
+    )
+    return [
+        RecentSale(
+            sale_no=sale.sale_no,
+            is_refund=sale.kind == "refund",
+            created_at=sale.created_at.astimezone(zone),
+            total_fen=sale.total_fen,
+            first_item=sale.lines[0].name if sale.lines else "",
+            line_count=len(sale.lines),
+        )
+        for sale in sales
+    ]

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from pos_app.domain.barcodes import ScaleLayout, make_scale_barcode
 from pos_app.domain.cart import GRAMS_PER_KG
 from pos_app.domain.money import mul_div_half_up
-from pos_app.hardware.print_queue import JobKind, enqueue_job
+from pos_app.domain.print_jobs import JobKind
 from pos_app.hardware.tspl import LABEL_STOCK, WeighedGoodsLabel, draw_weighed_label, tspl_job
 from pos_app.services.errors import ServiceError
+from pos_app.services.printing import enqueue_job
 from pos_app.services.till import scale_layouts
 from pos_app.store.db import Database
 from pos_app.store.models import Product
@@ -31,7 +32,10 @@ def _price_layout(layouts: tuple[ScaleLayout, ...], plu: str) -> ScaleLayout:
         fits = layout.width("C") >= len(plu) and layout.width("P") > 0
         if layout.length == EAN13_LENGTH and fits and layout.width("W") == 0:
             return layout
-    raise CannotLabel("No 13-digit price layout (e.g. 20-29:FFCCCCCPPPPPK) is set up in Settings.")
+    raise CannotLabel(
+        "No 13-digit price layout (e.g. 20-29:FFCCCCCPPPPPK) is set up in Settings.",
+        code="label_no_layout",
+    )
 
 
 def queue_weighed_label(db: Database, *, sku: str, weight_g: int) -> int:
@@ -43,9 +47,16 @@ def queue_weighed_label(db: Database, *, sku: str, weight_g: int) -> int:
         layouts = scale_layouts(session)
         name, plu, price_fen = product.name, product.plu_code, product.price_fen
     if not uri:
-        raise CannotLabel("No label printer is set up (Settings → Devices).")
+        raise CannotLabel(
+            "No label printer is set up: Settings (F10) → Devices → Label printer.",
+            code="label_no_printer",
+        )
     if not plu:
-        raise CannotLabel(f"{name} has no PLU number, so a scale barcode cannot be made.")
+        raise CannotLabel(
+            f"{name} has no PLU number, so a scale barcode cannot be made.",
+            code="label_no_plu",
+            name=name,
+        )
     layout = _price_layout(layouts, plu)
     amount_fen = mul_div_half_up(price_fen, weight_g, GRAMS_PER_KG)
     code = plu.zfill(layout.width("C"))

@@ -19,6 +19,7 @@ import re
 import shutil
 import sqlite3
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.store.canonical import canonical_json, sha256_hex
 from pos_app.store.models import OutboxEvent, Sale, utc_now
-from pos_app.store.settings import get_setting, set_setting
+from pos_app.store.settings import DEFAULTS, get_setting, set_setting
 
 BACKUP_NAME = re.compile(r"^till-(\d{8}-\d{6})-([a-z-]+)\.db$")
 PARTIAL_PREFIX = ".till-"
@@ -52,7 +53,60 @@ def list_backups(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if BACKUP_NAME.match(p.name))
 
 
-def _check(path: Path) -> None:
+@dataclass(frozen=True)
+class BackupInfo:
+    """A finished backup as the restore screen lists it."""
+
+    path: Path
+    made_at: datetime  # local time, from the file name
+    reason: str  # daily | manual | before-upgrade
+    size_bytes: int
+    till_id: str  # "" when the file cannot be read
+    store_name: str
+    sales: int
+
+
+def _read_info(path: Path) -> tuple[str, str, int]:
+    """(till id, store name, number of sales and refunds) read from a backup, read-only."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        settings = dict(
+            connection.execute(
+                "SELECT key, value FROM settings WHERE key IN ('till_id', 'store_name')"
+            ).fetchall()
+        )
+        sales = connection.execute("SELECT count(*) FROM sales").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return "", "", 0
+    finally:
+        connection.close()
+    till = json.loads(settings["till_id"]) if "till_id" in settings else DEFAULTS["till_id"]
+    store = (
+        json.loads(settings["store_name"]) if "store_name" in settings else DEFAULTS["store_name"]
+    )
+    return str(till), str(store), int(sales)
+
+
+def describe_backups(folders: list[Path]) -> list[BackupInfo]:
+    """The backups in folders (the data dir's, then a second folder), newest first; a backup
+    in both is listed once, from the first. Opens each file: not for the GUI thread."""
+    seen: set[str] = set()
+    found: list[BackupInfo] = []
+    for folder in folders:
+        for path in list_backups(folder):
+            match = BACKUP_NAME.match(path.name)
+            if match is None or path.name in seen:
+                continue
+            seen.add(path.name)
+            till, store, sales = _read_info(path)
+            made_at = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+            size = path.stat().st_size
+            found.append(BackupInfo(path, made_at, match.group(2), size, till, store, sales))
+    return sorted(found, key=lambda info: info.made_at, reverse=True)
+
+
+def check_backup(path: Path) -> None:
+    """BackupError (in Chinese) unless path is an intact till database."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
@@ -117,7 +171,7 @@ def backup_database(
     name = f"till-{_timestamp()}-{reason}.db"
     partial = folder / f"{PARTIAL_PREFIX}{name}.partial"
     _copy_database(db_path, partial)
-    _check(partial)
+    check_backup(partial)
     final = folder / name
     _place(partial, final)
     _prune(folder, keep)
@@ -149,7 +203,7 @@ def newest_backup_age_s(folder: Path) -> float | None:
 def restore_database(backup: Path, db_path: Path) -> Path | None:
     """Put backup in place of db_path; returns where the replaced database was moved (or None
     if there was none). The till must not be running."""
-    _check(backup)
+    check_backup(backup)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     partial = db_path.with_name(f"{PARTIAL_PREFIX}restore.partial")
     _copy_database(backup, partial)

@@ -222,6 +222,10 @@ class SaleLine(Base):
     gross_fen: Mapped[int] = mapped_column(Integer)
     discount_fen: Mapped[int] = mapped_column(Integer, default=0)  # line + share of order discount
     net_fen: Mapped[int] = mapped_column(Integer)  # what the customer paid for this line
+    # the cost the line carried when sold (per unit or per kg; NULL: the product had none) and
+    # the line's cost; a refund line takes its share of the original line's (migration 0011)
+    unit_cost_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    line_cost_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
     original_line_id: Mapped[int | None] = mapped_column(
         ForeignKey("sale_lines.id"), nullable=True, index=True
     )
@@ -238,6 +242,50 @@ class Payment(Base):
     change_fen: Mapped[int] = mapped_column(Integer, default=0)
     reference: Mapped[str] = mapped_column(String(64), default="")
     sale: Mapped[Sale] = relationship(back_populates="payments")
+
+
+class PromotionSet(Base):
+    """A version of the chain's promotion rules as the mall sent it (JSON of a RuleSet); the
+    newest prices new carts, older ones stay for auditing the sales that used them."""
+
+    __tablename__ = "promotion_sets"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rules: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class SaleRuleVersion(Base):
+    """The version of the promotion rules a sale (or its refund) was priced with; a sale rung
+    up without rules has no row."""
+
+    __tablename__ = "sale_rule_versions"
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class SalePromotion(Base):
+    """One promotion's saving on one line of a sale; on a refund line it is the share given
+    back (negative), so summing by rule gives what each promotion cost net of refunds."""
+
+    __tablename__ = "sale_promotions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    rule_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    discount_fen: Mapped[int] = mapped_column(Integer)
+
+
+class SaleCoupon(Base):
+    """The coupon a sale used: the mall's hold on it, or "OFF…" when it was taken offline
+    (counted against the till's daily offline cap), and what it took off the sale."""
+
+    __tablename__ = "sale_coupons"
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), primary_key=True)
+    coupon_id: Mapped[str] = mapped_column(String(16), index=True)
+    reference: Mapped[str] = mapped_column(String(32))
+    discount_fen: Mapped[int] = mapped_column(Integer)
 
 
 class HeldCart(Base):

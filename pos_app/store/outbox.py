@@ -73,6 +73,12 @@ def count_pending(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(_TABLE).where(*_WAITING)) or 0
 
 
+def count_pending_kind(session: Session, kind: str) -> int:
+    """Events of one kind (e.g. "sale") the mall has not acknowledged yet."""
+    query = select(func.count()).select_from(_TABLE).where(*_WAITING, _TABLE.c.kind == kind)
+    return session.scalar(query) or 0
+
+
 def record_conflicts(session: Session, reasons: dict[str, str]) -> None:
     """Keep the events the mall recorded as conflicts ({event id: reason}) out of what is sent
     and what counts as delivered, until a person resolves them."""

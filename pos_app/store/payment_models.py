@@ -17,7 +17,8 @@ class PaymentAttemptRow(Base):
     """One try at charging a payment code for a sale draft; id is the mall idempotency key.
 
     state: sending (stored, the mall may or may not have it) → pending → paid | failed |
-    cancelled. sale_id is set in the checkout transaction that the payment paid for.
+    cancelled. sale_id (top_up_id) is set in the checkout (top-up) transaction that the payment
+    paid for.
     """
 
     __tablename__ = "payment_attempts"
@@ -34,6 +35,7 @@ class PaymentAttemptRow(Base):
     tenders_json: Mapped[str] = mapped_column(Text)  # tenders taken before this attempt
     cashier_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), nullable=True)
+    top_up_id: Mapped[int | None] = mapped_column(ForeignKey("top_ups.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     __table_args__ = (UniqueConstraint("draft_id", "attempt_no", name="uq_payment_attempts_no"),)
@@ -56,3 +58,29 @@ class PaymentRefundRow(Base):
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class TopUp(Base):
+    """Stored value a member bought at this till (充值): paid amount and the bonus the till
+    expects; the mall credits by its own tiers. Not a sale: counted apart in the shift."""
+
+    __tablename__ = "top_ups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    top_up_no: Mapped[str] = mapped_column(String(32), unique=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
+    cashier_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    member_id: Mapped[str] = mapped_column(String(64))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    bonus_fen: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class TopUpPayment(Base):
+    __tablename__ = "top_up_payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    top_up_id: Mapped[int] = mapped_column(ForeignKey("top_ups.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    tendered_fen: Mapped[int] = mapped_column(Integer)
+    change_fen: Mapped[int] = mapped_column(Integer, default=0)
+    reference: Mapped[str] = mapped_column(String(64), default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "rounding_mode": "none",
     "scale_layouts": ["21:FFCCCCCWWWWWK", "20-24:FFCCCCCPPPPPWWWWWK", "20-29:FFCCCCCPPPPPK"],
     "scale_zero_price_allowed": False,
+    "cost_method": "last",  # the cost price a receiving leaves: last | weighted_average
     "receipt_width_mm": 58,
     "receipt_footer": "谢谢惠顾，欢迎再次光临",
     "mall_base_url": "https://mall.example.cn",
@@ -28,8 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "receipt_token_keys": {},
     "receipt_token_kid": "1",
     "language": "zh_CN",
-    "discount_limit_bp": 1000,
-    "offline_points_cap": 0,
+    "window_maximised": True,  # the till window fills the screen from the start
     # counter devices (services/device_settings.py)
     "scale_uri": "",
     "scale_protocol": "ascii",
@@ -66,3 +67,8 @@ def set_setting(session: Session, key: str, value: Any) -> None:
     else:
         row.value = encoded
     _stored(session)[key] = encoded
+
+
+def store_zone(session: Session) -> ZoneInfo:
+    """The store's one time zone: the screen, receipts, reports and ledgers all show it."""
+    return ZoneInfo(get_setting(session, "timezone") or DEFAULTS["timezone"])

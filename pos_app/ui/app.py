@@ -6,27 +6,33 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from pos_app.resources import APP_ICON
 from pos_app.services.mall_payments import till_gateway
 from pos_app.services.member_directory import directory_for
 from pos_app.services.members import refresh_rules
 from pos_app.services.search import prepare_search
-from pos_app.services.till_settings import read_settings
+from pos_app.services.till_settings import read_settings, starts_maximised
 from pos_app.services.till_setup import needs_setup
 from pos_app.store.db import Database
-from pos_app.ui.i18n import set_language, tr
+from pos_app.ui.i18n import tr
+from pos_app.ui.language import use_language
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.payment_upkeep import attach_payment_upkeep
-from pos_app.ui.printing import attach_printer
-from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication
+from pos_app.ui.payment_upkeep import PaymentUpkeep, attach_payment_upkeep
+from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication, QIcon, QTimer
 from pos_app.ui.shutdown import (
     QuitWhenClosed,
     close_other_windows,
     quit_on_signals,
     restore_default_signals,
 )
-from pos_app.ui.sync_bridge import attach_sync
-from sync.engine import SyncEngine
+
+if TYPE_CHECKING:  # the sync engine (requests, the sync worker) loads after the first paint
+    from pos_app.ui.sync_bridge import SyncBridge
+    from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
@@ -44,12 +50,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
     app.setApplicationName(tr("app_title"))
+    app.setWindowIcon(QIcon(str(APP_ICON)))  # every window's title bar and the task bar
     return app
 
 
 def build_window(db: Database, *, demo: bool) -> MainWindow:
     """The main window in the store's language; the demo shows the demo staff log-ins."""
-    set_language(read_settings(db).language)
+    use_language(read_settings(db).language)
     window = MainWindow(
         db,
         gateway=till_gateway(db),
@@ -59,6 +66,14 @@ def build_window(db: Database, *, demo: bool) -> MainWindow:
     if demo:
         window.login.hint.setText(tr("demo_hint"))
     return window
+
+
+def show_main_window(window: MainWindow, db: Database) -> None:
+    """Maximised unless the store turned that off: at 1024×768 the status bar must show."""
+    if starts_maximised(db):
+        window.showMaximized()
+    else:
+        window.show()
 
 
 def refresh_points_rules(window: MainWindow, db: Database) -> None:
@@ -82,30 +97,64 @@ def run_setup_wizard(db: Database) -> bool:
     return accepted
 
 
-def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> int:
-    """Run the till until its window closes; returns the exit code."""
+@dataclass
+class _Workers:
+    """What runs beside the window, started once the first screen is painted."""
+
+    printer: PrinterBridge | None = None
+    sync: SyncBridge | None = None
+    upkeep: PaymentUpkeep | None = None
+
+    def start(self, window: MainWindow, db: Database, engine: SyncEngine | None) -> None:
+        from pos_app.ui.sync_bridge import attach_sync
+
+        # pypinyin's dictionaries take ~1 s to load: on their own thread, so the first search
+        # does not pay for it.
+        threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
+        refresh_points_rules(window, db)
+        self.printer = attach_printer(window, db)
+        self.printer.start()
+        self.sync = attach_sync(window, engine) if engine is not None else None
+        if self.sync is not None:
+            self.sync.start()
+        self.upkeep = attach_payment_upkeep(window, self.printer, self.sync)
+
+    def stop(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()  # first: its last status would ask the payment upkeep for a round
+        if self.upkeep is not None:
+            self.upkeep.stop()
+        if self.printer is not None:
+            self.printer.stop()
+
+
+def run_gui(
+    db: Database, *, demo: bool, engine: SyncEngine | None = None, print_ready: bool = False
+) -> int:
+    """Run the till until its window closes; returns the exit code. Nothing but the first screen
+    comes before it is painted; the printer, sync, payment upkeep and search preparation start
+    right after, on their threads (then READY on stdout if print_ready, for bench startup)."""
     app = make_application()
     if needs_setup(db) and not run_setup_wizard(db):
         return 0
-    # Runs on its own thread: pypinyin's dictionaries take ~1 s to load, and the first search
-    # should not pay for it.
-    threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
     window = build_window(db, demo=demo)
-    refresh_points_rules(window, db)
-    printer = attach_printer(window, db)
-    printer.start()
-    sync = attach_sync(window, engine) if engine is not None else None
-    if sync is not None:
-        sync.start()
-    upkeep = attach_payment_upkeep(window, printer, sync)
     window.devices.start()
-    window.show()
+    show_main_window(window, db)
     log.info("till window shown")
     display = window.customer_display
     if display is not None:
         second = QGuiApplication.screens()[1]
         display.setGeometry(second.availableGeometry())
         display.showFullScreen()
+    workers = _Workers()
+
+    def first_screen_painted() -> None:
+        window.repaint()
+        workers.start(window, db, engine)
+        if print_ready:
+            print("READY", flush=True)
+
+    QTimer.singleShot(0, first_screen_painted)
     signals = quit_on_signals(app)
     QuitWhenClosed(app, window)
     code = int(app.exec())
@@ -113,11 +162,7 @@ def run_gui(db: Database, *, demo: bool, engine: SyncEngine | None = None) -> in
     restore_default_signals()
     log.info("till stopping")
     close_other_windows(app, window)
-    if sync is not None:
-        sync.stop()  # first: its last status would ask the payment upkeep for a round
-    if upkeep is not None:
-        upkeep.stop()
-    printer.stop()
+    workers.stop()
     window.dispose()
     log.info("till stopped")
     return code

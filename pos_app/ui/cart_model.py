@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import TypeAlias
 
 from pos_app.domain.cart import Cart, CartLine
-from pos_app.domain.money import format_fen
+from pos_app.domain.money import BASIS_POINTS, format_fen
+from pos_app.domain.zhe import zhe_text
 from pos_app.ui.i18n import tr
 from pos_app.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from pos_app.ui.widgets import qty_text
@@ -28,13 +29,24 @@ def _price(line: CartLine) -> str:
 
 
 def _discount(line: CartLine) -> str:
-    return format_fen(line.line_discount_fen, symbol=False) if line.line_discount_fen else ""
+    """A 折 as the shop says it (八五折), else the amount taken off (promotions included)."""
+    if line.line_discount_bp and not line.promo_discount_fen:
+        return zhe_text(BASIS_POINTS - line.line_discount_bp)
+    off = line.line_discount_fen + line.promo_discount_fen
+    return format_fen(off, symbol=False) if off else ""
+
+
+def _name(line: CartLine) -> str:
+    """The product, and the promotions on the line by name: 可口可乐〔第二件半价〕."""
+    if not line.promotions:
+        return line.product.name
+    return f"{line.product.name}〔{'、'.join(a.name for a in line.promotions)}〕"
 
 
 # One function per column, so painting a cell computes only that cell's text.
 _CELLS: tuple[Callable[[CartLine], str], ...] = (
     lambda line: str(line.line_no),
-    lambda line: line.product.name,
+    _name,
     lambda line: qty_text(line.qty, weighed=line.product.weighed),
     _price,
     _discount,
@@ -63,6 +75,8 @@ class CartModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), self._rows, self._rows)
             self._rows = rows
             self.endInsertRows()
+            if self.cart.pricing is not None and rows > 1:  # a 满减 share may have moved
+                self.dataChanged.emit(self.index(0, 0), self.index(rows - 2, len(COLUMNS) - 1))
         elif rows == self._rows and rows:
             self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, len(COLUMNS) - 1))
         else:

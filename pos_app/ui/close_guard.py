@@ -1,5 +1,5 @@
 """What closing the till window (×, Alt+F4) does with a cart on the screen: the cashier chooses
-to hold it (挂单, it survives a restart), to void it with a manager's approval (journaled, as
+to hold it (挂单, it survives a restart), to void it with an approval (journaled, as
 整单作废), or to stay. Nothing on the screen disappears without one of those."""
 
 from __future__ import annotations

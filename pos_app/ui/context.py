@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.money import RoundingMode
@@ -13,12 +15,16 @@ from pos_app.hardware.scale import Scale
 from pos_app.services.audit import record_action
 from pos_app.services.member_directory import MemberDirectory, NoMallDirectory
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
-from pos_app.services.till import rounding_mode, scale_layouts
-from pos_app.services.till_views import discount_limit_bp
+from pos_app.services.permissions import Need, PermissionTable, read_table, role_permits
+from pos_app.services.till import rounding_mode, scale_layouts, time_zone
 from pos_app.store.db import Database
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.scanner import ScanRouter
-from pos_app.ui.sync_bridge import SyncBridge
+
+if TYPE_CHECKING:  # the sync engine loads after the first paint (pos_app.ui.app)
+    from pos_app.ui.sync_bridge import SyncBridge
+
+STORE_ZONE = "Asia/Shanghai"  # until the store's setting is read
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,6 @@ class StaffInfo:
     staff_id: int
     name: str
     role: str
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
 
 
 @dataclass
@@ -45,17 +47,19 @@ class TillContext:
     staff: StaffInfo | None = None
     layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS
     rounding: RoundingMode = RoundingMode.NONE
-    discount_limit_bp: int = 0
+    permissions: PermissionTable = field(default_factory=dict)  # who may do what
     scale: Scale | None = None  # the counter scale, when one is set up (ui/devices.py)
     pole: PoleDisplay | None = None  # the pole display, likewise
     scale_settle_s: int = 5
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(STORE_ZONE))  # the store's clock
 
     def reload_settings(self) -> None:
         """Read the selling settings again (a few key lookups, fine on the GUI thread)."""
         with self.db.read() as session:
             self.layouts = scale_layouts(session)
             self.rounding = rounding_mode(session)
-            self.discount_limit_bp = discount_limit_bp(session)
+            self.permissions = read_table(session)
+            self.zone = time_zone(session)
 
     def journal(
         self,
@@ -74,6 +78,10 @@ class TillContext:
             success=lambda _: None,
             failure=on_error,
         )
+
+    def may(self, need: Need) -> bool:
+        """Whether the logged-in staff member's own role covers the need (no approver asked)."""
+        return self.staff is not None and role_permits(self.permissions, self.staff.role, need)
 
     @property
     def staff_id(self) -> int:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 
 from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.print_jobs import JobKind
 from pos_app.hardware.devices import DeviceStatus
 from pos_app.hardware.labels import PriceLabel
 from pos_app.hardware.pole_display import Light, PoleDisplay, PoleView, amount_digits
-from pos_app.hardware.print_queue import JobKind, enqueue_job
 from pos_app.hardware.scale import Scale, SerialScale
 from pos_app.hardware.tspl import LABEL_STOCK, render_tspl_job
 from pos_app.services.device_settings import (
@@ -27,6 +27,7 @@ from pos_app.services.device_settings import (
     save_device_settings,
     uri_allowed,
 )
+from pos_app.services.printing import enqueue_job
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import InputError, error_text, tr
 from pos_app.ui.qt import (
@@ -86,7 +87,10 @@ class DeviceSettingsBox(QWidget):
 
     def add_rows(self, form: QFormLayout) -> None:
         form.addRow(label(tr("settings_devices"), bold=True))
-        form.addRow(label(tr("device_uri_hint")))
+        hint = label(tr("device_uri_hint"))
+        hint.setWordWrap(True)
+        hint.setMinimumHeight(hint.fontMetrics().lineSpacing() * 2)  # two lines in 960 px
+        form.addRow(hint)
         form.addRow(tr("settings_scale_uri"), self._with_test(self.scale_uri, self.test_scale))
         form.addRow(tr("settings_scale_protocol"), self.protocol)
         form.addRow(tr("settings_settle"), self.settle)

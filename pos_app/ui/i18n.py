@@ -1,22 +1,32 @@
 """Screen texts in zh_CN (default) and en, and the Chinese wording of the errors services raise.
 
 tr(key, **values) looks a text up in the current language and fills in {placeholders}.
-Service errors carry English messages; error_text() shows the types the cashier meets in the
-current language and falls back to the service's own message for the rest.
+Errors from services and the domain carry a code and parameters (CodedError); error_text()
+words them from the "err.<code>" entries (error_texts.py) and never shows their English str().
+
+One catalogue module rather than Qt's tr()/.ts/.qm: the texts are looked up by key from Qt-free
+code too (receipts, report slips, the CLI), a test can check that every code has both languages,
+and there is no compile step between an edit and the screen. Qt's own dialogs (QMessageBox
+buttons) are translated by loading Qt's shipped qtbase_zh_CN.qm (ui/language.py).
 """
 
 from __future__ import annotations
 
-from pos_app.domain.barcodes import InvalidBarcode, ZeroPriceLabel
-from pos_app.domain.cart import CartError
-from pos_app.domain.member_code import ExpiredMemberCode, ForgedMemberCode, MalformedMemberCode
-from pos_app.domain.money import InvalidAmount
-from pos_app.domain.scan import WrongScanContext
-from pos_app.domain.tenders import TenderError
+import logging
+
+from pos_app.domain.coded import CodedError
+from pos_app.domain.scan import CouponOutOfPlace, WrongScanContext
+from pos_app.domain.zhe import InvalidZhe
 from pos_app.services import errors
 from pos_app.services.member_directory import MallUnavailable, MemberNotFound, RedemptionRefused
 from pos_app.services.payments import PaymentUnavailable
 from pos_app.ui.device_texts import DEVICE_TEXTS
+from pos_app.ui.error_texts import ERROR_TEXTS
+from pos_app.ui.permission_texts import PERMISSION_TEXTS
+from sync.coupon_code import ExpiredCoupon, ForgedCoupon, MalformedCoupon
+from sync.member_code import ExpiredMemberCode, ForgedMemberCode, MalformedMemberCode
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh_CN", "en")
 _current = "zh_CN"
@@ -34,8 +44,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wait_seconds": ("密码错误次数过多，请 {s} 秒后再试", "Too many wrong PINs: wait {s} s"),
     "lock": ("锁屏", "Lock"),
     "demo_hint": (
-        "演示账号：收银员 1001 / 1234，经理 2001 / 9999",
-        "Demo log-ins: cashier 1001 / 1234, manager 2001 / 9999",
+        "演示账号：收银员 1001 / 1234，主管 3001 / 5678，经理 2001 / 9999",
+        "Demo log-ins: cashier 1001 / 1234, supervisor 3001 / 5678, manager 2001 / 9999",
     ),
     "log_out": ("交班退出", "Log out"),
     # sale screen
@@ -54,10 +64,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "member": ("会员", "Member"),
     "no_member": ("未登记会员 (F4)", "No member (F4)"),
     "member_id": ("会员 {id}", "Member {id}"),
-    "last_sale": (
-        "上一单 {sale_no}：实收 {total}，找零 {change}",
-        "Last sale {sale_no}: {total}, change {change}",
+    "last_sale": ("上一单 {sale_no}：{total} 已付清", "Last sale {sale_no}: {total} paid"),
+    "last_sale_cash": (
+        "上一单 {sale_no}：收 {cash} 找 {change}",
+        "Last sale {sale_no}: took {cash}, change {change}",
     ),
+    "last_sale_more": ("，另付 {other}", ", and {other} other"),
+    "change_due": ("找零 {change}", "Change {change}"),
     "added": ("已加入 {name}", "Added {name}"),
     "qty_units": ("{qty}", "{qty}"),
     "qty_kg": ("{kg} kg", "{kg} kg"),
@@ -68,6 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cart_empty": ("购物车是空的，请先扫描商品", "The cart is empty: scan an item first"),
     "no_shift": ("当前没有班次，请按 F9 开班", "No shift open: press F9 to open one"),
     "scan_on_login": ("请先登录再扫码", "Log in before scanning"),
+    "card_read": ("已读取工号，请输入密码", "Staff number read: enter the PIN"),
     "not_connected": ("未连接", "not connected"),
     "backoffice": ("后台", "Back office"),
     "recovered_title": ("上次中断的扫码支付", "Interrupted code payments"),
@@ -77,6 +91,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "reason_backoffice": ("进入后台管理", "Open the back office"),
     "sync_connecting": ("连接中", "connecting"),
+    "sync_now": ("立即同步", "Sync now"),
+    "sync_running": ("正在同步…", "syncing…"),
+    "sync_not_paired": ("未配对", "not paired"),
     "sync_online": ("在线", "online"),
     "sync_offline": ("离线", "offline"),
     "sync_pending": ("待传{count}", "{count} waiting"),
@@ -101,6 +118,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printer_cover_open": ("纸仓盖未关", "cover open"),
     "printer_offline": ("未连接，请检查电源和网线", "offline: check power and cable"),
     "printer_unknown": ("状态未知", "status unknown"),
+    "printer_not_set_up": ("未设置（按 F10 设置）", "not set up (F10 Settings)"),
     "printer_waiting": ("小票等待打印（{reason}）", "receipt waiting ({reason})"),
     "printer_error": ("小票未能加入打印队列：{text}", "could not queue the receipt: {text}"),
     "drawer_dropped": (
@@ -135,12 +153,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key_shift": ("班次", "Shift"),
     "key_settings": ("设置", "Settings"),
     "key_pay": ("结账", "Pay"),
+    "key_reprint": ("重打", "Reprint"),
     "key_back": ("返回", "Back"),
     "help_text": (
         "F1 帮助　F2 搜索商品　F3 改数量/重量　F4 会员　F5 折扣/改价\n"
         "F6 挂单/取单　F7 退货　F8 删除选中行　Shift+F8 整单作废\n"
-        "F9 班次 (开班、现金存取、X/Z 报表)　F10 设置　F12 结账　Esc 返回　Ctrl+L 锁屏\n"
+        "F9 班次 (开班、现金存取、X/Z 报表)　F10 设置　F12 结账　Ctrl+P 重打小票\n"
+        "Esc 返回　Ctrl+L 锁屏　Ctrl+S 立即同步　Ctrl+D 开钱箱（无销售）　Shift+F4 会员充值\n"
+        "需要授权时：输入批准人工号、回车、密码、回车（谁能批准见 F10 设置 → F6 权限与限额）。\n"
         "扫码枪在任何输入框中都可直接扫描商品。\n"
+        "优惠券：收款前在本界面扫顾客的券码二维码（每单一张）。\n"
         "结账：输入金额按回车＝按所选方式收这笔钱（F2 现金　F3 银行卡），收齐才成交；"
         "扫顾客付款码＝扫码收款；顾客确认付款期间只能等结果或按两次 Esc 撤销；"
         "Esc 退回一步，已收款项需再按一次 Esc 确认放弃。\n"
@@ -148,8 +170,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "核对挂单和未完成的扫码支付提醒，按 Y 确认 Z 结班（不可撤销，报表自动打印）。",
         "F1 help  F2 search  F3 quantity/weight  F4 member  F5 discount/price\n"
         "F6 hold/recall  F7 refund  F8 void line  Shift+F8 void sale\n"
-        "F9 shift (open, cash in/out, X/Z)  F10 settings  F12 pay  Esc back  Ctrl+L lock\n"
+        "F9 shift (open, cash in/out, X/Z)  F10 settings  F12 pay  Ctrl+P reprint\n"
+        "Esc back  Ctrl+L lock  Ctrl+S sync now  Ctrl+D open the drawer (no sale)  "
+        "Shift+F4 member top-up\n"
+        "Approval: the approver's staff number, Enter, PIN, Enter (who may: F10 settings → F6).\n"
         "The scanner works wherever the cursor is.\n"
+        "Coupons: scan the customer's coupon QR here, before payment (one per sale).\n"
         "Paying: amount + Enter takes it in the selected tender (F2 cash, F3 card); the sale "
         "completes only when paid in full; a scanned payment code charges it; while the "
         "customer confirms, wait or press Esc twice to cancel; Esc backs out one step and asks "
@@ -165,7 +191,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # search
     "search_title": ("商品搜索", "Find a product"),
     "search_hint": (
-        "名称、拼音首字母 (如 kkkl)、条码或编码",
+        "名称、拼音首字母（如“kkkl”）、条码或编码",
         "Name, pinyin initials, barcode or code",
     ),
     "search_none": ("没有找到商品", "No product found"),
@@ -173,6 +199,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search_count_more": (
         "找到 {n} 个商品，显示前 {shown} 个 (↓ 看更多)，回车加入",
         "{n} found, first {shown} shown (↓ for more); Enter adds the selected one",
+    ),
+    "search_counting": (
+        "显示前 {shown} 个 (↓ 看更多)，正在统计总数…，回车加入",
+        "First {shown} shown (↓ for more), counting…; Enter adds the selected one",
     ),
     "search_unavailable": ("商品搜索暂不可用", "Search is not available"),
     "col_sku": ("编码", "Code"),
@@ -205,33 +235,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pay_need_member": ("请先按 F4 登记会员", "Attach a member first (F4)"),
     "pay_redeem_offline": ("商城离线：本单离线抵扣，联网后结算", "Mall offline: redeemed offline"),
     "err_member_offline": (
-        "无法连接商城：手机号和卡号查询需要联网，请扫描会员码（{detail}）",
-        "The mall cannot be reached: scan the member code instead ({detail})",
+        "无法连接商城：手机号和卡号查询需要联网，请扫描会员码",
+        "The mall cannot be reached: scan the member code instead",
     ),
-    "err_member_not_found": ("没有找到这个会员，可以按“快速注册”", "No such member ({detail})"),
-    "err_member_code_expired": ("会员码已过期，请顾客刷新会员码", "Member code expired: {detail}"),
+    "err_member_not_found": ("没有找到这个会员，可以按“快速注册”", "No such member"),
+    "err_member_code_expired": (
+        "会员码已过期，请顾客刷新会员码",
+        "Member code expired: ask for a fresh one",
+    ),
     "err_member_code_forged": (
         "会员码校验失败：不是本商城签发的，或已被改动",
-        "Member code refused: {detail}",
+        "Member code refused: not signed by our mall",
     ),
-    "err_member_code_malformed": ("这不是会员码", "Not a member code: {detail}"),
-    "err_redeem": ("不能使用积分/储值：{detail}", "Cannot redeem: {detail}"),
+    "err_member_code_malformed": ("这不是会员码", "Not a member code"),
+    # coupons
+    "coupon_cart_empty": ("请先扫描商品，再扫优惠券", "Scan the goods first, then the coupon"),
+    "coupon_taken": ("已使用优惠券「{name}」，优惠 {amount}", "Coupon {name}: {amount} off"),
+    "coupon_taken_offline": (
+        "商城离线：优惠券「{name}」离线使用，优惠 {amount}，联网后核销",
+        "Mall offline: coupon {name} taken offline, {amount} off; settled when back online",
+    ),
+    "err_coupon_malformed": (
+        "无法识别这张优惠券，请让顾客刷新后重扫",
+        "This coupon cannot be read: ask the customer to refresh it",
+    ),
+    "err_redeem": ("不能使用积分/储值", "Cannot redeem"),
     # discount
     "discount_title": ("折扣与改价", "Discount and price"),
-    "discount_line_amount": ("本行优惠金额 (元)", "Line discount (yuan)"),
-    "discount_line_percent": ("本行折扣 (%)", "Line discount (%)"),
-    "discount_order": ("整单优惠金额 (元)", "Order discount (yuan)"),
-    "price_override": ("改单价 (元)", "New unit price (yuan)"),
+    "discount_line_zhe": ("本行打折", "Line 折"),
+    "discount_line_amount": ("本行减价", "Line amount off"),
+    "discount_order_zhe": ("整单打折", "Sale 折"),
+    "discount_order": ("整单减价", "Sale amount off"),
+    "price_override": ("改单价", "New unit price"),
     "discount_kind": ("方式", "Kind"),
-    "amount": ("金额", "Amount"),
+    "zhe_field": ("折数 (9 = 九折，8.5 = 八五折)", "折 (9 = 90 %, 8.5 = 85 % paid)"),
+    "unit_price_field": ("新单价 (元)", "New unit price (yuan)"),
+    "zhe_preview": ("{zhe}：优惠 {amount}", "{zhe}: {amount} off"),
+    "amount": ("金额 (元)", "Amount (yuan)"),
     # hold/recall
     "recall_title": ("取单", "Recall a held sale"),
     "recall_none": ("没有挂起的单据", "No held sales"),
-    "held_row": ("#{id}　{time}　{n} 件　{total}", "#{id}  {time}  {n} items  {total}"),
+    "held_row": (
+        "#{id}　{time}　{n} 件　{total}　{names}",
+        "#{id}  {time}  {n} items  {total}  {names}",
+    ),
+    "held_more": ("{names} 等 {lines} 种", "{names} and more ({lines} lines)"),
+    "reprint_title": ("重打小票", "Reprint a receipt"),
+    "reprint_none": ("本机还没有成交的单据", "No sales on this till yet"),
+    "reprint_row": (
+        "{sale_no}　{time}　{total}　{item} 等 {n} 行",
+        "{sale_no}  {time}  {total}  {item} and {n} lines",
+    ),
+    "reprint_refund_row": (
+        "{sale_no}　{time}　退货 {total}　{item} 等 {n} 行",
+        "{sale_no}  {time}  refund {total}  {item} and {n} lines",
+    ),
+    "reprint_queued": ("已送打印：{sale_no} 重印小票", "Reprint of {sale_no} sent to the printer"),
     # override
-    "override_title": ("经理授权", "Manager approval"),
-    "override_reason": ("需要经理授权：{reason}", "A manager must approve: {reason}"),
-    "override_pin": ("经理密码", "Manager PIN"),
     "reason_void_line": ("删除第 {no} 行 {name}", "void line {no} {name}"),
     "reason_void_sale": ("作废整单 {total}", "void the sale of {total}"),
     "reason_discount": ("优惠 {amount} 超过限额", "discount {amount} above the limit"),
@@ -269,7 +329,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The cart still holds {n} items ({total}). What should happen to it?",
     ),
     "close_hold": ("挂单后关闭", "Hold it and close"),
-    "close_void": ("整单作废（需经理授权）", "Void it (manager)"),
+    "close_void": ("整单作废（需授权）", "Void it (approval)"),
     "close_stay": ("返回收银", "Stay"),
     "close_while_paying": (
         "正在收款：请先完成或撤销本次收款，再关闭收银台",
@@ -324,8 +384,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "refund_too_many": ("{name} 最多可退 {left}", "{name}: at most {left} left to refund"),
     "refund_cash_back": ("请退还顾客现金 {amount}", "Hand back {amount} in cash"),
     "refund_url_unknown": (
-        "该小票二维码无效（{detail}），请核对小票或输入小票号",
-        "Receipt QR not valid ({detail}): check it or type the number",
+        "该小票二维码无效，请核对小票或输入小票号",
+        "Receipt QR not valid: check it or type the number",
     ),
     # shift
     "shift_title": ("班次", "Shift"),
@@ -369,6 +429,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report_sales": ("销售 {n} 笔", "Sales ({n})"),
     "report_refunds": ("退款 {n} 笔", "Refunds ({n})"),
     "report_net": ("净额", "Net"),
+    "report_top_ups": ("充值 {n} 笔", "Top-ups ({n})"),
+    "report_top_up_tender": ("充值·{kind}", "Top-up · {kind}"),
+    "top_up_title": ("会员充值", "Member top-up"),
+    "top_up_member": ("充值会员：{who}", "Member: {who}"),
+    "top_up_amount": ("充值金额（元）", "Amount (yuan)"),
+    "top_up_hint": (
+        "输入金额后回车收款；F1–F4 选赠送档位",
+        "Type the amount and press Enter to take payment; F1–F4 pick a bonus tier",
+    ),
+    "top_up_bonus": ("赠送 {bonus}（以商城为准）", "Bonus {bonus} (as the mall credits it)"),
+    "top_up_no_bonus": ("本金额无赠送", "No bonus for this amount"),
+    "top_up_pay_title": ("充值收款 {amount}", "Top-up payment {amount}"),
+    "top_up_banner": ("会员充值 {who}（不是销售）", "Member top-up {who} (not a sale)"),
+    "top_up_done": (
+        "充值 {amount} 已收款（单号 {no}），余额以商城为准",
+        "Top-up {amount} taken ({no}); the mall holds the balance",
+    ),
     "report_float": ("备用金", "Float"),
     "report_moves": ("现金存取", "Cash in/out"),
     "report_expected": ("应有现金", "Expected cash"),
@@ -379,7 +456,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "settings_store_name": ("门店名称", "Store name"),
     "settings_address": ("地址", "Address"),
     "settings_phone": ("电话", "Phone"),
-    "settings_width": ("小票宽度", "Receipt width"),
     "settings_layouts": ("电子秤条码格式 (每行一个)", "Scale barcode layouts (one a line)"),
     "settings_zero_price": ("¥0.00 秤签", "¥0.00 scale labels"),
     "settings_zero_refused": ("拒收", "Refused"),
@@ -420,11 +496,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cd_welcome": ("欢迎光临", "Welcome"),
     "cd_qr": ("扫码加入会员、领积分", "Scan to join and collect points"),
     # errors
-    "err_unknown_barcode": (
-        "条码 {code} 不在商品库中，请核对或按 F2 搜索",
-        "Barcode {code} is not in the catalog: check it or press F2 to search",
-    ),
-    "err_invalid_barcode": ("条码无法识别：{detail}", "Barcode not recognised: {detail}"),
     "err_wrong_context": (
         "这是付款码，请在结账时扫",
         "That is a payment code: scan it at checkout",
@@ -434,21 +505,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The scale label says ¥0.00 or 0 g: weigh the item again",
     ),
     "err_wrong_pin": ("工号或密码错误", "Staff number or PIN is wrong"),
-    "err_override": ("该密码不是经理的，授权被拒绝", "That PIN is not a manager's: refused"),
-    "not_approved": ("未获经理授权，没有改动", "Not approved by a manager: nothing changed"),
     "err_no_shift": ("当前没有班次，请按 F9 开班", "No shift is open: press F9"),
-    "err_not_paid": ("还没有收齐：{detail}", "Not fully paid: {detail}"),
+    "err_not_paid": ("还没有收齐", "Not fully paid"),
     "err_empty_cart": ("购物车是空的，请先扫描商品", "The cart is empty: scan an item first"),
     "err_payment_unavailable": (
         "线上支付暂不可用，请改用现金或银行卡",
         "Online payment is unavailable: take cash or card",
     ),
-    "err_amount": ("金额无效：{detail}", "Invalid amount: {detail}"),
-    "err_generic": ("操作失败：{detail}", "Failed: {detail}"),
+    "err_zhe": (
+        "“{text}”不是折数：请输入 0.1～10 之间的折数（9 = 九折，8.5 或 85 = 八五折）",
+        "“{text}” is not a 折: type 0.1 to 10 (9 = 90 % paid, 8.5 or 85 = 85 % paid)",
+    ),
 }
 
 
 TEXTS.update(DEVICE_TEXTS)
+TEXTS.update(ERROR_TEXTS)
+TEXTS.update(PERMISSION_TEXTS)
 
 
 def set_language(language: str) -> None:
@@ -481,36 +554,43 @@ def error_text(error: Exception) -> str:
     """What to show the cashier for an error a service or the domain raised."""
     if isinstance(error, InputError):
         return str(error)
-    if isinstance(error, errors.UnknownBarcode):
-        return tr("err_unknown_barcode", code=error.code)
-    if isinstance(error, WrongScanContext):
+    if isinstance(error, WrongScanContext) and not isinstance(error, CouponOutOfPlace):
         return tr("err_wrong_context")
-    if isinstance(error, ZeroPriceLabel):
-        return tr("err_zero_price")
-    if isinstance(error, InvalidBarcode):
-        return tr("err_invalid_barcode", detail=error)
-    if isinstance(error, InvalidAmount):
-        return tr("err_amount", detail=error)
-    if isinstance(error, errors.PinLocked):
-        return tr("wait_seconds", s=error.seconds_left)
+    if isinstance(error, InvalidZhe):
+        return tr("err_zhe", text=error)
+    if isinstance(error, CodedError) and f"err.{error.code}" in TEXTS:
+        return tr(f"err.{error.code}", **error.params)
     for kind, key in _PLAIN_ERRORS:
         if isinstance(error, kind):
-            return tr(key, detail=error)
-    if isinstance(error, errors.ServiceError | CartError | TenderError):
-        return str(error)
-    return tr("err_generic", detail=error)
+            return tr(key)
+    if isinstance(error, CodedError) and _has_chinese(str(error)):
+        return str(error)  # a service that already words its message in Chinese
+    log.warning("no screen text for %s: %s", type(error).__name__, error)
+    return tr("err.generic")
+
+
+def sync_error_text(recorded: str) -> str:
+    """The sync engine records "TypeName: detail"; the screen words the type."""
+    key = f"err.sync.{recorded.partition(':')[0].strip()}"
+    return tr(key) if key in TEXTS else tr("err.generic")
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 _PLAIN_ERRORS: tuple[tuple[type[Exception], str], ...] = (
     (errors.WrongPin, "err_wrong_pin"),
     (errors.ReceiptQrInvalid, "refund_url_unknown"),
-    (errors.OverrideRequired, "err_override"),
     (errors.NoOpenShift, "err_no_shift"),
     (errors.NotFullyPaid, "err_not_paid"),
     (errors.EmptyCart, "err_empty_cart"),
     (PaymentUnavailable, "err_payment_unavailable"),
     (MallUnavailable, "err_member_offline"),
     (MemberNotFound, "err_member_not_found"),
+    (ExpiredCoupon, "err.coupon_expired"),
+    (ForgedCoupon, "err.coupon_invalid"),
+    (MalformedCoupon, "err_coupon_malformed"),
     (ExpiredMemberCode, "err_member_code_expired"),
     (ForgedMemberCode, "err_member_code_forged"),
     (MalformedMemberCode, "err_member_code_malformed"),

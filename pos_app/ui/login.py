@@ -81,6 +81,16 @@ class LoginPage(QWidget):
         self.message.clear()
         self.code.setFocus()
 
+    def take_card(self, code: str) -> None:
+        """A staff card scanned (or digits typed fast) on this page: it is the staff number;
+        with the PIN already typed it logs in, else the cursor goes to the PIN."""
+        self.code.setText(code.strip())
+        if self.pin.text():
+            self.submit()
+            return
+        self.pin.setFocus()
+        show_message(self.message, tr("card_read"), error=False)
+
     def submit(self) -> None:
         if self._wait_left_s or not self.button.isEnabled():
             return

@@ -12,6 +12,7 @@ from pos_app.services.audit import record_action
 from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
+from pos_app.services.permissions import Action, Need
 from pos_app.services.till_views import till_status
 from pos_app.store.db import Database
 from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
@@ -26,9 +27,11 @@ from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import (
     QApplication,
     QCloseEvent,
+    QKeySequence,
     QLabel,
     QMainWindow,
     QPushButton,
+    QShortcut,
     QStackedWidget,
     Qt,
     QTimer,
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 STATUS_REFRESH_MS = 1000
 WINDOW_SIZE = (1024, 768)
+SYNC_NOW_KEY = "Ctrl+S"
 
 
 class StatusSource(Protocol):
@@ -119,12 +123,16 @@ class MainWindow(QMainWindow):
             for name in ("user", "shift", "till", "sync", "printer", "devices", "clock")
         }
         bar = self.statusBar()
-        bar.setStyleSheet("QStatusBar QLabel { padding: 0 10px; border-right: 1px solid #c8c8c8; }")
+        bar.setStyleSheet("QStatusBar QLabel { padding: 0 6px; border-right: 1px solid #c8c8c8; }")
         for name, widget in labels.items():
             if name == "clock":
                 bar.addPermanentWidget(widget)
             else:
                 bar.addWidget(widget)
+        sync_now = QPushButton(tr("sync_now"), objectName="sync_now")
+        sync_now.clicked.connect(self.sync_now)
+        QShortcut(QKeySequence(SYNC_NOW_KEY), self).activated.connect(self.sync_now)
+        bar.addPermanentWidget(sync_now)
         backoffice = QPushButton(tr("backoffice"), objectName="backoffice")
         backoffice.clicked.connect(self.open_backoffice)
         bar.addPermanentWidget(backoffice)
@@ -149,7 +157,7 @@ class MainWindow(QMainWindow):
             "sync": tr("status_sync", text=self.sync_status.status_text()),
             "printer": tr("status_printer", text=self.printer_status.status_text()),
             "devices": self.devices.status_text(),
-            "clock": datetime.now().strftime("%m-%d %H:%M"),
+            "clock": datetime.now(self.ctx.zone).strftime("%m-%d %H:%M"),
         }
         for name, text in texts.items():
             self.status_labels[name].setText(text)
@@ -169,6 +177,14 @@ class MainWindow(QMainWindow):
         if not self.sale.shift_open:
             self.sale.open_shift()  # no selling without a shift: open it first, float by keys
 
+    def sync_now(self) -> None:
+        """立即同步 (Ctrl+S): a sync round at once, instead of at the next scheduled one."""
+        if self.ctx.sync is None:
+            self.status_labels["sync"].setText(tr("status_sync", text=tr("sync_not_paired")))
+            return
+        self.ctx.sync.worker.sync_now()
+        self.status_labels["sync"].setText(tr("status_sync", text=tr("sync_running")))
+
     def lock(self) -> None:
         """Lock the screen; the cart stays as it is until someone logs in again."""
         staff = self.ctx.staff
@@ -186,18 +202,19 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def open_backoffice(self) -> BackOfficeWindow | None:
-        """The owner's back office in its own window, behind a manager's approval. While it is
-        open, scans go to it (receiving and stocktake are done by scanning)."""
+        """The owner's back office in its own window, behind an approval (the permission table).
+        While it is open, scans go to it (receiving and stocktake are done by scanning)."""
         if self.ctx.staff is None:
             self.login.message.setText(tr("scan_on_login"))
             return None
-        approval = OverrideDialog.ask(self, self.ctx, tr("reason_backoffice"))
+        need = Need(Action.BACK_OFFICE)
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_backoffice"), need)
         if approval is None:
             return None
         from pos_app.ui.backoffice.window import BackOfficeWindow  # charts load on first use
 
-        manager = StaffInfo(approval.approver_id, approval.name, "manager")
-        window = BackOfficeWindow(self.ctx.db, manager)
+        viewer = StaffInfo(approval.approver_id, approval.name, approval.role)
+        window = BackOfficeWindow(self.ctx.db, viewer)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.router.push(window.on_scan)
         window.destroyed.connect(lambda: self.router.remove(window.on_scan))
@@ -205,6 +222,9 @@ class MainWindow(QMainWindow):
         return window
 
     def _scan_default(self, code: str) -> None:
+        if self.stack.currentWidget() is self.login:  # a staff card, or a fast typist's number
+            self.login.take_card(code)
+            return
         if self.ctx.staff is None or self.stack.currentWidget() is not self.sale:
             self.login.message.setText(tr("scan_on_login"))
             return

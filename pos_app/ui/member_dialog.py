@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pos_app.domain.cart import Cart
-from pos_app.domain.scan import ScanContext, route_scan
-from pos_app.services.members import MemberView, find_member, quick_signup
+from pos_app.domain.scan import ScanContext, WrongScanContext, route_scan
+from pos_app.services.members import MemberView, find_member, quick_signup, shows_own_code
 from pos_app.store.models import utc_now
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
@@ -25,6 +25,7 @@ class MemberDialog(FormDialog):
         super().__init__(parent, tr("member_title"))
         self.ctx, self.cart = ctx, cart
         self.found: MemberView | None = None
+        self.by_code = False  # the member showed their own code (QR or the 18 digits)
         self.code = QLineEdit(objectName="member_code")
         self.code.setPlaceholderText(tr("member_hint"))
         self.form.addRow(tr("member"), self.code)
@@ -38,7 +39,11 @@ class MemberDialog(FormDialog):
         self.finished.connect(lambda _: ctx.router.remove(self._on_scan))
 
     def _on_scan(self, code: str) -> None:
-        intent = route_scan(code, ScanContext.MEMBER)
+        try:
+            intent = route_scan(code, ScanContext.MEMBER)
+        except WrongScanContext as error:  # a coupon: it goes on the sale screen
+            show_message(self.error, error_text(error), error=True)
+            return
         self.code.setText(getattr(intent, "code", code))
         self._on_ok()
 
@@ -58,14 +63,16 @@ class MemberDialog(FormDialog):
     def _attach(self, member: MemberView) -> None:
         self.setEnabled(True)
         self.found = member
-        self.cart.attach_member(member.member_id)
+        self.cart.attach_member(member.member_id, tier=member.tier)
         self.accept()
 
     def _on_ok(self) -> None:
         """OK or a scan: find the member (off the GUI thread) and attach them."""
         db, directory, text = self.ctx.db, self.ctx.members, self.code.text()
+        self.by_code = shows_own_code(text)
         self._run(lambda: find_member(db, directory, text, now=utc_now()), self._attach)
 
     def sign_up(self) -> None:
         db, directory, phone = self.ctx.db, self.ctx.members, self.code.text()
+        self.by_code = False
         self._run(lambda: quick_signup(db, directory, phone), self._attach)

@@ -22,13 +22,14 @@ import logging
 import math
 import time
 import uuid
+from collections.abc import Callable
 from functools import partial
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.money import format_fen, parse_yuan
 from pos_app.domain.scan import PaymentCodeScan, PaymentProvider, ScanContext, route_scan
 from pos_app.domain.tenders import Settlement, Tender, TenderError, TenderKind, settle
-from pos_app.services.checkout import CheckoutResult, checkout
+from pos_app.services.checkout import checkout
 from pos_app.services.payments import AttemptState, PaymentAttempt, SaleDraft
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tender_name, tr
@@ -73,13 +74,16 @@ def quick_amounts(remaining_fen: int) -> list[int]:
 class PaymentDialog(KeyboardDialog):
     """Takes the tenders for one cart and commits the sale."""
 
-    paid = Signal(object)  # CheckoutResult
+    paid = Signal(object)  # CheckoutResult (TopUpResult for a top-up)
 
-    def __init__(self, parent: QWidget | None, ctx: TillContext, cart: Cart) -> None:
+    def __init__(
+        self, parent: QWidget | None, ctx: TillContext, cart: Cart, due_fen: int | None = None
+    ) -> None:
+        """due_fen: what to take when it is not the cart's total (a top-up's empty cart)."""
         super().__init__(parent)
         self.ctx = ctx
         self.cart = Cart.from_dict(cart.to_dict())  # the worker gets its own copy
-        self.due_fen = cart.payable_fen(ctx.rounding)
+        self.due_fen = cart.payable_fen(ctx.rounding) if due_fen is None else due_fen
         self.tenders: list[Tender] = []
         self.kind = TenderKind.CASH  # the tender a typed amount + Enter goes to
         self._confirm_until = 0.0  # time.monotonic() until which a second Esc confirms
@@ -435,20 +439,19 @@ class PaymentDialog(KeyboardDialog):
     # -- commit ----------------------------------------------------------------------------
 
     def _commit(self) -> None:
-        db, cart, tenders, cashier = self.ctx.db, self.cart, list(self.tenders), self.ctx.staff_id
-        draft_id = self.draft_id
+        work = self._commit_work(list(self.tenders))
         show_message(self.message, tr("pay_committing"), error=False)
         self.setEnabled(False)
-        self.ctx.ops.run(
-            lambda: checkout(
-                db, cart=cart, tenders=tenders, cashier_id=cashier, payment_draft=draft_id
-            ),
-            success=self._committed,
-            failure=self._commit_failed,
-            owner=self,
+        self.ctx.ops.run(work, success=self._committed, failure=self._commit_failed, owner=self)
+
+    def _commit_work(self, tenders: list[Tender]) -> Callable[[], object]:
+        """What stores the paid tenders, run on the background runner: the sale here."""
+        db, cart, cashier, draft_id = self.ctx.db, self.cart, self.ctx.staff_id, self.draft_id
+        return lambda: checkout(
+            db, cart=cart, tenders=tenders, cashier_id=cashier, payment_draft=draft_id
         )
 
-    def _committed(self, result: CheckoutResult) -> None:
+    def _committed(self, result: object) -> None:
         self.paid.emit(result)
         self.accept()
 

@@ -4,6 +4,8 @@ its reservation into a sale; the till takes the goods off its stock once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pos_app.domain.money import format_fen
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import tr
@@ -17,9 +19,11 @@ from pos_app.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from pos_app.ui.sync_bridge import SyncBridge
 from pos_app.ui.widgets import label, show_message
 from sync.protocol import OnlineOrder
+
+if TYPE_CHECKING:  # the sync engine loads after the first paint (pos_app.ui.app)
+    from pos_app.ui.sync_bridge import SyncBridge
 
 COLUMNS = ("col_order", "col_customer", "col_items", "col_total")
 

@@ -6,18 +6,19 @@ queued after each sale, and the offer to reprint receipts that never printed (th
 from __future__ import annotations
 
 from pos_app.domain.money import format_fen
+from pos_app.domain.print_jobs import JobStatus, UnprintedSale
 from pos_app.hardware.connections import PrinterStatus
-from pos_app.hardware.print_queue import (
-    JobStatus,
-    PrintEvent,
-    PrintWorker,
-    UnprintedSale,
+from pos_app.hardware.print_worker import PrintEvent, PrintWorker
+from pos_app.services.printing import (
+    enqueue_drawer_kick,
     enqueue_receipt,
+    print_worker,
     reprint,
     unprinted_sales,
 )
+from pos_app.services.top_ups import TopUpResult, enqueue_top_up_receipt
 from pos_app.store.db import Database
-from pos_app.ui.i18n import tr
+from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.qt import QMessageBox, QObject, QWidget, Signal
@@ -34,7 +35,7 @@ STATUS_KEYS = {
 class PrinterBridge(QObject):
     """Owns the print worker of one database while the window lives."""
 
-    event = Signal(object)  # PrintEvent; emitted on the worker thread, delivered on the GUI's
+    printed = Signal(object)  # PrintEvent; emitted on the worker thread, delivered on the GUI's
     unprinted_found = Signal(list)  # list[UnprintedSale]
     drawer_dropped = Signal(str)  # why the drawer did not open, for the cashier
 
@@ -42,10 +43,10 @@ class PrinterBridge(QObject):
         super().__init__()
         self.db = db
         self.ops = ops
-        self.worker = worker or PrintWorker(db)
+        self.worker = worker or print_worker(db)
         self._text = tr("printer_unknown")
-        self.event.connect(self._on_event)
-        self.worker.add_listener(self.event.emit)
+        self.printed.connect(self._on_event)
+        self.worker.add_listener(self.printed.emit)
 
     def start(self) -> None:
         """Start sending, then look for sales whose receipt never printed."""
@@ -64,6 +65,17 @@ class PrinterBridge(QObject):
             lambda: enqueue_receipt(self.db, sale_id), success=self._queued, failure=self._failed
         )
 
+    def queue_top_up(self, result: TopUpResult) -> None:
+        """After a top-up commits: its receipt (the drawer first when cash was paid)."""
+        db = self.db
+
+        def queue() -> None:
+            if result.cash_fen:
+                enqueue_drawer_kick(db)
+            enqueue_top_up_receipt(db, result.top_up_id)
+
+        self.ops.run(queue, success=self._queued, failure=self._failed)
+
     def reprint(self, sales: list[UnprintedSale]) -> None:
         def queue_all() -> None:
             for sale in sales:
@@ -75,7 +87,7 @@ class PrinterBridge(QObject):
         self.worker.retry_now()
 
     def _failed(self, error: Exception) -> None:
-        self._text = tr("printer_error", text=str(error))
+        self._text = tr("printer_error", text=error_text(error))
 
     def _found(self, sales: list[UnprintedSale]) -> None:
         if sales:
@@ -88,8 +100,10 @@ class PrinterBridge(QObject):
         elif event.outcome == JobStatus.EXPIRED:
             self._text = tr(STATUS_KEYS[event.status])
             self.drawer_dropped.emit(tr("drawer_dropped", reason=self._text))
+        elif event.code == "printer_not_set":  # short for the status bar; F10 sets one up
+            self._text = tr("printer_not_set_up")
         else:
-            reason = event.message or tr(STATUS_KEYS[event.status])
+            reason = tr(f"err.{event.code}") if event.code else tr(STATUS_KEYS[event.status])
             self._text = tr("printer_waiting", reason=reason)
 
 
@@ -120,6 +134,7 @@ def attach_printer(window: MainWindow, db: Database) -> PrinterBridge:
     window.printer_status = printer
     window.sale.sale_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
     window.sale.refund_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
+    window.sale.top_up_committed.connect(printer.queue_top_up)
     printer.unprinted_found.connect(lambda sales: offer_reprint(window, printer, sales))
     printer.drawer_dropped.connect(window.sale.error)
     return printer

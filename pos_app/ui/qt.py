@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QLibraryInfo,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
     QTimer,
+    QTranslator,
     Signal,
 )
 from PySide6.QtGui import (
@@ -19,6 +21,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QGuiApplication,
+    QIcon,
     QImage,
     QKeyEvent,
     QKeySequence,
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,7 +71,7 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from shiboken6 import delete, getCppPointer, isValid
+from shiboken6 import Shiboken, delete, getCppPointer, isValid
 
 __all__ = [
     "QAbstractItemDelegate",
@@ -76,6 +80,7 @@ __all__ = [
     "QAbstractTableModel",
     "QApplication",
     "QButtonGroup",
+    "QCheckBox",
     "QCloseEvent",
     "QColor",
     "QComboBox",
@@ -91,10 +96,12 @@ __all__ = [
     "QGuiApplication",
     "QHBoxLayout",
     "QHeaderView",
+    "QIcon",
     "QImage",
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
+    "QLibraryInfo",
     "QLineEdit",
     "QListWidget",
     "QListWidgetItem",
@@ -123,6 +130,7 @@ __all__ = [
     "QTest",
     "QTextCursor",
     "QTimer",
+    "QTranslator",
     "QVBoxLayout",
     "QWidget",
     "QWizard",
@@ -135,8 +143,8 @@ __all__ = [
 ]
 
 
-def cpp_address(obj: QObject | None) -> int:
-    """The C++ address behind a Qt object (0 for None): identity that Python wrappers lack."""
+def cpp_address(obj: Shiboken.Object | None) -> int:
+    """The C++ address behind a Qt wrapper (0 for None): identity that Python wrappers lack."""
     return 0 if obj is None else int(getCppPointer(obj)[0])
 
 

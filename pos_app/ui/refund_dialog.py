@@ -13,6 +13,7 @@ from __future__ import annotations
 from pos_app.domain.money import format_fen
 from pos_app.domain.receipt import qty_text as typed_qty
 from pos_app.domain.tenders import TenderKind
+from pos_app.services.permissions import Action, Need
 from pos_app.services.receipt_lookup import sale_no_from_scan
 from pos_app.services.refund import RefundPlan, RefundResult, SoldLine, plan_refund, refund_sale
 from pos_app.services.till_views import RefundableLine, RefundableSale, refundable_sale
@@ -118,6 +119,7 @@ class RefundDialog(KeyboardDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.sale: RefundableSale | None = None
+        self.by_receipt = False  # the sale was found by scanning its receipt
         self.setWindowTitle(tr("refund_title"))
         self.number = QLineEdit(objectName="sale_no")
         self.number.setPlaceholderText(tr("refund_hint"))
@@ -145,8 +147,8 @@ class RefundDialog(KeyboardDialog):
 
     def _build(self) -> None:
         find = QPushButton(tr("refund_find"), objectName="find")
-        find.clicked.connect(self.find)
-        self.number.returnPressed.connect(self.find)
+        find.clicked.connect(self.look_up)
+        self.number.returnPressed.connect(self.look_up)
         self.refund_button.clicked.connect(self.refund)
         self.refund_button.setEnabled(False)
         self.all_button.clicked.connect(self.refund_all)
@@ -189,10 +191,11 @@ class RefundDialog(KeyboardDialog):
             show_message(self.message, tr("refund_nothing"), error=True)
 
     def on_scan(self, code: str) -> None:
+        """The receipt scanned: a refund with the receipt (the permission table tells apart)."""
         self.number.setText(code)
-        self.find()
+        self.look_up(by_receipt=True)
 
-    def find(self) -> None:
+    def look_up(self, by_receipt: bool = False) -> None:
         """Look the sale up (one indexed read) and list what can still be refunded."""
         try:
             with self.ctx.db.read() as session:
@@ -200,11 +203,12 @@ class RefundDialog(KeyboardDialog):
         except Exception as error:  # unknown number, refused URL: said on screen
             show_message(self.message, error_text(error), error=True)
             return
+        self.by_receipt = by_receipt
         self.show_sale(sale)
 
     def show_sale(self, sale: RefundableSale) -> None:
         self.sale = sale
-        when = sale.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = sale.created_at.astimezone(self.ctx.zone).strftime("%Y-%m-%d %H:%M")
         self.header.setText(
             tr("refund_sale", sale_no=sale.sale_no, time=when, total=format_fen(sale.total_fen))
         )
@@ -303,7 +307,7 @@ class RefundDialog(KeyboardDialog):
         self.refund_button.setEnabled(bool(quantities))
 
     def refund(self) -> None:
-        """Ask a manager, then commit the refund in the background."""
+        """Ask for approval (the permission table), then commit the refund in the background."""
         if self.sale is None:
             return
         quantities = self.quantities()
@@ -312,7 +316,9 @@ class RefundDialog(KeyboardDialog):
             return
         plan = self.plan(quantities)
         amount = format_fen(plan.amount_fen)
-        approval = OverrideDialog.ask(self, self.ctx, tr("reason_refund", amount=amount))
+        kind = Action.REFUND_RECEIPT if self.by_receipt else Action.REFUND_NO_RECEIPT
+        need = Need(kind, plan.amount_fen)
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_refund", amount=amount), need)
         if approval is None:
             return
         db, sale_no, cashier = self.ctx.db, self.sale.sale_no, self.ctx.staff_id
@@ -323,7 +329,7 @@ class RefundDialog(KeyboardDialog):
                 sale_no=sale_no,
                 quantities=quantities,
                 cashier_id=cashier,
-                approver_id=approval.approver_id,
+                approver_id=approval.journal_id,
             ),
             success=lambda result: self._done(result, plan.back_in(TenderKind.CASH)),
             failure=lambda error: show_message(self.message, error_text(error), error=True),

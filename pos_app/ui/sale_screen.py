@@ -9,21 +9,30 @@ background runner (ops.OpRunner). Everything in this module runs on the GUI thre
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 
 from pos_app.domain.barcodes import InvalidBarcode
 from pos_app.domain.cart import Cart, CartError, CartLine, ProductInfo
+from pos_app.domain.coupons import looks_like_coupon_code
 from pos_app.domain.money import format_fen
 from pos_app.domain.scan import WrongScanContext, detect_payment_provider
 from pos_app.services.checkout import CheckoutResult
 from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart, list_held, recall_cart
+from pos_app.services.members import known_member
+from pos_app.services.permissions import Action, Need
+from pos_app.services.printing import enqueue_drawer_kick, reprint
+from pos_app.services.promotions import cart_pricing
 from pos_app.services.selling import scan_item
-from pos_app.services.till_views import product_by_id
+from pos_app.services.till_views import product_by_id, recent_sales
+from pos_app.services.top_ups import TopUpResult, check_member
 from pos_app.services.weighed_label import queue_weighed_label
 from pos_app.ui.cart_model import AMOUNT_COLUMN, NAME_COLUMN, CartModel
 from pos_app.ui.context import TillContext
+from pos_app.ui.coupon_step import CouponStep
 from pos_app.ui.i18n import error_text, tr
-from pos_app.ui.line_dialogs import DiscountDialog, QtyDialog, RecallDialog
+from pos_app.ui.line_dialogs import DiscountDialog, QtyDialog, RecallDialog, ReprintDialog
 from pos_app.ui.member_dialog import MemberDialog
 from pos_app.ui.member_panel import member_text
 from pos_app.ui.override_dialog import OverrideDialog
@@ -51,9 +60,12 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.shift_dialog import ShiftDialog
+from pos_app.ui.top_up_dialog import TopUpDialog, TopUpPaymentDialog
 from pos_app.ui.weigh_dialog import WeighDialog
 from pos_app.ui.widgets import ERROR_STYLE, label, qty_text, show_message
 
+CHANGE_POINT_SIZE = 26  # change due, read from a step away
+CHANGE_COLOR = "#2e7d32"
 COLUMN_WIDTHS = {0: 40, 2: 96, 3: 104, 4: 70, 5: 96}  # all but the name, which stretches
 
 
@@ -64,6 +76,8 @@ class FunctionKey:
     action: str  # name of the SaleScreen method
 
 
+NO_SALE_KEY = "Ctrl+D"  # no button: the key bar is full at 1024 px; F1 lists it
+TOP_UP_KEY = "Shift+F4"  # 会员充值, beside F4 会员; no button either
 FUNCTION_KEYS = (
     FunctionKey("F1", "key_help", "show_help"),
     FunctionKey("F2", "key_search", "open_search"),
@@ -77,9 +91,25 @@ FUNCTION_KEYS = (
     FunctionKey("F9", "key_shift", "open_shift"),
     FunctionKey("F10", "key_settings", "open_settings"),
     FunctionKey("F11", "key_pickup", "open_pickup"),
+    FunctionKey("Ctrl+P", "key_reprint", "open_reprint"),
     FunctionKey("F12", "key_pay", "open_payment"),
     FunctionKey("Esc", "key_back", "back"),
 )
+
+
+def last_sale_text(result: CheckoutResult) -> str:
+    """The last sale as the customer saw it: the cash handed over and the change (收 ¥20.00 找
+    ¥11.00), and what other tenders paid; without cash, the total paid."""
+    if not result.cash_fen:
+        return tr("last_sale", sale_no=result.sale_no, total=format_fen(result.total_fen))
+    text = tr(
+        "last_sale_cash",
+        sale_no=result.sale_no,
+        cash=format_fen(result.cash_fen),
+        change=format_fen(result.change_fen),
+    )
+    other = result.total_fen - (result.cash_fen - result.change_fen)
+    return text + (tr("last_sale_more", other=format_fen(other)) if other > 0 else "")
 
 
 class SaleScreen(QWidget):
@@ -90,6 +120,7 @@ class SaleScreen(QWidget):
     lock_requested = Signal()
     sale_committed = Signal(object)  # CheckoutResult, for the receipt printer
     refund_committed = Signal(object)  # RefundResult: the 退货单, the drawer, the sync
+    top_up_committed = Signal(object)  # TopUpResult: the 充值小票, the drawer, the sync
     item_added = Signal(object)  # CartLine, after cart_changed (the pole display shows it)
     payment_opened = Signal()
     devices_changed = Signal()  # the device settings were saved: reopen the devices
@@ -97,7 +128,8 @@ class SaleScreen(QWidget):
     def __init__(self, ctx: TillContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.cart = Cart()
+        self.cart = self._priced(Cart())
+        self.code_member: str | None = None  # the cart's member, if they showed their code
         self.model = CartModel(self.cart)
         self.table = self._make_table()
         self.total = label("¥0.00", point_size=40, bold=True, name="total")
@@ -109,6 +141,8 @@ class SaleScreen(QWidget):
         self.member = label(tr("no_member"), name="member")
         self.message = label(name="message")
         self.message.setWordWrap(True)
+        self.change_due = label(point_size=CHANGE_POINT_SIZE, bold=True, name="change_due")
+        self.change_due.setStyleSheet(f"color: {CHANGE_COLOR};")
         self.last_sale = label(name="last_sale")
         self.last_sale.setWordWrap(True)
         self.shift_open = True  # the window keeps this in step with the database
@@ -117,6 +151,7 @@ class SaleScreen(QWidget):
         self.shift_banner.setStyleSheet(ERROR_STYLE)
         self.shift_banner.hide()
         self.key_buttons: dict[str, QPushButton] = {}
+        self.coupons = CouponStep(self)
         self._build()
         self.refresh()
 
@@ -157,6 +192,7 @@ class SaleScreen(QWidget):
         side.addWidget(self._panel(tr("member"), self.member))
         side.addWidget(self.message)
         side.addStretch(1)
+        side.addWidget(self.change_due)
         side.addWidget(self.last_sale)
         side_box = QWidget()
         side_box.setLayout(side)
@@ -186,6 +222,8 @@ class SaleScreen(QWidget):
             bar.addWidget(button, 0, column)
             self.key_buttons[fkey.action] = button
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_requested)
+        QShortcut(QKeySequence(NO_SALE_KEY), self).activated.connect(self.open_drawer)
+        QShortcut(QKeySequence(TOP_UP_KEY), self).activated.connect(self.open_top_up)
         return bar
 
     # -- showing the cart ------------------------------------------------------------------
@@ -210,8 +248,19 @@ class SaleScreen(QWidget):
             self.table.scrollTo(self.model.index(select_row, AMOUNT_COLUMN))
         self.refresh()
 
+    def _priced(self, cart: Cart) -> Cart:
+        """The cart priced with the newest promotion rules this till has (a one-row read)."""
+        cart.use_promotions(cart_pricing(self.ctx.db, partial(datetime.now, UTC)))
+        return cart
+
+    def cart_replaced(self) -> None:
+        """The cart's lines were re-priced as a whole (a coupon): show them again."""
+        self._changed(select_row=len(self.cart.lines) - 1)
+
     def set_cart(self, cart: Cart) -> None:
-        self.cart = cart
+        """Make cart the current one (a new, recalled or restored cart: priced again)."""
+        self.cart = self._priced(cart)
+        self.code_member = None
         self.model.set_cart(cart)
         self.last_item.setText(tr("no_last_item"))
         self._changed(select_row=len(cart.lines) - 1)
@@ -238,8 +287,11 @@ class SaleScreen(QWidget):
         return not self.shift_open
 
     def on_scan(self, code: str) -> None:
-        """An item was scanned (the default scan context)."""
+        """An item or a coupon was scanned (the default scan context)."""
         if self._selling_blocked():
+            return
+        if looks_like_coupon_code(code):
+            self.coupons.scanned(code)
             return
         try:
             with self.ctx.db.read() as session:
@@ -316,13 +368,18 @@ class SaleScreen(QWidget):
 
     def _added(self, line: CartLine) -> None:
         self.message.clear()
+        self._show_last(line)
+        self._changed(select_row=self.cart.lines.index(line))
+        self.item_added.emit(line)
+
+    def _show_last(self, line: CartLine) -> None:
+        """最近扫描: the line as it stands now (after a scan or a quantity change)."""
         name, weighed = line.product.name, line.product.weighed
         self.last_item.setText(
             f"{name}\n{qty_text(line.qty, weighed=weighed)} × "
             f"{format_fen(line.unit_price_fen)} = {format_fen(line.net_fen)}"
         )
-        self._changed(select_row=self.cart.lines.index(line))
-        self.item_added.emit(line)
+        self.change_due.clear()
 
     def selected_line(self) -> CartLine | None:
         """The selected line, else the last one, else None."""
@@ -344,6 +401,7 @@ class SaleScreen(QWidget):
         except CartError as error:
             self.error(error)
             return
+        self._show_last(line)
         self._changed(select_row=self.cart.lines.index(line))
 
     # -- function keys ---------------------------------------------------------------------
@@ -370,8 +428,39 @@ class SaleScreen(QWidget):
 
     def open_member(self) -> None:
         dialog = MemberDialog(self, self.ctx, self.cart)
-        dialog.accepted.connect(self._changed)
+        dialog.accepted.connect(lambda: self._member_chosen(dialog))
         self._show(dialog)
+
+    def _member_chosen(self, dialog: MemberDialog) -> None:
+        found = dialog.found if dialog.by_code else None
+        self.code_member = None if found is None else found.member_id
+        self._changed()
+
+    def open_top_up(self) -> None:
+        """Shift+F4: stored value for the sale's member, who showed their code here."""
+        try:
+            member_id = check_member(self.cart.member_id, self.code_member)
+        except ServiceError as error:
+            self.error(error)
+            return
+        with self.ctx.db.read() as session:
+            known = known_member(session, member_id)
+        who = f"****{known.phone_tail}" if known and known.phone_tail else member_id
+        dialog = TopUpDialog(self, self.ctx, member_id, who)
+        dialog.chosen.connect(lambda fen: self._pay_top_up(member_id, who, fen))
+        self._show(dialog)
+
+    def _pay_top_up(self, member_id: str, who: str, amount_fen: int) -> None:
+        dialog = TopUpPaymentDialog(self, self.ctx, member_id, who, amount_fen)
+        dialog.paid.connect(self.top_up_done)
+        self._show(dialog)
+
+    def top_up_done(self, result: TopUpResult) -> None:
+        self.top_up_committed.emit(result)
+        amount = format_fen(result.amount_fen)
+        self.info(tr("top_up_done", amount=amount, no=result.top_up_no))
+        if result.cash_fen:
+            self.change_due.setText(tr("change_due", change=format_fen(result.change_fen)))
 
     def open_discount(self) -> None:
         line = self._line_to_change()
@@ -395,7 +484,7 @@ class SaleScreen(QWidget):
         self.info(tr("held_ok"))
 
     def _open_recall(self) -> None:
-        dialog = RecallDialog(self, list_held(self.ctx.db))
+        dialog = RecallDialog(self, list_held(self.ctx.db), self.ctx.zone)
         dialog.chosen.connect(self.recall)
         self._show(dialog)
 
@@ -409,19 +498,19 @@ class SaleScreen(QWidget):
         self.info(tr("recalled_ok"))
 
     def void_line(self) -> None:
-        """F8: remove the selected line, with a manager's approval, journaled."""
+        """F8: remove the selected line, approved as the permission table says, journaled."""
         line = self._line_to_change()
         if line is None:
             return
         reason = tr("reason_void_line", no=line.line_no, name=line.product.name)
-        approval = OverrideDialog.ask(self, self.ctx, reason)
+        approval = OverrideDialog.ask(self, self.ctx, reason, Need(Action.VOID_LINE))
         if approval is None:
             return
         amount_fen = line.net_fen
         self.cart.void_line(line.line_no)
         self.ctx.journal(
             "void_line",
-            approval.approver_id,
+            approval.journal_id,
             on_error=self.error,
             line=line.line_no,
             sku=line.product.sku,
@@ -432,19 +521,36 @@ class SaleScreen(QWidget):
         self.info(tr("line_voided", no=line.line_no))
 
     def void_sale(self) -> None:
-        """Shift+F8: drop the whole cart, with a manager's approval, journaled."""
+        """Shift+F8: drop the whole cart, approved as the permission table says, journaled."""
         if self.cart.is_empty:
             self.error(tr("cart_empty"))
             return
         total = format_fen(self.cart.total_fen)
-        approval = OverrideDialog.ask(self, self.ctx, tr("reason_void_sale", total=total))
+        reason = tr("reason_void_sale", total=total)
+        approval = OverrideDialog.ask(self, self.ctx, reason, Need(Action.VOID_SALE))
         if approval is None:
             return
         self.ctx.journal(
-            "void_sale", approval.approver_id, on_error=self.error, total_fen=self.cart.total_fen
+            "void_sale", approval.journal_id, on_error=self.error, total_fen=self.cart.total_fen
         )
+        self.coupons.release(self.cart.coupon)
         self.set_cart(Cart())
         self.info(tr("sale_voided"))
+
+    def open_drawer(self) -> None:
+        """Ctrl+D 开钱箱 without a sale (change for a note, say): approved as the permission
+        table says, sent to the printer's drawer port, journaled as drawer_open."""
+        need = Need(Action.NO_SALE)
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_no_sale"), need)
+        if approval is None:
+            return
+        db = self.ctx.db
+        self.ctx.ops.run(
+            lambda: enqueue_drawer_kick(db),
+            success=lambda _: self.info(tr("drawer_opened")),
+            failure=self.error,
+        )
+        self.ctx.journal("drawer_open", approval.journal_id, on_error=self.error, no_sale=True)
 
     def open_refund(self) -> None:
         dialog = RefundDialog(self, self.ctx)
@@ -460,7 +566,8 @@ class SaleScreen(QWidget):
         return dialog
 
     def open_settings(self) -> None:
-        approval = OverrideDialog.ask(self, self.ctx, tr("reason_settings"))
+        need = Need(Action.SETTINGS)
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_settings"), need)
         if approval is None:
             return
         dialog = SettingsDialog(self, self.ctx, approval.approver_id)
@@ -479,6 +586,28 @@ class SaleScreen(QWidget):
         text = tr("key_pickup_count", count=count) if count else tr("key_pickup")
         self.key_buttons["open_pickup"].setText(f"F11\n{text}")
 
+    def open_reprint(self) -> None:
+        """Ctrl+P 重打: the latest receipts of this till, the last one first."""
+        with self.ctx.db.read() as session:
+            sales = recent_sales(session)  # one indexed query of 30 rows
+        dialog = ReprintDialog(self, sales)
+        dialog.chosen.connect(self._reprint)
+        self._show(dialog)
+
+    def _reprint(self, sale_no: str) -> None:
+        """Queue the copy (marked 重印) off the GUI thread; the print worker sends it."""
+        reason = tr("reason_reprint", sale_no=sale_no)
+        approval = OverrideDialog.ask(self, self.ctx, reason, Need(Action.REPRINT))
+        if approval is None:
+            return
+        db = self.ctx.db
+        self.ctx.ops.run(
+            lambda: reprint(db, sale_no),
+            success=lambda _: self.info(tr("reprint_queued", sale_no=sale_no)),
+            failure=self.error,
+        )
+        self.ctx.journal("reprint", approval.journal_id, on_error=self.error, sale_no=sale_no)
+
     def open_payment(self) -> None:
         if self.cart.is_empty:
             self.error(tr("cart_empty"))
@@ -492,15 +621,9 @@ class SaleScreen(QWidget):
         """The sale is committed: start a new cart and show the change."""
         self.sale_committed.emit(result)
         self.set_cart(Cart())
-        self.last_sale.setText(
-            tr(
-                "last_sale",
-                sale_no=result.sale_no,
-                total=format_fen(result.total_fen),
-                change=format_fen(result.change_fen),
-            )
-        )
+        self.last_sale.setText(last_sale_text(result))
         self.info(tr("pay_done", sale_no=result.sale_no, change=format_fen(result.change_fen)))
+        self.change_due.setText(tr("change_due", change=format_fen(result.change_fen)))
 
     def _show(self, dialog: QDialog) -> None:
         """Open a dialog window-modally without blocking; it is deleted when it closes, and the

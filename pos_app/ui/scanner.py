@@ -6,7 +6,8 @@ times it with ScanBurstDetector and swallows keystrokes that arrive as a burst, 
 is, so a scan never lands as text in a search box or a quantity field. The first keystrokes of a
 burst cannot be told from typing and do reach the focused widget; once the burst is recognised
 they are taken back out of the text box (line edit, spin box, editable combo box, plain-text
-box, a table's cell editor). On Enter the code is emitted with `scanned`.
+box, a table's cell editor). On Enter the code is emitted with `scanned`; a burst followed by
+FLUSH_AFTER_MS without a key is emitted too (a scanner set up without a trailing Enter).
 
 ScanRouter decides who gets the code: the sale screen by default, or the dialog on top that
 takes scans (payment code, member code, receipt).
@@ -32,6 +33,7 @@ from pos_app.ui.qt import (
     QPlainTextEdit,
     Qt,
     QTextCursor,
+    QTimer,
     QWidget,
     Signal,
     cpp_address,
@@ -39,6 +41,7 @@ from pos_app.ui.qt import (
 )
 
 KeyClock = Callable[[QKeyEvent], float]
+FLUSH_AFTER_MS = 300  # a burst then this long without a key: the scan ended without Enter
 SWALLOW_FROM_CHAR = 3  # a burst is taken from its third keystroke on; two may leak and are undone
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 TextBox = QLineEdit | QPlainTextEdit
@@ -134,6 +137,8 @@ class ScannerFilter(QObject):
         self.detector = ScanBurstDetector()
         self._run = _Run()
         self._press: _Press | None = None
+        self._idle = QTimer(self, singleShot=True, interval=FLUSH_AFTER_MS)
+        self._idle.timeout.connect(self._flush)
 
     def install(self, app: QApplication) -> None:
         app.installEventFilter(self)
@@ -189,6 +194,7 @@ class ScannerFilter(QObject):
         if len(self.detector.pending()) >= SWALLOW_FROM_CHAR and self.detector.is_in_burst(t_ms):
             self._take_back_leaked()
             self._run.taken += text
+            self._idle.start()  # a scanner set up without Enter: the pause ends the code
             return True
         if self._run.taken or self._run.widget is not obj:
             self._give_back(keep_detector=True)
@@ -199,7 +205,18 @@ class ScannerFilter(QObject):
         self._run.leaked += text
         return False
 
+    def _flush(self) -> None:
+        """No key for FLUSH_AFTER_MS after a burst: a scan without a trailing Enter is still a
+        scan (never lost); a run that is no scan goes back where it was typed."""
+        code = self.detector.enter(self._run.last_ms)
+        if code is None:
+            self._give_back()
+            return
+        self._run = _Run()
+        self.scanned.emit(code)
+
     def _on_enter(self, t_ms: float) -> bool:
+        self._idle.stop()
         code = self.detector.enter(t_ms)
         if code is None:
             self._give_back()
@@ -221,6 +238,7 @@ class ScannerFilter(QObject):
     def _give_back(self, *, keep_detector: bool = False) -> None:
         """Keystrokes kept from a run that turned out not to be a scan go back into the text
         box they were typed into, so fast typing is never lost."""
+        self._idle.stop()
         run = self._run
         box = text_box(run.widget) if is_alive(run.widget) else None
         if run.taken and box is not None:

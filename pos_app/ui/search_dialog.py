@@ -2,9 +2,11 @@
 
 Each keystroke restarts a short timer; the query then runs on the background runner (a search
 over 1,000,000 SKUs must never freeze the screen). Answers to an older query than the newest are
-dropped, so results never jump back to what was typed before. The status line shows how many
-products match in all; moving past the last row shown (Down, PageDown, End) fetches the next
-page. Runs on the GUI thread except the query function.
+dropped, so results never jump back to what was typed before. The first page shows as soon as
+it is found; when more products match than it holds, a second query counts them (thousands of
+matches take longer to count than to page) and the status line then shows how many match in
+all. Moving past the last row shown (Down, PageDown, End) fetches the next page. Runs on the GUI
+thread except the query functions.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class SearchDialog(QDialog):
         self.setWindowTitle(tr("search_title"))
         self._generation = 0
         self._hits: list[ProductHit] = []
-        self._total = 0
+        self._total: int | None = 0  # None: more than shown, not counted yet
         self._text = ""
         self._loading_more = False
         self.query = QLineEdit(objectName="query")
@@ -107,7 +109,7 @@ class SearchDialog(QDialog):
 
     def load_more(self) -> None:
         """Fetch the next page of the query on screen, if there is more than is shown."""
-        if self._loading_more or len(self._hits) >= self._total:
+        if self._loading_more or (self._total is not None and len(self._hits) >= self._total):
             return
         self._loading_more = True
         generation, text, db, offset = self._generation, self._text, self.ctx.db, len(self._hits)
@@ -115,7 +117,7 @@ class SearchDialog(QDialog):
         def search() -> SearchPage:
             # This runs on the worker thread.
             with db.read() as session:
-                return search_page(session, text, limit=RESULT_LIMIT, offset=offset)
+                return search_page(session, text, limit=RESULT_LIMIT, offset=offset, count=False)
 
         self.ctx.ops.run(
             search,
@@ -129,7 +131,7 @@ class SearchDialog(QDialog):
         if generation != self._generation:
             return
         row = self.results.currentRow()
-        self._fill([*self._hits, *page.hits], page.total)
+        self._fill([*self._hits, *page.hits], self._total if page.total is None else page.total)
         self.results.selectRow(min(row + 1, self.results.rowCount() - 1))
 
     def run_query(self) -> None:
@@ -143,7 +145,7 @@ class SearchDialog(QDialog):
         def search() -> SearchPage:
             # This runs on the worker thread.
             with db.read() as session:
-                return search_page(session, text, limit=RESULT_LIMIT)
+                return search_page(session, text, limit=RESULT_LIMIT, count=False)
 
         self.ctx.ops.run(
             search,
@@ -151,6 +153,27 @@ class SearchDialog(QDialog):
             failure=lambda error: self._failed(generation, error),
             owner=self,
         )
+
+    def _count(self, generation: int, text: str) -> None:
+        """Count every match of the query on screen, after its first page is shown."""
+        db = self.ctx.db
+
+        def count() -> int | None:
+            # This runs on the worker thread.
+            with db.read() as session:
+                return search_page(session, text, limit=RESULT_LIMIT).total
+
+        self.ctx.ops.run(
+            count,
+            success=lambda total: self._counted(generation, total),
+            failure=lambda error: self._failed(generation, error),
+            owner=self,
+        )
+
+    def _counted(self, generation: int, total: int | None) -> None:
+        if generation == self._generation and total is not None:
+            self._total = total
+            self._show_count()
 
     def _show(self, generation: int, text: str, page: SearchPage) -> None:
         if generation != self._generation:
@@ -160,17 +183,25 @@ class SearchDialog(QDialog):
         if page.hits:
             self.results.selectRow(0)
         self.results_shown.emit(text)
+        if page.total is None:
+            self._count(generation, text)
 
-    def _fill(self, hits: list[ProductHit], total: int) -> None:
+    def _fill(self, hits: list[ProductHit], total: int | None) -> None:
         self._hits, self._total = hits, total
         self.results.setRowCount(len(hits))
         for row, hit in enumerate(hits):
             for column, text_cell in enumerate(_cells(hit)):
                 self.results.setItem(row, column, QTableWidgetItem(text_cell))
+        self._show_count()
+
+    def _show_count(self) -> None:
+        hits, total = self._hits, self._total
         if not self._text:
             count_text = ""
         elif not hits:
             count_text = tr("search_none")
+        elif total is None:
+            count_text = tr("search_counting", shown=len(hits))
         elif total > len(hits):
             count_text = tr("search_count_more", n=total, shown=len(hits))
         else:

@@ -1,6 +1,7 @@
 """`pos self-test` (自检): after installing, or when something seems wrong, checks in one go that
-this till works here: the database and its journal, a Chinese font, the back office dashboard
-with its report process, and (with --printer, or the printer set up) a test page.
+this till works here: the database and its journal, a Chinese font, product search with its
+dictionaries (pinyin, traditional → simplified), the back office dashboard with its report
+process, and (with --printer, or the printer set up) a test page.
 
 It opens the back office window (off screen when there is no display), waits until the
 dashboard shows today's figures computed by the report process, and closes it again, so it
@@ -40,6 +41,15 @@ def _check_font(db: Database) -> str:
     return f"{file} #{index}"
 
 
+def _check_search(db: Database) -> str:
+    """A traditional-character query finds what its simplified name is: both dictionaries load."""
+    from pos_app.services.search import search_page
+
+    with db.read() as session:
+        page = search_page(session, "樂")  # 乐, as in 可乐 and 乐事
+    return f"“樂”找到 {page.total} 个商品"
+
+
 def _check_dashboard(db: Database) -> str:
     """Opens the back office as a read-only viewer and waits for the dashboard's figures."""
     if not any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
@@ -67,7 +77,7 @@ def _check_dashboard(db: Database) -> str:
 
 
 def _check_printer(db: Database, uri: str) -> str:
-    from pos_app.hardware.print_queue import cancel_job, enqueue_test_page, send_job
+    from pos_app.services.printing import cancel_job, enqueue_test_page, send_job
 
     job_id = enqueue_test_page(db, printer_uri=uri)
     try:
@@ -85,6 +95,7 @@ def run_self_test(db: Database, args: argparse.Namespace) -> int:
     checks: list[tuple[str, Callable[[], str]]] = [
         ("数据库", lambda: _check_journal(db)),
         ("中文字体", lambda: _check_font(db)),
+        ("商品搜索", lambda: _check_search(db)),
         ("后台看板", lambda: _check_dashboard(db)),
     ]
     if printer:

@@ -1,25 +1,42 @@
-"""Settings (F10, manager only): store name and contacts, receipt width, scale barcode layouts
-(with a preview of how a sample label is read), ¥0 labels, 抹零 rounding, the screen
-language and the counter devices (ui/device_settings_box.py). Saved by the settings services."""
+"""Settings (F10, behind the permission table's 门店设置): store name and contacts, scale
+barcode layouts (with a preview of how a sample label is read), ¥0 labels, 抹零 rounding, the
+screen language, the receipt printer and paper with a test page (ui/printer_box.py, the setup
+wizard's rows), the counter devices (ui/device_settings_box.py) and, by F6, who may do what
+(ui/permissions_dialog.py). Saved by the settings services."""
 
 from __future__ import annotations
 
 from pos_app.domain.money import RoundingMode
+from pos_app.services.printing import print_test_page_now
 from pos_app.services.till_settings import (
     LANGUAGES,
-    RECEIPT_WIDTHS_MM,
     TillSettings,
     read_settings,
     save_settings,
 )
 from pos_app.ui.context import TillContext
 from pos_app.ui.device_settings_box import DeviceSettingsBox
-from pos_app.ui.i18n import set_language, tr
-from pos_app.ui.qt import QLineEdit, QPlainTextEdit, QWidget
+from pos_app.ui.i18n import tr
+from pos_app.ui.language import use_language
+from pos_app.ui.permissions_dialog import PermissionsDialog
+from pos_app.ui.printer_box import PrinterBox
+from pos_app.ui.qt import (
+    QFormLayout,
+    QHBoxLayout,
+    QKeySequence,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QShortcut,
+    QVBoxLayout,
+    QWidget,
+)
 from pos_app.ui.settings_preview import checked_layouts, preview
-from pos_app.ui.widgets import FormDialog, combo, label
+from pos_app.ui.widgets import FormDialog, combo, label, show_message
 
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+DIALOG_WIDTH_PX = 960  # two columns within a 1024-wide screen
+COLUMN_GAP_PX = 16
 
 
 class SettingsDialog(FormDialog):
@@ -32,8 +49,13 @@ class SettingsDialog(FormDialog):
         self.store_name = QLineEdit(current.store_name, objectName="store_name")
         self.address = QLineEdit(current.store_address, objectName="address")
         self.phone = QLineEdit(current.store_phone, objectName="phone")
-        self.width = combo(
-            "width", [(f"{mm} mm", mm) for mm in RECEIPT_WIDTHS_MM], current.receipt_width_mm
+        db = ctx.db
+        self.printer = PrinterBox(
+            self,
+            lambda uri: print_test_page_now(db, uri),
+            ctx.ops,
+            uri=current.printer_uri,
+            paper_mm=current.receipt_width_mm,
         )
         self.layouts = QPlainTextEdit("\n".join(current.scale_layouts), objectName="layouts")
         self.layouts.setFixedHeight(80)
@@ -64,7 +86,6 @@ class SettingsDialog(FormDialog):
             ("settings_store_name", self.store_name),
             ("settings_address", self.address),
             ("settings_phone", self.phone),
-            ("settings_width", self.width),
             ("settings_layouts", self.layouts),
             ("settings_sample", self.sample),
             ("", self.preview),
@@ -73,11 +94,42 @@ class SettingsDialog(FormDialog):
             ("settings_language", self.language),
         ):
             self.form.addRow(tr(key) if key else "", widget)
+        self.permissions = QPushButton(f"F6 {tr('perm_button')}", objectName="permissions")
+        self.permissions.clicked.connect(self.open_permissions)
+        QShortcut(QKeySequence("F6"), self).activated.connect(self.open_permissions)
+        self.form.addRow("", self.permissions)
         self.devices = DeviceSettingsBox(ctx)
-        self.devices.add_rows(self.form)
+        self._beside_form(self.devices)
         self.finished.connect(lambda _: self.devices.stop_tests())
-        self.setMinimumWidth(600)
         self.update_preview()
+
+    def _beside_form(self, devices: DeviceSettingsBox) -> None:
+        """The device rows in a second column, so the dialog fits a 1024×768 screen."""
+        outer = self.layout()
+        assert isinstance(outer, QVBoxLayout)
+        outer.removeItem(self.form)
+        column = QFormLayout()
+        self.printer.add_rows(column, heading=True)
+        devices.add_rows(column)
+        columns = QHBoxLayout()
+        columns.addLayout(self.form, 1)
+        columns.addSpacing(COLUMN_GAP_PX)
+        columns.addLayout(column, 1)
+        outer.insertLayout(0, columns)
+        self.setMinimumWidth(DIALOG_WIDTH_PX)
+
+    def open_permissions(self) -> PermissionsDialog:
+        """F6: who may do what, saved on its own OK (the settings approval covers it)."""
+        dialog = PermissionsDialog(self, self.ctx, self.approver_id)
+        dialog.accepted.connect(lambda: show_message(self.error, tr("perm_saved"), error=False))
+        dialog.finished.connect(lambda _: self._take_keyboard())
+        dialog.open()
+        return dialog
+
+    def _take_keyboard(self) -> None:
+        """Back from 权限: the keyboard returns here, on the key that opened it."""
+        self.activateWindow()
+        self.permissions.setFocus()
 
     def layout_specs(self) -> tuple[str, ...]:
         lines = self.layouts.toPlainText().splitlines()
@@ -98,7 +150,8 @@ class SettingsDialog(FormDialog):
             store_name=self.store_name.text().strip(),
             store_address=self.address.text().strip(),
             store_phone=self.phone.text().strip(),
-            receipt_width_mm=int(self.width.currentData()),
+            receipt_width_mm=self.printer.paper_mm,
+            printer_uri=self.printer.uri,
             scale_layouts=self.layout_specs(),
             rounding_mode=str(self.rounding.currentData()),
             language=str(self.language.currentData()),
@@ -115,4 +168,4 @@ class SettingsDialog(FormDialog):
         )
         self.devices.save(approver_id=self.approver_id)
         self.ctx.reload_settings()
-        set_language(settings.language)
+        use_language(settings.language)

@@ -28,7 +28,7 @@ def layout_problem(error: InvalidScaleLayout) -> str:
         return tr("layout_overlap", first=first, second=second, flags=error.flags)
     if isinstance(error, DeadLayout):
         return tr("layout_dead", layout=error.layout.to_spec())
-    return tr("layout_invalid", detail=error)
+    return tr("layout_invalid", detail=error_text(error))
 
 
 def checked_layouts(specs: Sequence[str]) -> tuple[ScaleLayout, ...]:

@@ -10,13 +10,13 @@ waits for its answer and says what happened, in Chinese.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pos_app.services.catalog_file import CatalogFileError, write_template
 from pos_app.services.catalog_import import ImportReport, import_catalog
+from pos_app.services.printing import print_test_page_now
 from pos_app.services.till_setup import (
     SetupError,
     TillSetup,
@@ -25,9 +25,10 @@ from pos_app.services.till_setup import (
     validate,
 )
 from pos_app.store.db import Database
+from pos_app.ui.i18n import error_text
 from pos_app.ui.ops import OpRunner
+from pos_app.ui.printer_box import PrinterBox
 from pos_app.ui.qt import (
-    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -43,13 +44,6 @@ from pos_app.ui.qt import (
 )
 
 TEMPLATE_NAME = "商品导入模板.xlsx"
-PRINTER_KINDS = (  # label, URI scheme, placeholder
-    ("网络打印机（IP 地址:端口）", "tcp", "192.168.1.50:9100"),
-    ("USB 打印机（厂商号:产品号）", "usb", "0416:5011"),
-    ("串口打印机", "serial", "COM3 或 /dev/ttyUSB0"),
-    ("系统打印队列", "win32" if sys.platform == "win32" else "cups", "打印机名称"),
-    ("暂不设置打印机", "", ""),
-)
 
 
 W = TypeVar("W", bound=QWidget)
@@ -59,17 +53,6 @@ def named(widget: W, name: str) -> W:
     """The widget with its object name (tests and style sheets find it by that name)."""
     widget.setObjectName(name)
     return widget
-
-
-def printer_uri(kind: int, address: str) -> str:
-    """The printer URI for what the owner chose and typed."""
-    scheme = PRINTER_KINDS[kind][1]
-    address = address.strip()
-    if not scheme or not address:
-        return ""
-    if scheme == "tcp" and ":" not in address:
-        address += ":9100"
-    return f"{scheme}://{address}"
 
 
 class BusyPage(QWizardPage):
@@ -118,7 +101,7 @@ class BusyPage(QWizardPage):
         self.setup_wizard.ops.run(
             work,
             success=lambda result: self._finished(done(result)),
-            failure=lambda error: self._finished(str(error)),
+            failure=lambda error: self._finished(error_text(error)),
             owner=self,
         )
 
@@ -190,56 +173,21 @@ class ManagerPage(BusyPage):
 
 
 class PrinterPage(BusyPage):
-    """The printer and paper; Next stores the whole setup (store, manager, printer)."""
+    """The printer and paper (rows shared with 设置); Next stores the whole setup (store,
+    manager, printer)."""
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard, "小票打印机")
-        self.kind = named(QComboBox(), "printer_kind")
-        self.kind.addItems([label for label, _, _ in PRINTER_KINDS])
-        self.address = named(QLineEdit(), "printer_address")
-        self.paper = named(QComboBox(), "paper_width")
-        self.paper.addItems(["58 毫米", "80 毫米"])
-        self.test_button = named(QPushButton("打印测试页(&T)"), "test_page")
-        self.test_button.clicked.connect(self.print_test_page)
-        self.test_result = named(QLabel(), "test_result")
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self._kind_changed(0)
+        db = wizard.db
+        self.box = PrinterBox(self, lambda uri: print_test_page_now(db, uri), wizard.ops)
+        self.box.kind.setCurrentIndex(0)  # a network printer: what most shops have
         form = QFormLayout(self)
-        form.addRow("连接方式", self.kind)
-        form.addRow("地址", self.address)
-        form.addRow("小票纸宽", self.paper)
-        form.addRow(self.test_button, self.test_result)
+        self.box.add_rows(form)
         form.addRow(self.progress)
         form.addRow(self.message)
 
     def first_field(self) -> QWidget:
-        return self.kind
-
-    def _kind_changed(self, index: int) -> None:
-        self.address.setPlaceholderText(PRINTER_KINDS[index][2])
-        self.address.setEnabled(bool(PRINTER_KINDS[index][1]))
-
-    @property
-    def uri(self) -> str:
-        return printer_uri(self.kind.currentIndex(), self.address.text())
-
-    @property
-    def paper_mm(self) -> int:
-        return 80 if self.paper.currentIndex() == 1 else 58
-
-    def print_test_page(self) -> None:
-        uri = self.uri
-        if not uri:
-            self.test_result.setText("请先填写打印机地址。")
-            return
-        self.test_result.setText("正在打印测试页……")
-        db = self.setup_wizard.db
-        self.setup_wizard.ops.run(
-            lambda: send_test_page(db, uri),
-            success=lambda _status: self.test_result.setText("测试页已打印，请查看打印机。"),
-            failure=lambda error: self.test_result.setText(f"测试页没有打印：{error}"),
-            owner=self,
-        )
+        return self.box.kind
 
     def start(self) -> bool:
         setup = self.setup_wizard.collect()
@@ -247,18 +195,6 @@ class PrinterPage(BusyPage):
         db = self.setup_wizard.db
         self.run(lambda: apply_setup(db, setup), lambda _till: None, "正在保存设置……")
         return False
-
-
-def send_test_page(db: Database, uri: str) -> object:
-    """Background: a test page straight to the printer (cancelled if it fails, never later)."""
-    from pos_app.hardware.print_queue import cancel_job, enqueue_test_page, send_job
-
-    job_id = enqueue_test_page(db, printer_uri=uri)
-    try:
-        return send_job(db, job_id)
-    except Exception:
-        cancel_job(db, job_id)
-        raise
 
 
 class MallPage(BusyPage):
@@ -316,7 +252,7 @@ class ProductsPage(BusyPage):
         self.setup_wizard.ops.run(
             lambda: write_template(target),
             success=lambda path: self.say(f"模板已保存：{path}（填好后在上面填写它的路径）"),
-            failure=lambda error: self.say(f"模板没有保存：{error}"),
+            failure=lambda error: self.say(f"模板没有保存：{error_text(error)}"),
             owner=self,
         )
         self.path.setText(str(target))
@@ -366,7 +302,7 @@ class DonePage(QWizardPage):
         self.summary.setText(
             f"{setup.store_name} {setup.till_number} 号收银台已设置好。\n"
             f"用店长工号 {setup.manager_code} 和刚才的密码登录，按 F9 开班后即可收银。\n"
-            "这些设置以后可在“设置”中修改（需要店长密码）。"
+            "这些设置以后可按 F10 在“设置”中修改（需要店长密码）。"
         )
 
 
@@ -399,8 +335,8 @@ class SetupWizard(QWizard):
             manager_code=self.manager.code.text().strip(),
             manager_name=self.manager.name.text().strip(),
             manager_pin=self.manager.pin.text(),
-            receipt_width_mm=self.printer.paper_mm,
-            printer_uri=self.printer.uri,
+            receipt_width_mm=self.printer.box.paper_mm,
+            printer_uri=self.printer.box.uri,
         )
 
     def done(self, result: int) -> None:

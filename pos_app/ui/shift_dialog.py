@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from pos_app.domain.money import format_fen, parse_yuan
-from pos_app.hardware.report_slip import enqueue_report
+from pos_app.services.permissions import Action, Need
+from pos_app.services.printing import enqueue_report
 from pos_app.services.shift import (
     OpenBusiness,
     ShiftReport,
@@ -35,6 +36,7 @@ from pos_app.ui.qt import (
     QGridLayout,
     QHBoxLayout,
     QKeySequence,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -54,6 +56,12 @@ def report_rows(report: ShiftReport) -> list[tuple[str, str]]:
         (tr("report_net"), format_fen(report.net_fen)),
     ]
     rows += [(tender_name(kind), format_fen(fen)) for kind, fen in sorted(report.by_tender.items())]
+    if report.top_ups_count:
+        rows.append((tr("report_top_ups", n=report.top_ups_count), format_fen(report.top_ups_fen)))
+        rows += [
+            (tr("report_top_up_tender", kind=tender_name(kind)), format_fen(fen))
+            for kind, fen in sorted(report.top_up_by_tender.items())
+        ]
     rows += [
         (tr("report_float"), format_fen(report.float_fen)),
         (tr("report_moves"), format_fen(report.cash_moves_fen)),
@@ -87,6 +95,7 @@ class ShiftDialog(QDialog):
     def __init__(self, parent: QWidget | None, ctx: TillContext) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.z_approver: int | None = None  # who approved the Z close, when someone had to
         self.setWindowTitle(tr("shift_title"))
         self.float_amount = QLineEdit("500.00", objectName="float")
         self.move_amount = QLineEdit(objectName="move_amount")
@@ -178,17 +187,17 @@ class ShiftDialog(QDialog):
         self.accept()
 
     def record_move(self) -> None:
-        """Cash in (+) or out (−) of the drawer; taking cash out needs a manager."""
+        """Cash in (+) or out (−) of the drawer; taking cash out needs the permission."""
         amount = self._yuan(self.move_amount)
         if amount is None:
             return
         approver = None
         if amount < 0:
             reason = tr("reason_cash_out", amount=format_fen(-amount))
-            approval = OverrideDialog.ask(self, self.ctx, reason)
+            approval = OverrideDialog.ask(self, self.ctx, reason, Need(Action.CASH_OUT))
             if approval is None:
                 return
-            approver = approval.approver_id
+            approver = approval.journal_id
         db, staff, why = self.ctx.db, self.ctx.staff_id, self.move_reason.text().strip()
         self._run(
             lambda: record_cash_move(
@@ -211,10 +220,14 @@ class ShiftDialog(QDialog):
         counted = self._yuan(self.counted)
         if counted is None:
             return
+        approval = OverrideDialog.ask(self, self.ctx, tr("reason_z_close"), Need(Action.Z_CLOSE))
+        if approval is None:
+            return
+        self.z_approver = approval.journal_id
         db = self.ctx.db
         self._run(lambda: open_business(db), lambda business: self._confirm_z(counted, business))
 
-    def _confirm_z(self, counted_fen: int, business: OpenBusiness) -> QMessageBox:
+    def _confirm_z(self, counted_fen: int, business: OpenBusiness) -> None:
         """Z is final: Y confirms; Esc, Enter or 取消 back out (the safe button is the default)."""
         self.message.clear()
         box = QMessageBox(
@@ -235,16 +248,18 @@ class ShiftDialog(QDialog):
         box.open()
         box.activateWindow()
         cancel.setFocus()
-        return box
 
     def _take_keyboard(self, field: QWidget) -> None:
         self.activateWindow()
         field.setFocus()
 
     def _close_shift(self, counted_fen: int) -> None:
-        db, staff = self.ctx.db, self.ctx.staff_id
+        db, staff, approver = self.ctx.db, self.ctx.staff_id, self.z_approver
         self._run(
-            lambda: close_shift(db, staff_id=staff, counted_cash_fen=counted_fen), self._closed
+            lambda: close_shift(
+                db, staff_id=staff, counted_cash_fen=counted_fen, approver_id=approver
+            ),
+            self._closed,
         )
 
     def _closed(self, report: ShiftReport) -> None:
@@ -258,7 +273,11 @@ class ShiftDialog(QDialog):
         db, title, rows = self.ctx.db, self.report_title.text(), report_rows(report)
         staff = self.ctx.staff.name if self.ctx.staff else ""
         header = [
-            tr("report_slip_header", time=datetime.now().strftime("%Y-%m-%d %H:%M"), name=staff)
+            tr(
+                "report_slip_header",
+                time=datetime.now(self.ctx.zone).strftime("%Y-%m-%d %H:%M"),
+                name=staff,
+            )
         ]
         self.ctx.ops.run(
             lambda: enqueue_report(db, title, header, rows),
@@ -274,8 +293,9 @@ class ShiftDialog(QDialog):
             self.report_title.setText(tr("report_title_z", z=report.z_no, id=report.shift_id))
         while self.report.count():
             item = self.report.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item else None
+            if widget:
+                widget.deleteLater()
         for row, (caption, amount) in enumerate(report_rows(report)):
             self.report.addWidget(label(caption, point_size=13), row, 0)
             value = label(amount, point_size=13, bold=True, name=f"report_{row}")
@@ -288,5 +308,10 @@ class ShiftDialog(QDialog):
         for row in range(self.report.rowCount()):
             caption, value = self.report.itemAtPosition(row, 0), self.report.itemAtPosition(row, 1)
             if caption and value:
-                values[caption.widget().text()] = value.widget().text()
+                values[_text(caption.widget())] = _text(value.widget())
         return values
+
+
+def _text(widget: QWidget | None) -> str:
+    """The text of a report cell (a QLabel; empty for anything else)."""
+    return widget.text() if isinstance(widget, QLabel) else ""

@@ -4,8 +4,11 @@ no traceback.
 
 While Qt's event loop waits, the Python interpreter does not run, so a signal handler would only
 run at the next Python call (Ctrl+C "ignored" until something happens); a short timer lets it
-run at once. The handler only asks the event loop to quit; run_gui() then closes the other
-windows (the back office stops its report process) and stops the workers.
+run at once. The handler only asks the event loop to quit, from the loop itself: a handler
+runs wherever the main thread was (inside a thread pool's submit, say), and Qt 6's quit() closes
+the windows at once, whose close stops that same pool (a deadlock seen in the bundle when
+SIGTERM came during start-up). run_gui() then closes the other windows (the back office stops
+its report process) and stops the workers.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import signal
 from types import FrameType
 
-from pos_app.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget
+from pos_app.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget, is_alive
 
 log = logging.getLogger(__name__)
 SIGNAL_POLL_MS = 200
@@ -28,7 +31,7 @@ def quit_on_signals(app: QApplication) -> QTimer:
 
     def request_quit(signum: int, _frame: FrameType | None) -> None:
         log.info("%s received: quitting", signal.Signals(signum).name)
-        app.quit()
+        QTimer.singleShot(0, app.quit)
 
     for number in QUIT_SIGNALS:
         signal.signal(number, request_quit)
@@ -60,6 +63,8 @@ class QuitWhenClosed(QObject):
         return False
 
     def _quit_if_closed(self) -> None:
+        if not is_alive(self.window):
+            return  # disposed by run_gui (a quit already under way, or a restart)
         if not self.window.isVisible():
             self.app.quit()
 

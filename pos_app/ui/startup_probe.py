@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from pos_app.services.demo_staff import DEMO_CASHIER
+from pos_app.demo.staff import DEMO_CASHIER
 from pos_app.store.db import Database
 from pos_app.ui.app import build_window, make_application
 from pos_app.ui.qt import QApplication
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
     QApplication.processEvents()
     print("READY", flush=True)
     if args.scans:
-        from pos_app.services.demo_data import sample_barcodes
+        from pos_app.demo.data import sample_barcodes
         from pos_app.services.search import prepare_search, search_products
 
         prepare_search()

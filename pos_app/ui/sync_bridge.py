@@ -5,9 +5,10 @@ Created and used on the GUI thread; the worker's signals arrive here queued."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from pos_app.ui.i18n import tr
+from pos_app.ui.i18n import sync_error_text, tr
 from pos_app.ui.qt import QObject, Signal
 from sync.engine import OutboxCount, SyncEngine, SyncStatus
 from sync.protocol import OnlineOrder
@@ -17,7 +18,7 @@ if TYPE_CHECKING:  # the window imports this module through the pickup dialog
     from pos_app.ui.main_window import MainWindow
 
 
-def status_text(status: SyncStatus) -> str:
+def status_text(status: SyncStatus, zone: tzinfo | None = None) -> str:
     """Online/offline, events waiting, events in conflict (never counted as delivered), last
     sync time and the last error, in one short line."""
     if status.online is None:
@@ -30,9 +31,9 @@ def status_text(status: SyncStatus) -> str:
     if status.conflicts:
         parts.append(tr("sync_conflicts", count=status.conflicts))
     if status.last_sync_at is not None:
-        parts.append(tr("sync_last", time=status.last_sync_at.astimezone().strftime("%H:%M")))
+        parts.append(tr("sync_last", time=status.last_sync_at.astimezone(zone).strftime("%H:%M")))
     if status.last_error and not status.online:
-        parts.append(status.last_error[:40])
+        parts.append(sync_error_text(status.last_error))
     return " ".join(parts)
 
 
@@ -54,6 +55,7 @@ class SyncBridge(QObject):
         self._unwatch = engine.watch_pending(self._outbox_counted.emit)
         self._counted = 0  # number of the newest outbox count shown
         self._status = engine.status()
+        self.zone: tzinfo | None = None  # the store's, set by attach_sync
         self._text = status_text(self._status)
         self.worker.statusChanged.connect(self._on_status)
         self.worker.handoverDone.connect(self._on_handed_over)
@@ -98,7 +100,7 @@ class SyncBridge(QObject):
 
     def _show(self, status: SyncStatus) -> None:
         self._status = status
-        self._text = status_text(status)
+        self._text = status_text(status, self.zone)
         self.changed.emit()
 
     def _on_handed_over(self, order: OnlineOrder) -> None:
@@ -106,14 +108,18 @@ class SyncBridge(QObject):
         self.orders_changed.emit(len(self.pickup_orders()))
 
 
-def attach_sync(window: MainWindow, engine: SyncEngine) -> SyncBridge:
+def attach_sync(
+    window: MainWindow, engine: SyncEngine, worker: SyncWorker | None = None
+) -> SyncBridge:
     """Wire the sync worker into a main window: status bar, pickup key badge, pickup dialog.
     The caller starts it and stops it when the window closes."""
-    bridge = SyncBridge(engine)
+    bridge = SyncBridge(engine, worker)
+    bridge.zone = window.ctx.zone
     window.sync_status = bridge
     window.ctx.sync = bridge
     bridge.orders_changed.connect(window.sale.show_pickup_count)
     window.sale.sale_committed.connect(lambda _result: bridge.worker.sync_now())
     bridge.changed.connect(window.refresh_status)
     window.sale.refund_committed.connect(lambda _result: bridge.worker.sync_now())
+    window.sale.top_up_committed.connect(lambda _result: bridge.worker.sync_now())
     return bridge

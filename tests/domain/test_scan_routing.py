@@ -16,6 +16,8 @@ from pos_app.domain.barcodes import (
     make_scale_barcode,
 )
 from pos_app.domain.scan import (
+    CouponOutOfPlace,
+    CouponScan,
     ItemScan,
     MemberCodeScan,
     PaymentCodeScan,
@@ -151,3 +153,13 @@ def test_payment_scan_repr_never_shows_the_full_code() -> None:
     text = repr(PaymentCodeScan(PaymentProvider.WECHAT, WECHAT))
     assert WECHAT not in text
     assert "1345********6789" in text
+
+
+def test_a_coupon_is_taken_on_the_sale_screen_and_refused_elsewhere() -> None:
+    """A coupon QR means "use this coupon" in the item step; while paying or finding a member
+    it is refused with a message that says where it goes; never an item lookup."""
+    code = "CP1" + "A" * 150
+    assert route_scan(code, ScanContext.ITEM) == CouponScan(code)
+    for context in (ScanContext.PAYMENT, ScanContext.MEMBER):
+        with pytest.raises(CouponOutOfPlace):
+            route_scan(code, context)

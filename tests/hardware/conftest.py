@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.hardware.print_queue import PrintEvent, PrintWorker
+from pos_app.hardware.print_worker import PrintEvent, PrintWorker
+from pos_app.services.printing import print_worker
 from tests.hardware.fake_printer import FAST_BACKOFF, FakePrinter, fast_connect
 from tests.hardware.till_data import TillData, make_till, migrated_template
 
@@ -59,7 +60,7 @@ def start_worker(till: TillData) -> Iterator[Callable[[], EventLog]]:
     workers: list[PrintWorker] = []
 
     def start() -> EventLog:
-        worker = PrintWorker(till.db, connect=fast_connect, backoff=FAST_BACKOFF, idle_poll_s=0.05)
+        worker = print_worker(till.db, connect=fast_connect, backoff=FAST_BACKOFF, idle_poll_s=0.05)
         log = EventLog(worker)
         worker.start()
         workers.append(worker)

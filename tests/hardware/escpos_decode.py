@@ -22,6 +22,11 @@ class DecodedJob:
     native_qr: list[str] = field(default_factory=list)
     barcodes: list[str] = field(default_factory=list)
 
+    @property
+    def text(self) -> str:
+        """The printed lines as one text, as a person reads the paper."""
+        return "\n".join(self.lines)
+
 
 _FIXED_LENGTH = {  # command prefix -> total length
     b"\x1b@": 2,

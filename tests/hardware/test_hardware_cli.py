@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.hardware.cli_commands import cmd_labels, cmd_print_receipt, cmd_printer_test
-from pos_app.hardware.print_queue import unprinted_sales, waiting_jobs
+from pos_app.cli.hardware import cmd_labels, cmd_print_receipt, cmd_printer_test
+from pos_app.services.printing import unprinted_sales, waiting_jobs
 from tests.hardware.escpos_decode import decode_escpos
 from tests.hardware.fake_printer import FakePrinter
 from tests.hardware.till_data import SALE_TIME, TillData

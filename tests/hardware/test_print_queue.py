@@ -11,15 +11,14 @@ import pytest
 import zxingcpp
 from sqlalchemy import select, update
 
+from pos_app.domain.print_jobs import EXPIRED_REASON, JobStatus
 from pos_app.hardware.connections import PrinterOffline, PrinterStatus
-from pos_app.hardware.print_queue import (
-    EXPIRED_REASON,
-    Backoff,
-    JobStatus,
-    PrintWorker,
+from pos_app.hardware.print_worker import Backoff
+from pos_app.services.printing import (
     enqueue_drawer_kick,
     enqueue_receipt,
     enqueue_test_page,
+    print_worker,
     recover_interrupted,
     reprint,
     send_job,
@@ -239,7 +238,7 @@ def test_a_drawer_kick_goes_at_once_even_while_its_printer_backs_off(
     """A test page failed and waits out a long backoff; the printer is back and a No Sale kick
     is queued: the kick is sent now, not when the backoff ends."""
     till = till_with_printer
-    worker = PrintWorker(till.db, connect=fast_connect, backoff=Backoff(60, 60), idle_poll_s=0.05)
+    worker = print_worker(till.db, connect=fast_connect, backoff=Backoff(60, 60), idle_poll_s=0.05)
     log = EventLog(worker)
     fake_printer.set_mode("refuse")
     enqueue_test_page(till.db)

@@ -145,9 +145,12 @@ def test_a_missing_port_and_a_port_in_use(peer: PtyPeer) -> None:
     second = open_scale(peer, "ascii")
     try:
         assert wait_for(gone, lambda s: s.status is DeviceStatus.MISSING).reading is None
-        busy = [s for s in (first, second) if s.state().status is DeviceStatus.BUSY]
-        if not busy:
-            wait_for(second, lambda s: s.status is DeviceStatus.BUSY)
+        # Either may win the port (both open on their own threads): wait until one is busy.
+        deadline = time.monotonic() + 5
+        while not any(s.state().status is DeviceStatus.BUSY for s in (first, second)):
+            assert time.monotonic() < deadline, (first.state(), second.state())
+            time.sleep(0.01)
+        assert [s.state().status is DeviceStatus.BUSY for s in (first, second)].count(True) == 1
     finally:
         for scale in (gone, first, second):
             scale.close()

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from pos_app.domain.barcodes import make_ean13
 from pos_app.hardware.labels import PriceLabel
-from pos_app.hardware.print_queue import send_job
 from pos_app.hardware.tspl import LABEL_STOCK, draw_small_label, render_tspl_job
 from pos_app.services.catalog_admin import save_product
 from pos_app.services.device_settings import DeviceSettings, save_device_settings
+from pos_app.services.printing import send_job
 from pos_app.services.shelf_labels import print_pending_labels
 from pos_app.store.db import Database
 from pos_app.store.models import PrintJob

@@ -20,7 +20,6 @@ from pos_app.services.till_setup import needs_setup
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Product, Sale, Staff
-from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QApplication, Qt, QWizard
 from pos_app.ui.setup_wizard import SetupWizard
@@ -28,7 +27,7 @@ from pos_app.ui.shift_dialog import ShiftDialog
 from tests.hardware.escpos_decode import decode_escpos
 from tests.hardware.fake_printer import FakePrinter
 from tests.ui.conftest import FakeClock, find_open, open_window
-from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
+from tests.ui.keys import ENTER, focused, press, sell_and_print, type_text
 
 TAB = Qt.Key.Key_Tab
 COLA = make_ean13("690123456789")
@@ -120,16 +119,16 @@ def test_from_an_empty_data_dir_to_a_first_printed_sale_by_keys(
     type_text(clock, "2468")
     next_page(qtbot, clock, wizard, wizard.printer)
 
-    assert focused() is wizard.printer.kind  # 网络打印机 is the first choice
+    assert focused() is wizard.printer.box.kind  # 网络打印机 is the first choice
     press(clock, TAB)
     type_text(clock, f"127.0.0.1:{printer.port}")
     press(clock, TAB)  # paper: 58 mm
     press(clock, TAB)
-    assert focused() is wizard.printer.test_button
+    assert focused() is wizard.printer.box.test_button
     press(clock, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: "测试页已打印" in wizard.printer.test_result.text(), timeout=10000)
-    assert "测试" in "\n".join(decode_escpos(printer.wait_for_jobs(1)[0]).lines)
-    wizard.printer.address.setFocus()  # back to the field (Shift+Tab twice does the same)
+    qtbot.waitUntil(lambda: "测试页已打印" in wizard.printer.box.test_result.text(), timeout=10000)
+    assert "测试" in decode_escpos(printer.wait_for_jobs(1)[0]).text
+    wizard.printer.box.address.setFocus()  # back to the field (Shift+Tab twice does the same)
     next_page(qtbot, clock, wizard, wizard.mall)
 
     next_page(qtbot, clock, wizard, wizard.products)  # no mall: skipped
@@ -167,19 +166,11 @@ def test_from_an_empty_data_dir_to_a_first_printed_sale_by_keys(
         qtbot.waitUntil(lambda: shift.isAncestorOf(focused()))
         press(clock, ENTER)  # the float as offered: the shift opens and the dialog closes
         qtbot.waitUntil(lambda: window.sale.open_dialogs() == [], timeout=10000)
-        window.activateWindow()  # a window manager does this; the offscreen platform has none
-        qtbot.waitUntil(lambda: window.isAncestorOf(QApplication.focusWidget()))
-        scan_code(clock, COLA)
-        qtbot.waitUntil(lambda: window.sale.model.rowCount() == 1)
-        open_by_key(qtbot, clock, window, Qt.Key.Key_F12, PaymentDialog)
-        type_text(clock, "10")
-        press(clock, ENTER)
-        # the test page, the drawer kick, the receipt (queued from the GUI thread: keep it running)
-        qtbot.waitUntil(lambda: len(printer.jobs) >= 3, timeout=15000)
-        jobs = list(printer.jobs)
+        # the test page, the drawer kick, the receipt
+        jobs = sell_and_print(qtbot, clock, window, COLA, printer, 3)
     finally:
         bridge.stop()
-    receipt = "\n".join(decode_escpos(jobs[-1]).lines)
+    receipt = decode_escpos(jobs[-1]).text
     assert "T02-000001" in receipt and "人民路店" in receipt and "可口可乐" in receipt
     with db.read() as session:
         assert [s.sale_no for s in session.scalars(select(Sale))] == ["T02-000001"]

@@ -3,6 +3,7 @@ test module), and freshly paired devices that talk raw HTTP to it."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from mall.migrate import upgrade
 from mall.models import DeviceRow
 from sync.protocol import ProductData, payload_hash
 from sync.sample import Item, sale_payload
+from tests.pg import PG_URL_ENV, fresh_pg_database
 
 
 def make_mall_db(path: Path) -> MallDatabase:
@@ -40,6 +42,16 @@ def make_mall_db(path: Path) -> MallDatabase:
             ],
         )
     return db
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database (skipped without POS_TEST_PG_URL)."""
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        pytest.skip(f"{PG_URL_ENV} is not set (bash scripts/start-postgres.sh prints one)")
+    with fresh_pg_database(server) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,43 +5,29 @@ every request of every page stays on the mall (no CDN)."""
 
 from __future__ import annotations
 
-import io
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import zxingcpp
-from PIL import Image
 
 from mall.catalog import add_store, upsert_products
 from mall.db import MallDatabase
 from mall.local import LocalMall
-from mall.members.keys import member_code_public_key
+from mall.members.keys import member_code_public_key, set_top_up_tiers
 from mall.members.settings import MemberSettings
 from mall.migrate import upgrade
 from mall.stock import add_move
-from pos_app.domain.member_code import verify_member_code
+from pos_app.domain.top_up import TopUpTier
+from sync.member_code import verify_member_code
 from sync.protocol import ProductData
+from tests.mall.browser_support import chromium, log_in, phone_page, qr_text, screenshot, sync_api
 from tests.mall.conftest import ServedMall
 from tests.sync.member_helpers import CodeBox, push_sale, token_for
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-SHOTS = Path(__file__).resolve().parents[2] / "out" / "h5"
 PHONE_SIZE = {"width": 390, "height": 844}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
+
 STORES = (
     ("S001", "门店通便利店（人民路店）", "人民路 88 号", 31.2304, 121.4737),
     ("S002", "门店通便利店（解放路店）", "解放路 16 号", 31.2231, 121.4581),
@@ -92,45 +78,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServedMall,
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
 def phone(browser, site) -> Iterator[object]:
-    """A fresh phone-sized page (its own cookies) that records every URL it loads, standing
-    at 解放路 so the nearest store is S002."""
+    """A fresh phone-sized page standing at 解放路 so the nearest store is S002."""
     mall, _ = site
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport=PHONE_SIZE,
-        device_scale_factor=2,
-        locale="zh-CN",
-        is_mobile=True,
-        geolocation={"latitude": 31.2235, "longitude": 121.4580},
-        permissions=["geolocation"],
-    )
-    page = context.new_page()
-    page.loaded = []
-    page.on("request", lambda request: page.loaded.append(request.url))
-    yield page
-    assert all(url.startswith(mall.base_url) for url in page.loaded), page.loaded
-    context.close()
+    with phone_page(
+        browser, mall.base_url, PHONE_SIZE, latitude=31.2235, longitude=121.4580
+    ) as page:
+        yield page
 
 
 def shot(page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def log_in(page, sms: CodeBox, phone_number: str) -> None:
-    page.fill("#phone", phone_number)
-    page.click("#login button")
-    page.fill("#code", sms.codes[phone_number])
-    page.click("#verify button")
+    return screenshot(page, "h5", name)
 
 
 def test_a_receipt_link_leads_to_logging_in_and_claiming_its_points(phone, site) -> None:
@@ -150,10 +113,7 @@ def test_a_receipt_link_leads_to_logging_in_and_claiming_its_points(phone, site)
 
 
 def _qr_text(page) -> str:
-    image = Image.open(io.BytesIO(page.locator("#code .qr").screenshot()))
-    found = zxingcpp.read_barcodes(image.convert("L"))
-    assert found, "the member QR code does not scan"
-    return found[0].text
+    return qr_text(page, "#code .qr")
 
 
 def test_the_member_page_shows_a_scannable_refreshing_code_and_the_nearest_store(
@@ -161,9 +121,12 @@ def test_the_member_page_shows_a_scannable_refreshing_code_and_the_nearest_store
 ) -> None:
     """The on-screen QR verifies and refreshes; the phone's position picks the nearest store."""
     mall, sms = site
+    with mall.db.write() as session:
+        set_top_up_tiers(session, [TopUpTier(20000, 2000)])
     phone.goto(f"{mall.base_url}/m")
     log_in(phone, sms, "13900002222")
     assert phone.url.endswith("/m") and phone.inner_text("#points") == "0"
+    assert phone.inner_text("#top-up-offer") == "到店充值享：充200送20"
     first_digits = phone.inner_text("#digits")
     assert len(first_digits) == 18 and first_digits.startswith("8")
     with mall.db.read() as session:

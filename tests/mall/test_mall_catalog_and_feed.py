@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from mall.catalog import delete_product, read_csv, set_store_price, upsert_products
 from mall.db import MallDatabase
 from mall.errors import NotFound
-from mall.feed import head_seq, read_page
+from mall.feed import head_seq, publish, read_page
 from mall.models import ChangeRow, ProductRow
 from mall.orders import create_order
 from mall.stock import add_move
@@ -18,6 +18,7 @@ from sync.protocol import ProductData
 
 
 def keys(db: MallDatabase, store_id: str, cursor: int = 0) -> list[tuple[str, str]]:
+    publish(db)
     with db.read() as session:
         return [(c.entity, c.key) for c in read_page(session, store_id, cursor, 100).changes]
 
@@ -30,6 +31,7 @@ def test_a_key_changed_many_times_appears_once_at_its_latest_position(mall_db: M
                 session, [ProductData(sku="1001", name="可口可乐 330ml", price_fen=price)]
             )
     assert keys(mall_db, "S001") == [("product", "1002"), ("product", "1001")]
+    publish(mall_db)
     with mall_db.read() as session:
         assert session.scalar(select(func.count()).select_from(ChangeRow)) == 2
         page = read_page(session, "S001", 0, 100)
@@ -42,6 +44,7 @@ def test_a_store_price_and_an_order_reach_only_their_store(mall_db: MallDatabase
         set_store_price(session, "S001", "1001", price_fen=300, member_price_fen=280)
         add_move(session, "S001", "1002", 5, "receive", "")
         create_order(session, "S001", [("1002", 2)])
+    publish(mall_db)
     with mall_db.read() as session:
         mine = read_page(session, "S001", 0, 100).changes
         theirs = read_page(session, "S002", 0, 100).changes
@@ -69,6 +72,7 @@ def test_paging_follows_the_cursor_and_a_deleted_product_is_a_tombstone(mall_db:
     seen = []
     cursor, more = 0, True
     while more:
+        publish(mall_db)
         with mall_db.read() as session:
             page = read_page(session, "S001", cursor, 2)
         seen += [(c.key, c.data is None) for c in page.changes]
@@ -89,6 +93,7 @@ def test_a_barcode_moved_to_another_product_changes_both(mall_db: MallDatabase):
                 )
             ],
         )
+    publish(mall_db)
     with mall_db.read() as session:
         page = read_page(session, "S001", 0, 100)
     data = {c.key: c.data.barcodes for c in page.changes}
@@ -106,6 +111,7 @@ def test_a_csv_import_computes_pinyin_and_reads_every_column(mall_db: MallDataba
     )
     with mall_db.write() as session:
         assert upsert_products(session, read_csv(csv)) == 2
+    publish(mall_db)
     with mall_db.read() as session:
         apple = session.scalar(select(ProductRow).where(ProductRow.sku == "4001"))
         assert (apple.pinyin_full, apple.pinyin_initials, apple.weighed, apple.plu_code) == (

@@ -53,7 +53,7 @@ def test_an_order_beyond_availability_is_refused_and_cancel_releases_the_reserva
     """With 4 available an order of 5 is refused; an order of 4 cancelled frees them again."""
     with mall_db.write() as session:
         add_move(session, "S001", "1001", 4, "receive", "")
-    with mall_db.write() as session, pytest.raises(Refused, match="4 available"):
+    with mall_db.write() as session, pytest.raises(Refused, match="本店可售 4"):
         create_order(session, "S001", [("1001", 5)])
     with mall_db.write() as session:
         order, _code = create_order(session, "S001", [("1001", 4)])

@@ -3,13 +3,10 @@ fresh PostgreSQL database, started at once, with tills pairing through them at t
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from mall.background import take_lease
@@ -24,16 +21,6 @@ from mall.processes import MallProcess
 from sync.client import MallClient
 from sync.payment_protocol import CreatePayment
 from sync.protocol import PairResponse
-from tests.pg import PG_URL_ENV, fresh_pg_database
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    server = os.environ.get(PG_URL_ENV)
-    if not server:
-        pytest.skip(f"{PG_URL_ENV} is not set (bash scripts/start-postgres.sh prints one)")
-    with fresh_pg_database(server) as url:
-        yield url
 
 
 def _codes(url: str, store_id: str, count: int) -> list[str]:

@@ -23,7 +23,7 @@ from mall.members.settings import MemberSettings
 from mall.members.sms import DEMO_SMS_ENV, sender_from_env
 from tests.mall.conftest import Device, ServedMall, make_mall_db
 from tests.mall.test_mall_bad_input import expect_error
-from tests.sync.member_helpers import CodeBox, Phone, push_sale, token_for
+from tests.sync.member_helpers import CodeBox, MallMembers, Phone, push_sale, token_for
 
 URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -56,7 +56,6 @@ def test_an_unknown_phone_is_404_with_a_sentence_and_creates_nobody(
     body = expect_error(device.post("/members/lookup", json={"phone": "13811112222"}), 404)
     assert body["message"] == "no member with this phone number"
     expect_error(device.post("/members/lookup", json={"card_no": "1234567890"}), 404)
-    expect_error(device.get("/members/M000000000000"), 404)
     assert counts(served.db) == before
 
 
@@ -96,7 +95,8 @@ def test_malformed_lookups_are_422_and_change_nothing(
 def test_holds_beyond_the_balance_or_of_another_store_are_refused(
     device: Device, served: ServedMall
 ) -> None:
-    """More points than the member has: 409; a hold of another store cannot be released."""
+    """Before the member shows their code here: 403; then more points than the member has: 409;
+    nobody with that id: 403 as well; a hold of another store cannot be released."""
     member = device.post("/members/signup", json={"phone": "13822223333"}).json()
     hold = {
         "request_id": "h1",
@@ -104,10 +104,13 @@ def test_holds_beyond_the_balance_or_of_another_store_are_refused(
         "kind": "points",
         "amount_fen": 100,
     }
+    expect_error(device.post("/members/holds", json=hold), 403, "member_code_needed")
+    code = MallMembers(served.db).code(member["member_id"])
+    assert device.post("/members/lookup", json={"code": code}).status_code == 200
     body = expect_error(device.post("/members/holds", json=hold), 409, "insufficient_points")
     assert "0 points available" in body["message"]
     unknown = {**hold, "member_id": "M000000000000"}
-    expect_error(device.post("/members/holds", json=unknown), 404)
+    expect_error(device.post("/members/holds", json=unknown), 403, "member_code_needed")
     expect_error(device.post("/members/holds/Hnope/release"), 404)
     other = served.new_device("S002")
     expect_error(other.post("/members/holds", json={**hold, "amount_fen": 0}), 422)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -43,45 +43,13 @@ from mall.payments.wechat import (
 )
 from mall.settings import MallSettings
 from tests.mall.conftest import make_mall_db
-from tests.mall.payment_support import FAST_PAYMENTS, payment_code
-
-Answer = Callable[[requests.PreparedRequest], bytes]
-
-
-class StandInProvider(requests.adapters.BaseAdapter):
-    """Plays the provider on the adapter's requests.Session: every request is handed to answer,
-    which checks it and returns the body of a 200 answer."""
-
-    def __init__(self, answer: Answer) -> None:
-        super().__init__()
-        self.answer = answer
-        self.requests: list[requests.PreparedRequest] = []
-
-    def send(
-        self,
-        request: requests.PreparedRequest,
-        stream: bool = False,
-        timeout: float | tuple[float | None, float | None] | None = None,
-        verify: bool | str = True,
-        cert: str | tuple[str, str] | None = None,
-        proxies: dict[str, str] | None = None,
-    ) -> requests.Response:
-        assert timeout, "every provider call must have a timeout"
-        self.requests.append(request)
-        response = requests.Response()
-        response.status_code, response.url, response.request = 200, request.url or "", request
-        response._content = self.answer(request)
-        response.encoding = "utf-8"
-        return response
-
-    def close(self) -> None:
-        pass
-
-
-def session_with(provider: StandInProvider) -> requests.Session:
-    session = requests.Session()
-    session.mount("https://", provider)
-    return session
+from tests.mall.payment_support import (
+    FAST_PAYMENTS,
+    StandInProvider,
+    StandInWeChat,
+    payment_code,
+    session_with,
+)
 
 
 def a_charge(provider: str = "wechat") -> Charge:
@@ -106,23 +74,6 @@ def test_the_wechat_signature_matches_the_documented_example():
         "6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6"
     )
     assert sign({**params, "sign": "X", "attach": ""}, key, MD5) == sign(params, key, MD5)
-
-
-@dataclass
-class StandInWeChat:
-    """WeChat Pay with a merchant key made for the test; replies chosen per API path."""
-
-    api_key: str
-    replies: dict[str, list[dict[str, str]]]
-
-    def answer(self, request: requests.PreparedRequest) -> bytes:
-        assert isinstance(request.body, bytes)
-        fields = verify_wechat_notification(request.body, self.api_key, HMAC_SHA256)
-        assert fields["sign_type"] == HMAC_SHA256 and fields["mch_id"] == "1900000109"
-        path = (request.url or "").removeprefix("https://api.mch.weixin.qq.com")
-        reply = {"return_code": "SUCCESS", "nonce_str": secrets.token_hex(8)}
-        reply |= self.replies[path].pop(0)
-        return to_xml({**reply, "sign": sign(reply, self.api_key, HMAC_SHA256)})
 
 
 def wechat(replies: dict[str, list[dict[str, str]]]) -> tuple[WeChatPayGateway, StandInProvider]:

@@ -23,7 +23,7 @@ def test_stock_on_hand_rows_follow_each_move_and_check_finds_a_row_that_differs(
     assert main(["stock", "receive", "S009", "9001", "3", *db]) == 0
     assert main(["order", "add", "S009", "--item", "9001:2", *db]) == 0
     assert main(["check", *db]) == 0
-    assert "stock on hand equals the ledger" in capsys.readouterr().out
+    assert "stock on hand and member balances equal their ledgers" in capsys.readouterr().out
     mall = MallDatabase(db[1])
     with mall.write() as session:
         assert session.scalar(text("SELECT qty FROM stock_on_hand WHERE sku = '9001'")) == 8
@@ -32,4 +32,4 @@ def test_stock_on_hand_rows_follow_each_move_and_check_finds_a_row_that_differs(
     assert main(["check", *db]) == 1
     captured = capsys.readouterr()
     assert "S009 9001: stock_on_hand 99, ledger sum 8" in captured.out
-    assert "1 stock rows differ" in captured.err
+    assert "1 stock rows and 0 member balances differ" in captured.err

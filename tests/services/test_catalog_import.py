@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from pos_app.cli.catalog import cmd_import
 from pos_app.domain.barcodes import make_ean13
 from pos_app.services.catalog_file import CatalogFileError
 from pos_app.services.catalog_import import RowError, import_catalog
-from pos_app.services.cli_catalog import cmd_import
 from pos_app.services.search import search_products
 from pos_app.store.db import Database
 from pos_app.store.models import Barcode, Product
@@ -93,6 +93,19 @@ def test_broken_rows_are_reported_by_row_and_column_and_nothing_is_written(
     assert "check digit" in report.errors[3].message
     assert "不是有效的金额" in report.errors[4].message
     assert str(report.errors[0]) == "第 3 行，名称：为空"
+    assert products(db) == {}
+
+
+def test_a_product_code_the_mall_cannot_take_is_refused_in_chinese(
+    db: Database, tmp_path: Path
+) -> None:
+    """A code with a space or Hanzi would make every sale of the product fail: refused per row."""
+    csv_text = "编码,名称,售价\n可乐01,可口可乐,3.50\nA 2,雪碧,3.00\nB-3,芬达,3.00\n"
+    report = import_catalog(db, write_csv(tmp_path, csv_text))
+    assert [str(e) for e in report.errors] == [
+        "第 2 行，编码：“可乐01”只能由字母、数字和英文符号组成，不能有空格或汉字",
+        "第 3 行，编码：“A 2”只能由字母、数字和英文符号组成，不能有空格或汉字",
+    ]
     assert products(db) == {}
 
 
@@ -193,3 +206,24 @@ def test_pos_import_exits_non_zero_and_says_why(
     good = write_csv(tmp_path, GOOD_CSV)
     assert cmd_import(db, argparse.Namespace(file=good, skip_bad=False)) == 0
     assert "3 new" in capsys.readouterr().out
+
+
+def test_upc_e_gtin14_and_full_width_barcodes_are_imported_as_the_code_a_scan_finds(
+    db: Database, tmp_path: Path
+) -> None:
+    """UPC-E 01234558 is stored as its EAN-13 0012345000058, GTIN-14 0 + EAN-13 as the EAN-13,
+    full-width digits as ASCII; each is then found by a scan of any of its forms."""
+    full_width = WATER.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = (
+        "sku,name,price,barcode\n"
+        "3001,Hershey's 巧克力,15.00,01234558\n"
+        f"3002,可口可乐 330ml,3.50,0{COLA}\n"
+        f"3003,农夫山泉 550ml,2.00,{full_width}\n"
+    )
+    report = import_catalog(db, write_csv(tmp_path, text))
+    assert (report.written, report.errors) == (True, [])
+    with db.read() as session:
+        stored = dict(session.execute(select(Barcode.code, Product.sku).join(Product)).all())
+        assert stored == {"0012345000058": "3001", COLA: "3002", WATER: "3003"}
+        for scanned, sku in (("012345000058", "3001"), ("01234558", "3001"), (COLA, "3002")):
+            assert [h.sku for h in search_products(session, scanned)][:1] == [sku]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from pydantic import ValidationError
+from sqlalchemy import event, func, select, update
 
 from pos_app.domain.barcodes import parse_barcode
 from pos_app.domain.cart import Cart
@@ -14,7 +15,15 @@ from pos_app.services.checkout import checkout
 from pos_app.services.errors import EmptyCart, NotFullyPaid, UnknownBarcode
 from pos_app.store.db import Database
 from pos_app.store.journal import verify_journal
-from pos_app.store.models import JournalEntry, OutboxEvent, Payment, Sale, SaleLine, StockMove
+from pos_app.store.models import (
+    JournalEntry,
+    OutboxEvent,
+    Payment,
+    Product,
+    Sale,
+    SaleLine,
+    StockMove,
+)
 from tests.conftest import CASHIER_ID, barcode_of
 
 
@@ -176,3 +185,16 @@ def test_checkout_issues_a_bounded_number_of_statements_whatever_the_lines(db: D
         moves = session.scalar(select(func.count()).where(StockMove.ref == sale.sale_no))
         assert moves == len(sale.lines)
         assert verify_journal(session) == []
+
+
+def test_a_sale_the_mall_would_refuse_is_never_committed(db: Database) -> None:
+    """The sale event is built as the sync contract's model inside the checkout transaction: a
+    product whose code breaks the contract (a space, from before imports checked it) fails the
+    sale and leaves no row behind, instead of an event that blocks the outbox at push time."""
+    with db.write() as session:
+        session.execute(update(Product).where(Product.sku == "1001").values(sku="10 01"))
+    cart = cart_with(db, barcode_of("1001"))
+    before = counts(db)
+    with pytest.raises(ValidationError, match="sku"):
+        checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, 1000)], cashier_id=CASHIER_ID)
+    assert counts(db) == before

@@ -12,13 +12,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
-from pos_app.domain.member_code import (
-    ExpiredMemberCode,
-    ForgedMemberCode,
-    MalformedMemberCode,
-    sign_member_code,
-)
-from pos_app.domain.points import PointsRules
 from pos_app.services.member_directory import MallUnavailable, MemberError, NoMallDirectory
 from pos_app.services.members import find_member, quick_signup, read_member_code
 from pos_app.services.points import cart_points, points_for_sale, save_rules
@@ -26,6 +19,13 @@ from pos_app.store.db import Database
 from pos_app.store.member_models import KnownMember
 from pos_app.store.models import OutboxEvent, utc_now
 from pos_app.store.settings import set_setting
+from sync.member_code import (
+    ExpiredMemberCode,
+    ForgedMemberCode,
+    MalformedMemberCode,
+    sign_member_code,
+)
+from sync.protocol import PointsRulesData
 from tests.conftest import barcode_of
 from tests.services.test_checkout import cart_with
 
@@ -122,14 +122,10 @@ def test_without_rules_points_stay_one_per_yuan_for_old_callers() -> None:
 def test_the_chains_rules_exclude_categories_and_multiply_by_tier(paired_db: Database) -> None:
     """2 points per yuan, noodles excluded, gold 1.5×: two ¥3.00 colas earn 18 points."""
     with paired_db.write() as session:
-        save_rules(
-            session,
-            PointsRules(
-                points_per_yuan=2,
-                excluded_categories=frozenset({"面"}),
-                tier_multipliers_bp={"gold": 15_000},
-            ),
+        rules = PointsRulesData(
+            points_per_yuan=2, excluded_categories=["面"], tier_multipliers_bp={"gold": 15_000}
         )
+        save_rules(session, rules)
     find_member(paired_db, NoMallDirectory(), code_for("M0000000000A4"), now=utc_now())
     cart = cart_with(paired_db, barcode_of("1001"), barcode_of("1001"))
     noodles = cart_with(paired_db, barcode_of("1003")).lines[0].product

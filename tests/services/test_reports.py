@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pos_app.hardware.print_queue import send_job
+from pos_app.demo.data import generate_demo_catalog, seed_demo_store
+from pos_app.demo.sales import SalesPlan, generate_sales
 from pos_app.services.daily_summary import daily_summary_lines, print_daily_summary
-from pos_app.services.demo_data import generate_demo_catalog, seed_demo_store
-from pos_app.services.demo_sales import SalesPlan, generate_sales
-from pos_app.services.report_table import export_csv, export_xlsx
+from pos_app.services.printing import send_job
+from pos_app.services.report_table import ReportTable, export_csv, export_xlsx
 from pos_app.services.reports import (
     REPORTS,
     Period,
@@ -135,6 +135,12 @@ def test_sales_by_day_week_month_and_hour_match_the_receipts(
             list(dict.fromkeys(str(d)[:7] for d in days)),
         ),
     }
+    in_bucket = {
+        "week": Counter(monday(d) for d in days),
+        "month": Counter(str(d)[:7] for d in days),
+    }
+    for bucket, counted in in_bucket.items():  # weeks and months say how many days they hold
+        expected[bucket] = [(row[0], counted[str(row[0])], *row[1:]) for row in expected[bucket]]
     with db.read() as session:
         for bucket, want in expected.items():
             assert list(sales_over_time(session, period, bucket).rows) == want, bucket
@@ -350,6 +356,12 @@ def test_every_report_has_the_previous_periods_value_beside_each_row(
                 expected = [sku_net.get(sku, 0) for sku in table.values("sku")]
             elif spec.by_position:
                 expected = [values[n] if n < len(values) else 0 for n in range(len(table.rows))]
+                if "days" in [c.key for c in table.columns]:  # only like buckets compared
+                    now, then = shapes(table), shapes(earlier)
+                    expected = [
+                        v if n < len(then) and then[n] == now[n] else None
+                        for n, v in enumerate(expected)
+                    ]
             else:
                 keyed = dict(zip([r[0] for r in earlier.rows], values, strict=True))
                 expected = [keyed.get(r[0], 0) for r in table.rows]
@@ -357,7 +369,22 @@ def test_every_report_has_the_previous_periods_value_beside_each_row(
             points = spec.value.endswith("_bp")
             changes = table.values("change_points" if points else "change_bp")
             for now, then, got in zip(table.values(spec.value), expected, changes, strict=True):
-                assert got == change(points, int(str(now)), then), spec.key
+                want = None if then is None else change(points, int(str(now)), then)
+                assert got == want, spec.key
+
+
+def shapes(table: ReportTable) -> list[object]:
+    """A week of 7 days or a month of all its days is whole; else its count of days."""
+    found: list[object] = []
+    for label, days in zip(table.rows, table.values("days"), strict=True):
+        text = str(label[0])
+        if len(text) == 7:  # a month
+            first = date.fromisoformat(text + "-01")
+            length = ((first + timedelta(days=32)).replace(day=1) - first).days
+        else:
+            length = 7
+        found.append("whole" if days == length else days)
+    return found
 
 
 def change(points: bool, now: int, then: int) -> int | None:
@@ -396,6 +423,28 @@ def test_a_calendar_month_is_compared_with_the_previous_calendar_month(
     assert kpis["net_fen"].previous == sql_net_sales(
         db, Period(date(2025, 10, 1), date(2025, 10, 31))
     )
+
+
+def test_a_partial_week_says_how_many_days_it_holds_and_is_not_compared_with_a_whole_one(
+    seeded: tuple[Database, Rows],
+) -> None:
+    """Wed 2 April to Wed 30 April: the first week holds 5 days, the last 3, the rest 7; a week
+    is compared only with the previous period's week of as many days (else 上期 and 变化 stay
+    empty), and November's months compare with the whole of October."""
+    db, _rows = seeded
+    with db.read() as session:
+        weeks = run_report(session, "sales_by_week", Period(date(2025, 4, 2), date(2025, 4, 30)))
+        months = run_report(
+            session, "sales_by_month", Period(date(2025, 11, 1), date(2025, 11, 30))
+        )
+    assert weeks.values("days") == [5, 7, 7, 7, 3]
+    previous = weeks.values("previous")
+    assert previous[0] is None and previous[-1] is None and None not in previous[1:-1]
+    assert weeks.values("change_bp")[0] is None
+    assert months.values("days") == [30]
+    assert months.values("previous") == [
+        sql_net_sales(db, Period(date(2025, 10, 1), date(2025, 10, 31)))
+    ]
 
 
 def test_exports_write_every_figure_as_exact_yuan(
@@ -447,7 +496,7 @@ def test_the_daily_summary_prints_on_the_receipt_printer(db: Database) -> None:
         [job] = printer.wait_for_jobs(1)
     finally:
         printer.close()
-    text = "\n".join(decode_escpos(job).lines)
+    text = decode_escpos(job).text
     assert "日结汇总" in text and "收款方式" in text
 
 

@@ -53,7 +53,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database.dispose()
 
 
-def page(db: Database, text: str, **kw: int) -> SearchPage:
+def page(db: Database, text: str, **kw: int | bool) -> SearchPage:
     with db.read() as session:
         return search_page(session, text, **kw)
 
@@ -106,6 +106,18 @@ def test_hand_picked_queries_find_the_product_at_rank_one(
     assert first(db, text) == sku
 
 
+@pytest.mark.parametrize("text", ["lucha", "lvcha", "lücha"])
+def test_u_umlaut_typed_as_u_or_v_finds_green_tea(db: Database, text: str) -> None:
+    """绿 is lü: lucha and lvcha (and lücha) find both 绿茶 names of the catalog."""
+    assert {"105", "115"} <= skus(page(db, text, limit=100).hits)
+
+
+def test_a_upc_e_code_typed_in_search_finds_its_upc_a_product(db: Database) -> None:
+    """Search reads codes like the scanner does: UPC-E 01234558 is UPC-A 012345000058."""
+    add_product(db, "118", "Hershey's 巧克力", barcode_body="001234500005")
+    assert first(db, "01234558") == "118"
+
+
 def test_initials_match_anywhere_in_the_name(db: Database) -> None:
     """xm (小面, 小米) is found in the middle of names, not only at the start."""
     assert {"101", "112"} <= skus(page(db, "xm").hits)
@@ -145,6 +157,20 @@ def test_the_exact_name_ranks_first_and_the_total_counts_every_match(db: Databas
     rest = page(db, "康师傅 绿茶 500ml", offset=50)
     assert len(rest.hits) == GREEN_TEAS + 1 - 50
     assert not skus(first_page.hits) & skus(rest.hits)
+
+
+def test_the_page_alone_is_the_same_page_and_counts_only_when_it_holds_every_match(
+    db: Database,
+) -> None:
+    """count=False gives the same first page; its total is left out while more match than
+    the page holds (61 green teas, a page of 50), and exact when the page holds them all."""
+    tea = "康师傅 绿茶 500ml"
+    counted, alone = page(db, tea), page(db, tea, count=False)
+    assert (alone.hits, alone.total) == (counted.hits, None)
+    assert counted.total == GREEN_TEAS + 1
+    small = page(db, tea, limit=100, count=False)
+    assert (len(small.hits), small.total) == (GREEN_TEAS + 1, GREEN_TEAS + 1)
+    assert page(db, "榴莲", count=False).total == 0
 
 
 def test_a_name_prefix_ranks_before_a_substring(db: Database) -> None:

@@ -17,7 +17,6 @@ from pos_app.services.refund import refund_sale
 from pos_app.services.selling import add_scanned_item
 from pos_app.services.till_settings import InvalidSettings, read_settings, save_settings
 from pos_app.services.till_views import (
-    discount_limit_bp,
     product_by_id,
     refundable_sale,
     till_status,
@@ -61,7 +60,6 @@ def test_till_status_names_the_store_till_and_open_shift(db: Database) -> None:
         status = till_status(session)
         assert (status.till_id, status.shift_id) == ("T01", 1)
         assert status.store_name
-        assert discount_limit_bp(session) == 1000
 
 
 def test_saved_settings_are_read_back_and_journaled(db: Database) -> None:

@@ -9,7 +9,7 @@ import itertools
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import requests
 from sqlalchemy import select
@@ -19,11 +19,12 @@ from mall.members.keys import ensure_receipt_key, store_receipt_keys
 from mall.members.ledger import (
     add_units,
     get_or_create_member,
-    member_code,
     points_balance,
+    show_member_code,
     stored_value_balance,
 )
-from mall.members.models import HoldRow, MemberRow, PointsEntryRow
+from mall.members.models import HoldRow, MemberRow, PointsEntryRow, StoredValueEntryRow
+from mall.members.settings import MemberSettings
 from mall.models import utc_now
 from pos_app.domain.receipt_token import sign_receipt_token
 from pos_app.services.member_directory import MallDirectory
@@ -67,14 +68,12 @@ class MallMembers:
             )
             return member.id
 
-    def code(self, member_id: str, *, ttl_s: int = 300, age_s: int = 0) -> str:
-        """A member code as the member page shows it (made age_s ago)."""
-        with self.db.read() as session:
+    def code(self, member_id: str) -> str:
+        """The member QR code as the member page shows it now (codes shown before stop working)."""
+        with self.db.write() as session:
             member = session.get(MemberRow, member_id)
             assert member is not None
-            return member_code(
-                session, member, now=utc_now() - timedelta(seconds=age_s), ttl_s=ttl_s
-            )
+            return show_member_code(session, member, now=utc_now(), limits=MemberSettings()).code
 
     def by_phone(self, phone: str) -> str | None:
         with self.db.read() as session:
@@ -88,15 +87,17 @@ class MallMembers:
         with self.db.read() as session:
             return stored_value_balance(session, member_id)
 
-    def ledger(self, member_id: str) -> list[tuple[str, int]]:
-        """(source, delta) of the member's points entries, oldest first."""
+    def ledger(self, member_id: str, kind: str = "points") -> list[tuple[str, int]]:
+        """(source, delta) of the member's points (or "stored_value" fen) entries, oldest first."""
+        table: type[PointsEntryRow] | type[StoredValueEntryRow] = (
+            PointsEntryRow if kind == "points" else StoredValueEntryRow
+        )
+        delta = PointsEntryRow.delta if kind == "points" else StoredValueEntryRow.delta_fen
         with self.db.read() as session:
             rows = session.execute(
-                select(PointsEntryRow.source, PointsEntryRow.delta)
-                .where(PointsEntryRow.member_id == member_id)
-                .order_by(PointsEntryRow.id)
+                select(table.source, delta).where(table.member_id == member_id).order_by(table.id)
             )
-            return [(source, delta) for source, delta in rows]
+            return [(source, fen) for source, fen in rows]
 
     def hold_status(self, hold_id: str) -> str:
         with self.db.read() as session:
@@ -134,10 +135,12 @@ class Phone:
         return self.http.post(f"{self.base_url}/r/{token}/claim", timeout=TIMEOUT_S)
 
 
-def pair_till(db: Database, base_url: str, pair_code: str) -> tuple[SyncEngine, MallDirectory]:
+def pair_till(
+    db: Database, base_url: str, pair_code: str, till_id: str = "T01"
+) -> tuple[SyncEngine, MallDirectory]:
     """Pair the till's database with the mall (keys and rules saved) and return its sync engine
     and member directory."""
-    credentials = pair(base_url, pair_code, db.path.parent, till_id="T01", db=db)
+    credentials = pair(base_url, pair_code, db.path.parent, till_id=till_id, db=db)
     return engine_for(db), MallDirectory(credentials.client(timeout_s=(3.0, 5.0), retries=0))
 
 

@@ -4,12 +4,9 @@ is refused or has no effect on S002's data; the test prints attempts / refused."
 
 from __future__ import annotations
 
-import itertools
-import uuid
 from datetime import datetime
 from typing import Any
 
-import requests
 from sqlalchemy import func, select
 
 from mall.members.models import HoldRow, PointsEntryRow, StoredValueEntryRow
@@ -18,47 +15,13 @@ from mall.orders import create_order
 from mall.payment_models import PaymentRow
 from mall.payments.reconcile import CHINA
 from mall.stock import add_move
-from sync.protocol import payload_hash
-from sync.sample import Item, refund_payload, sale_payload
-from tests.mall.conftest import Device
+from sync.sample import Item, refund_payload
 from tests.mall.payment_support import payment_code
 from tests.sync.conftest import Mall
 from tests.sync.member_helpers import MallMembers
+from tests.sync.raw_till import paired
 
 NOODLES = Item("1003", "康师傅红烧牛肉面", 1, 450)
-
-
-class Till:
-    def __init__(self, mall: Mall, store_id: str) -> None:
-        answer = requests.post(
-            f"{mall.base_url}/api/v1/pair",
-            json={"code": mall.pair_code(store_id), "till_id": "T01"},
-            timeout=10,
-        ).json()
-        self.device = Device(mall.base_url, answer["device_id"], answer["device_secret"])
-        self.store_id = store_id
-        self.seqs = itertools.count(1)
-        self.till_seqs = itertools.count(1)
-
-    def sale(self, **fields: Any) -> dict[str, Any]:
-        payload = sale_payload(
-            store_id=self.store_id, till_id="T01", till_seq=next(self.till_seqs), items=[NOODLES]
-        )
-        return payload | fields
-
-    def push(self, kind: str, payload: dict[str, Any]) -> requests.Response:
-        seq = next(self.seqs)
-        event = {
-            "id": str(uuid.uuid4()),
-            "device_seq": seq,
-            "kind": kind,
-            "payload": payload,
-            "payload_hash": payload_hash(payload),
-        }
-        answer = self.device.post("/sync/push", json={"events": [event]})
-        if answer.status_code != 200:
-            self.seqs = itertools.count(seq)
-        return answer
 
 
 def store_b_books(mall: Mall, member_id: str) -> tuple[Any, ...]:
@@ -88,13 +51,10 @@ def test_a_till_of_one_store_can_touch_nothing_of_another(mall: Mall, capsys) ->
     of S002, and what it reads holds nothing of S002."""
     members = MallMembers(mall.db)
     member = members.add("13700001234", points=500, stored_value_fen=10_000)
-    a, b = Till(mall, "S001"), Till(mall, "S002")
-    b_sale = b.sale()
+    a, b = paired(mall, "S001"), paired(mall, "S002")
+    b_sale = b.sale(NOODLES)
     assert b.push("sale", b_sale).json()["applied"] == 1
-    b_hold = b.device.post(
-        "/members/holds",
-        json={"request_id": "b1", "member_id": member, "kind": "stored_value", "amount_fen": 900},
-    ).json()["hold_id"]
+    b_hold = b.hold(member, 900, members.code(member))
     b_pay = b.device.post(
         "/payments",
         json={
@@ -115,7 +75,7 @@ def test_a_till_of_one_store_can_touch_nothing_of_another(mall: Mall, capsys) ->
     def tried(name: str, refused: bool) -> None:
         attempts.append((name, refused))
 
-    answer = a.push("sale", a.sale(store_id="S002"))
+    answer = a.push("sale", a.sale(NOODLES, store_id="S002"))
     tried(
         "push a sale of S002", answer.status_code == 400 and answer.json()["code"] == "wrong_store"
     )
@@ -133,6 +93,7 @@ def test_a_till_of_one_store_can_touch_nothing_of_another(mall: Mall, capsys) ->
         answer.status_code == 200 and store_b_books(mall, member) == before,
     )
     spend = a.sale(
+        NOODLES,
         member_id=member,
         payments=[{"kind": "stored_value", "amount_fen": 450, "reference": b_hold}],
     )
@@ -140,6 +101,11 @@ def test_a_till_of_one_store_can_touch_nothing_of_another(mall: Mall, capsys) ->
     tried("spend S002's hold", answer.status_code == 200 and store_b_books(mall, member) == before)
     answer = a.device.post(f"/members/holds/{b_hold}/release")
     tried("release S002's hold", answer.status_code == 404)
+    answer = a.device.post(
+        "/members/holds",
+        json={"request_id": "a1", "member_id": member, "kind": "stored_value", "amount_fen": 1},
+    )
+    tried("hold a member shown only at S002", answer.status_code == 403)
     for method, path, body in [
         ("GET", f"/payments/{b_pay['id']}", None),
         ("POST", f"/payments/{b_pay['id']}/cancel", None),

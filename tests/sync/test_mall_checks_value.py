@@ -6,88 +6,29 @@ accepted is refused here with a clear code, or left for review, and the ledger i
 
 from __future__ import annotations
 
-import itertools
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mall.cli import main as mall_main
-from mall.members.holds import OFFLINE_CAPS_KEY
-from mall.members.keys import set_chain_value
-from mall.members.ledger import member_digits
-from mall.members.models import HoldRow, MemberRow
+from mall.members.keys import OFFLINE_CAPS_KEY, set_chain_value
+from mall.members.ledger import member_digits, show_member_code
+from mall.members.models import HoldRow, MemberPresentationRow, MemberRow
+from mall.members.settings import MemberSettings
 from mall.models import ConflictRow, utc_now
-from sync.protocol import payload_hash
-from sync.sample import Item, refund_payload, sale_payload
-from tests.mall.conftest import Device
+from sync.sample import Item, refund_payload
 from tests.sync.conftest import Mall
 from tests.sync.member_helpers import MallMembers
+from tests.sync.raw_till import paired
 
 COLA = Item("1001", "可口可乐 330ml", 1, 350)
 CANDY = Item("1001", "可口可乐 330ml", 1, 1)  # a 1-fen sale
 BIG = Item("1003", "康师傅红烧牛肉面", 1, 300_000)
-
-
-@dataclass
-class Till:
-    """A device of one store talking raw JSON to the mall, as an attacker with its credentials."""
-
-    device: Device
-    store_id: str
-    till_id: str
-    seqs: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    till_seqs: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-
-    def sale(self, *items: Item, **fields: Any) -> dict[str, Any]:
-        payload = sale_payload(
-            store_id=self.store_id,
-            till_id=self.till_id,
-            till_seq=next(self.till_seqs),
-            items=items,
-        )
-        return payload | fields
-
-    def push(self, kind: str, payload: dict[str, Any]) -> requests.Response:
-        """Push one event; the next sequence is used only if the mall took it."""
-        seq = next(self.seqs)
-        event = {
-            "id": str(uuid.uuid4()),
-            "device_seq": seq,
-            "kind": kind,
-            "payload": payload,
-            "payload_hash": payload_hash(payload),
-        }
-        answer = self.device.post("/sync/push", json={"events": [event]})
-        if answer.status_code != 200:
-            self.seqs = itertools.count(seq)
-        return answer
-
-    def hold(self, member_id: str, amount_fen: int, kind: str = "stored_value") -> str:
-        body = {
-            "request_id": uuid.uuid4().hex,
-            "member_id": member_id,
-            "kind": kind,
-            "amount_fen": amount_fen,
-        }
-        answer = self.device.post("/members/holds", json=body)
-        assert answer.status_code == 200, answer.text
-        return answer.json()["hold_id"]
-
-
-def paired(mall: Mall, store_id: str, till_id: str = "T01") -> Till:
-    answer = requests.post(
-        f"{mall.base_url}/api/v1/pair",
-        json={"code": mall.pair_code(store_id), "till_id": till_id},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
-    return Till(Device(mall.base_url, body["device_id"], body["device_secret"]), store_id, till_id)
 
 
 @dataclass
@@ -135,7 +76,8 @@ def test_a_claimed_billion_points_are_not_credited_and_left_for_review(
     assert answer.status_code == 200 and answer.json()["applied"] == 1
     assert books.members.points(member) == 1000
     assert books.reviews() == ["points_differ"]
-    assert till.device.get(f"/members/{member}").json()["points_balance"] == 1000
+    shown = till.device.post("/members/lookup", json={"code": books.members.code(member)})
+    assert shown.json()["points_balance"] == 1000
     assert mall_main(["reviews", "--db", mall.db.url]) == 0
     printed = capsys.readouterr().out
     assert "S001/T01 #1 sale points_differ (applied) the till claimed 1000000000" in printed
@@ -194,18 +136,48 @@ def test_stored_value_without_a_hold_is_taken_only_within_the_offline_cap(mall: 
     assert books.reviews() == ["offline_over_cap", "offline_over_cap"]
 
 
+def test_a_member_id_alone_neither_holds_nor_tells_a_balance(mall: Mall, books: Books):
+    """A hold needs the member to have shown their own code at this till within the hour: by
+    member id alone, after a look-up by phone, or after showing it at another till, the answer
+    is 403 member_code_needed whatever the amount (no 409 to binary-search a balance with) and
+    nothing is held; once the code is scanned here the hold is set; an hour later it is not."""
+    till, other = paired(mall, "S001"), paired(mall, "S001", "T02")
+    member = books.members.add("13800000009", points=500, stored_value_fen=10_000)
+
+    def hold(amount_fen: int) -> requests.Response:
+        body = {"request_id": uuid.uuid4().hex, "member_id": member, "kind": "stored_value"}
+        return till.device.post("/members/holds", json={**body, "amount_fen": amount_fen})
+
+    by_phone = till.device.post("/members/lookup", json={"phone": "13800000009"})
+    assert by_phone.status_code == 200 and by_phone.json()["stored_value_fen"] is None
+    assert other.device.post("/members/lookup", json={"code": books.members.code(member)}).ok
+    refused = [hold(amount) for amount in (1, 10_000, 10_001)]
+    assert {(r.status_code, r.json()["code"]) for r in refused} == {(403, "member_code_needed")}
+    with mall.db.read() as session:
+        assert session.scalars(select(HoldRow).where(HoldRow.member_id == member)).all() == []
+    assert till.device.post("/members/lookup", json={"code": books.members.code(member)}).ok
+    assert hold(10_001).json()["code"] == "insufficient_stored_value"
+    assert hold(10_000).status_code == 200
+    with mall.db.write() as session:
+        session.execute(
+            update(MemberPresentationRow).values(presented_at=utc_now() - timedelta(minutes=61))
+        )
+    assert hold(1).status_code == 403
+    assert books.of(member)[:2] == (500, 10_000)
+
+
 def test_a_sale_cannot_spend_another_stores_hold_or_more_than_its_own(mall: Mall, books: Books):
     """S001 naming S002's ¥10 hold to pay ¥3,000 takes nothing and leaves the hold S002's;
     S001's own ¥10 hold cannot pay ¥3,000 either; it pays ¥10 once, not twice."""
     mine, theirs = paired(mall, "S001"), paired(mall, "S002")
     member = books.members.add("13800000005", stored_value_fen=50_000)
-    foreign = theirs.hold(member, 1_000)
+    foreign = theirs.hold(member, 1_000, books.members.code(member))
     sale = mine.sale(BIG, member_id=member)
     sale["payments"] = [pay("stored_value", 300_000, foreign)]
     assert mine.push("sale", sale).json()["applied"] == 1
     assert books.hold(foreign) == ("active", 1_000)
     assert books.members.stored_value(member) == 50_000
-    own = mine.hold(member, 1_000)
+    own = mine.hold(member, 1_000, books.members.code(member))
     sale = mine.sale(BIG, member_id=member)
     sale["payments"] = [pay("stored_value", 300_000, own)]
     mine.push("sale", sale)
@@ -224,7 +196,7 @@ def test_only_a_refund_of_the_sale_that_captured_a_hold_gives_it_back(mall: Mall
     captured it gives back exactly what was taken."""
     mine, theirs = paired(mall, "S001"), paired(mall, "S002")
     member = books.members.add("13800000006", stored_value_fen=10_000)
-    hold = theirs.hold(member, 1_000)
+    hold = theirs.hold(member, 1_000, books.members.code(member))
     their_sale = theirs.sale(Item("1003", "面", 1, 1_000), member_id=member)
     their_sale["payments"] = [pay("stored_value", 1_000, hold)]
     assert theirs.push("sale", their_sale).json()["applied"] == 1
@@ -258,3 +230,37 @@ def test_balances_come_only_with_the_members_own_code(mall: Mall, books: Books):
     assert signup["points_available"] is None
     shown = till.device.post("/members/lookup", json={"digits": digits}).json()
     assert (shown["points_balance"], shown["stored_value_fen"]) == (1234, 5_600)
+
+
+def test_the_member_qr_brings_balances_only_while_it_is_the_newest_shown(mall: Mall, books: Books):
+    """The signed QR the member page shows finds the member with balances (the till sends the
+    code, not just the member id inside it, which anyone who saw a receipt could read); once
+    the page showed a newer one, the older QR finds nobody; a forged one neither; and there is
+    no look-up by bare member id."""
+    till = paired(mall, "S001")
+    member = books.members.add("13800000008", points=900, stored_value_fen=1_000)
+    now = utc_now()
+
+    def show(at: datetime) -> str:
+        with mall.db.write() as session:
+            row = session.get(MemberRow, member)
+            assert row is not None
+            return show_member_code(session, row, now=at, limits=MemberSettings()).code
+
+    def look_up(code: str) -> requests.Response:
+        return till.device.post("/members/lookup", json={"code": code})
+
+    first = show(now)
+    shown = look_up(first).json()
+    assert (shown["member_id"], shown["points_balance"], shown["stored_value_fen"]) == (
+        member,
+        900,
+        1_000,
+    )
+    newer = show(now + timedelta(seconds=61))
+    stale = look_up(first)
+    assert stale.status_code == 404 and "fresh one" in stale.json()["message"]
+    assert look_up(newer).json()["points_balance"] == 900
+    forged = newer[:-3] + ("AAA" if newer[-3:] != "AAA" else "BBB")
+    assert look_up(forged).status_code == 404
+    assert till.device.get(f"/members/{member}").status_code in (404, 405)

@@ -1,22 +1,31 @@
-"""First start: the catalog comes down as one streamed snapshot, and a cut download starts over."""
+"""First start: the catalog comes down as one streamed snapshot, and a cut download (a lost
+connection, a till killed half way) goes on from its last stored chunk."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from mall.catalog import upsert_products
 from mall.demo import demo_products
 from mall.feed import head_seq
 from pos_app.services.search import search_products
 from pos_app.store.models import Barcode, Product
+from sync.bootstrap import RESUME
 from sync.client import MallClient
 from sync.credentials import load_credentials
 from sync.engine import SyncEngine
 from sync.errors import SyncOffline
 from sync.protocol import ProductData
 from sync.state import CURSOR, get_state
-from tests.sync.conftest import Mall
+from tests.sync.conftest import Mall, open_mall
 from tests.sync.faultproxy import FaultProxy
 
 SKUS = 1200
@@ -56,7 +65,7 @@ def test_a_snapshot_streamed_in_chunks_loads_every_product_and_sets_the_cursor(
 def test_a_snapshot_cut_off_in_the_middle_is_not_counted_and_the_next_start_completes_it(
     mall: Mall, make_till
 ):
-    """Half a download leaves no cursor; the next round loads it all again, idempotently."""
+    """Half a download leaves no cursor; the next round loads the rest."""
     with mall.db.write() as session:
         upsert_products(session, demo_products(SKUS))
     till = make_till()
@@ -77,3 +86,76 @@ def test_a_snapshot_cut_off_in_the_middle_is_not_counted_and_the_next_start_comp
     engine.run_once()
     assert counts(till)[:2] == (SKUS + 3, SKUS + 3)
     proxy.close()
+
+
+KILL_SKUS = 3000
+CHUNK = 30
+POS = Path(sys.executable).parent / "pos"
+
+
+@pytest.fixture
+def chunked_mall(mall_url: str) -> Iterator[Mall]:
+    """The mall sending its snapshot in chunks of 30, with 3,000 more products."""
+    for mall in open_mall(mall_url, snapshot_chunk=CHUNK):
+        with mall.db.write() as session:
+            upsert_products(session, demo_products(KILL_SKUS))
+        yield mall
+
+
+def progress(till) -> dict | None:
+    with till.db.read() as session:
+        return get_state(session, RESUME)
+
+
+def written_at(till) -> dict[str, str]:
+    with till.db.read() as session:
+        return dict(session.execute(text("SELECT sku, updated_at FROM products")).all())
+
+
+def test_a_till_killed_during_its_first_download_goes_on_from_there_after_a_restart(
+    chunked_mall: Mall, make_till
+):
+    """`pos sync --once` is SIGKILLed part way through the first download; started again, it
+    asks for the rest only (products written before the kill are not written again) and ends
+    with every product and barcode once, the cursor set and the search index whole."""
+    till = make_till()
+    till.pair(chunked_mall)
+    command = [str(POS), "sync", "--once", "--db", str(till.db.path)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while (state := progress(till)) is None or state["count"] < KILL_SKUS // 4:
+        assert child.poll() is None, child.stderr and child.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    before = written_at(till)
+    state = progress(till)
+    assert state is not None and counts(till)[2] is None
+    assert len(before) == state["count"] < KILL_SKUS + 3  # the chunks stored, nothing else
+
+    restart = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert restart.returncode == 0, restart.stderr
+    with chunked_mall.db.read() as session:
+        head = head_seq(session)
+    assert counts(till) == (KILL_SKUS + 3, KILL_SKUS + 3, head)
+    after = written_at(till)
+    assert {sku: after[sku] for sku in before} == before  # not downloaded again
+    assert progress(till) is None
+    with till.db.write() as session:  # fails ('malformed') if the index differs from products
+        session.execute(
+            text("INSERT INTO products_fts(products_fts, rank) VALUES ('integrity-check', 1)")
+        )
+        triggers = session.scalar(
+            text(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'products'"
+            )
+        )
+        assert triggers == 4
+    with till.db.read() as session:
+        hits = {hit.sku for hit in search_products(session, "ksfhsnrm", limit=5000)}
+        with_initials = session.scalars(
+            select(Product.sku).where(Product.pinyin_initials.startswith("ksfhsnrm"))
+        )
+        assert hits == set(with_initials) and len(hits) > 2

@@ -7,10 +7,17 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from pos_app.services.events import queue_event
 from pos_app.store.models import OutboxEvent, utc_now
 from pos_app.store.outbox import ACKED_RETENTION, append_event, count_pending
 from sync.engine import as_push_event
-from sync.protocol import PushEvent, payload_hash
+from sync.protocol import (
+    PushEvent,
+    RefundPayload,
+    ShiftClosePayload,
+    StockPayload,
+    payload_hash,
+)
 from sync.sample import refund_payload
 from tests.sync.conftest import COLA, NOODLES, WATER, Mall
 
@@ -86,6 +93,17 @@ def test_a_gap_is_refused_with_the_expected_seq_and_the_till_resends_from_there(
     assert mall.sales("S001") == (7, 3 * 350 + 4 * 200)
 
 
+SHIFT_CLOSE = {
+    "till_id": "T01",
+    "shift_id": 1,
+    "z_no": 1,
+    "net_fen": 0,
+    "by_tender": {"cash": 0},
+    "expected_cash_fen": 0,
+    "counted_cash_fen": 0,
+}
+
+
 def test_refunds_and_stock_events_move_the_store_ledger(mall: Mall, make_till):
     """A refund puts goods back and counts negative; a stock receipt adds to on hand."""
     till = make_till()
@@ -93,11 +111,9 @@ def test_refunds_and_stock_events_move_the_store_ledger(mall: Mall, make_till):
     till.sell(COLA, NOODLES)
     with till.db.write() as session:
         sale = json.loads(session.scalar(select(OutboxEvent.payload)))
-        append_event(session, "refund", refund_payload(sale, till_seq=2))
-        append_event(
-            session, "stock", {"sku": COLA.sku, "delta": 24, "reason": "receive", "ref": "PO-1"}
-        )
-        append_event(session, "shift_close", {"z_no": 1, "net_fen": 0})
+        queue_event(session, RefundPayload.model_validate(refund_payload(sale, till_seq=2)))
+        queue_event(session, StockPayload(sku=COLA.sku, delta=24, reason="receive", ref="PO-1"))
+        queue_event(session, ShiftClosePayload(**SHIFT_CLOSE))
     engine.push()
     assert mall.sales("S001") == (2, 0)
     assert mall.stock("S001", COLA.sku) == 24

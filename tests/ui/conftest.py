@@ -10,14 +10,18 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from pos_app.services.payments import PaymentGateway
+from pos_app.services.permissions import Need
 from pos_app.store.db import Database
+from pos_app.store.settings import set_setting
 from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import set_language
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.override_dialog import Approval, OverrideDialog
+from pos_app.ui.printing import PrinterBridge, attach_printer
 from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget
 from tests.conftest import CASHIER_PIN, MANAGER_ID
+from tests.hardware.fake_printer import FakePrinter
 
 D = TypeVar("D", bound=QDialog)
 ASK_ON_CLOSE = CloseWithCartDialog.ask.__func__  # type: ignore[attr-defined]
@@ -103,9 +107,9 @@ def manager_approves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """OverrideDialog.ask answers as if the manager typed their PIN; returns the reasons asked."""
     reasons: list[str] = []
 
-    def ask(parent: QWidget | None, ctx: TillContext, reason: str) -> Approval:
+    def ask(parent: QWidget | None, ctx: TillContext, reason: str, need: Need) -> Approval:
         reasons.append(reason)
-        return Approval(MANAGER_ID, "李经理")
+        return Approval(MANAGER_ID, "李经理", "manager")
 
     monkeypatch.setattr(OverrideDialog, "ask", ask)
     return reasons
@@ -124,3 +128,28 @@ def close_keeps_the_cart(monkeypatch: pytest.MonkeyPatch) -> None:
 def ask_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing the window asks its real question (answered by the test's keys)."""
     monkeypatch.setattr(CloseWithCartDialog, "ask", classmethod(ASK_ON_CLOSE))
+
+
+@pytest.fixture
+def printer(db: Database) -> Iterator[FakePrinter]:
+    """The till's receipt printer: a TCP endpoint recording every job."""
+    endpoint = FakePrinter()
+    with db.write() as session:
+        set_setting(session, "printer_uri", endpoint.uri)
+    yield endpoint
+    endpoint.close()
+
+
+@pytest.fixture
+def bridge(window: MainWindow, db: Database, printer: FakePrinter) -> Iterator[PrinterBridge]:
+    """The window's print worker, not yet started: a test starts it when its scene is set."""
+    bridge = attach_printer(window, db)
+    yield bridge
+    bridge.stop()
+
+
+@pytest.fixture
+def printing(bridge: PrinterBridge) -> PrinterBridge:
+    """The window's print worker, running."""
+    bridge.start()
+    return bridge

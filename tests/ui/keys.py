@@ -10,7 +10,9 @@ from typing import TypeVar
 from pytestqt.qtbot import QtBot
 
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, QDialog, Qt, QTest, QWidget
+from tests.hardware.fake_printer import FakePrinter
 from tests.ui.conftest import SCANNER_KEY_MS, FakeClock, find_open
 
 D = TypeVar("D", bound=QDialog)
@@ -52,10 +54,31 @@ def scan_code(clock: FakeClock, code: str) -> None:
 
 
 def open_by_key(
-    qtbot: QtBot, clock: FakeClock, window: MainWindow, key: Qt.Key, kind: type[D]
+    qtbot: QtBot,
+    clock: FakeClock,
+    window: MainWindow,
+    key: Qt.Key,
+    kind: type[D],
+    modifier: Qt.KeyboardModifier | None = None,
 ) -> D:
     """Press key on the sale screen and wait until the dialog it opens has the keyboard."""
-    press(clock, key)
+    press(clock, key, modifier)
     dialog = find_open(window, kind)
     qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
     return dialog
+
+
+def sell_and_print(
+    qtbot: QtBot, clock: FakeClock, window: MainWindow, code: str, printer: FakePrinter, jobs: int
+) -> list[bytes]:
+    """Back on the sale screen: scan code, F12, ¥10 cash, Enter; wait until the printer has
+    `jobs` jobs (the receipt is queued on the GUI thread: keep it running) and return them."""
+    window.activateWindow()  # a window manager does this; the offscreen platform has none
+    qtbot.waitUntil(lambda: window.isAncestorOf(QApplication.focusWidget()))
+    scan_code(clock, code)
+    qtbot.waitUntil(lambda: window.sale.model.rowCount() == 1)
+    open_by_key(qtbot, clock, window, Qt.Key.Key_F12, PaymentDialog)
+    type_text(clock, "10")
+    press(clock, ENTER)
+    qtbot.waitUntil(lambda: len(printer.jobs) >= jobs, timeout=15_000)
+    return list(printer.jobs)

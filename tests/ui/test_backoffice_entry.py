@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from pos_app.services.permissions import Need
 from pos_app.ui.context import TillContext
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.override_dialog import OverrideDialog
@@ -33,7 +34,7 @@ def test_back_office_stays_shut_without_approval(
 ) -> None:
     """A refused PIN leaves the till as it was: no back-office window."""
 
-    def refuse(parent: QWidget | None, ctx: TillContext, reason: str) -> None:
+    def refuse(parent: QWidget | None, ctx: TillContext, reason: str, need: Need) -> None:
         return None
 
     monkeypatch.setattr(OverrideDialog, "ask", refuse)

@@ -44,6 +44,18 @@ def answer_override(qtbot: QtBot, keys: Callable[[OverrideDialog], None]) -> lis
     return said
 
 
+def approve_as_manager(clock: FakeClock) -> Callable[[OverrideDialog], None]:
+    """The keys a manager types into the override dialog: staff number, Enter, PIN, Enter."""
+
+    def keys(_dialog: OverrideDialog) -> None:
+        type_text(clock, "2001")
+        press(clock, ENTER)
+        type_text(clock, MANAGER_PIN)
+        press(clock, ENTER)
+
+    return keys
+
+
 def test_f3_then_a_number_and_enter_sets_the_quantity(
     qtbot: QtBot, window: MainWindow, clock: FakeClock
 ) -> None:
@@ -61,18 +73,15 @@ def test_f3_then_a_number_and_enter_sets_the_quantity(
 def test_f8_then_the_managers_pin_and_enter_voids_the_line(
     qtbot: QtBot, window: MainWindow, clock: FakeClock, db: Database
 ) -> None:
-    """F8 opens the override dialog with the keyboard in the PIN field; PIN + Enter approves."""
+    """F8 opens the override dialog with the keyboard in the approver's number; number, Enter,
+    PIN, Enter approves."""
     scan_code(clock, barcode_of("1001"))
     scan_code(clock, barcode_of("1002"))
 
-    def pin_and_enter(dialog: OverrideDialog) -> None:
-        type_text(clock, MANAGER_PIN)
-        press(clock, ENTER)
-
-    focus = answer_override(qtbot, pin_and_enter)
+    focus = answer_override(qtbot, approve_as_manager(clock))
     press(clock, Qt.Key.Key_F8)
     wait_idle(qtbot, window)
-    assert focus == ["pin"]
+    assert focus == ["approver_code"]
     assert len(window.sale.cart.lines) == 1
     assert journal_kinds(db).count("void_line") == 1
 
@@ -88,8 +97,8 @@ def test_esc_on_the_override_dialog_cancels_without_saying_the_pin_was_wrong(
     type_text(clock, "3")
     focus = answer_override(qtbot, lambda _: press(clock, Qt.Key.Key_Escape))
     press(clock, ENTER)
-    assert focus == ["pin"]
-    assert dialog.error.text() == "未获经理授权，没有改动"
+    assert focus == ["approver_code"]
+    assert dialog.error.text() == "未获授权，没有改动"
     assert window.sale.cart.lines[0].line_discount_fen == 0
     assert "discount" not in journal_kinds(db)
 

@@ -11,13 +11,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pytestqt.qtbot import QtBot
 
-from pos_app.domain.member_code import sign_member_code
 from pos_app.store.db import Database
 from pos_app.store.member_models import KnownMember
 from pos_app.store.models import utc_now
 from pos_app.store.settings import set_setting
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.member_dialog import MemberDialog
+from sync.member_code import sign_member_code
 from tests.ui.conftest import FakeClock, find_open, scan, wait_idle
 from tests.ui.test_selling import click_ok, open_payment, pay, ring_up, sales
 
@@ -31,7 +31,7 @@ def paired(db: Database) -> Database:
     public = base64.b64encode(MALL_KEY.public_key().public_bytes_raw()).decode()
     with db.write() as session:
         set_setting(session, "member_code_public_key", public)
-        set_setting(session, "offline_points_cap", 500)
+        set_setting(session, "points_rules", {"offline_points_cap": 500})
     return db
 
 

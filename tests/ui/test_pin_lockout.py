@@ -7,6 +7,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from pos_app.services.permissions import Action, Need
 from pos_app.services.pin_guard import FIRST_LOCK_S, FREE_TRIES
 from pos_app.store.db import Database
 from pos_app.store.models import JournalEntry
@@ -62,16 +63,20 @@ def test_wrong_pins_lock_the_log_in_even_after_a_restart(
 def test_wrong_manager_pins_lock_the_override_dialog(
     qtbot: QtBot, db: Database, clock: FakeClock, window: MainWindow
 ) -> None:
-    """Six wrong override PINs lock the dialog; then even the manager's PIN is refused."""
-    dialog = OverrideDialog(window, window.ctx, "作废商品")
+    """Six wrong PINs for approver 2001 lock the dialog; then even the manager's PIN is
+    refused. A right PIN of someone who may not approve is refused, but is no wrong PIN."""
+    dialog = OverrideDialog(window, window.ctx, "作废商品", Need(Action.VOID_LINE))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
 
-    def attempt(pin: str) -> str:
+    def attempt(code: str, pin: str) -> str:
         dialog.activateWindow()
-        dialog.pin.setFocus()
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.pin)
+        dialog.code.clear()
+        dialog.code.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.code)
+        type_text(clock, code)
+        press(clock, ENTER)
         type_text(clock, pin)
         press(clock, ENTER)
         qtbot.waitUntil(lambda: dialog.error.text() not in ("", "正在验证…"), timeout=10_000)
@@ -79,9 +84,10 @@ def test_wrong_manager_pins_lock_the_override_dialog(
         dialog.error.clear()
         return said
 
+    assert attempt("1001", CASHIER_PIN) == "张三（收银员）不能批准删除商品，请主管或经理批准"
     for _ in range(FREE_TRIES):
-        assert attempt(CASHIER_PIN) == "该密码不是经理的，授权被拒绝"
-    assert attempt(CASHIER_PIN).startswith("密码错误次数过多")
-    assert attempt(MANAGER_PIN).startswith("密码错误次数过多")
+        assert attempt("2001", CASHIER_PIN) == "工号或密码错误"
+    assert attempt("2001", CASHIER_PIN).startswith("密码错误次数过多")
+    assert attempt("2001", MANAGER_PIN).startswith("密码错误次数过多")
     assert dialog.approval is None
     assert sum('"scope":"override"' in p for p in journal(db)) == FREE_TRIES + 1

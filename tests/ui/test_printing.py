@@ -3,9 +3,6 @@ reprint receipts of committed sales that never printed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -13,7 +10,6 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.store.db import Database
 from pos_app.store.models import Payment
-from pos_app.store.settings import set_setting
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.printing import PrinterBridge, attach_printer
@@ -27,39 +23,19 @@ from tests.ui.keys import ENTER, open_by_key, press, scan_code, type_text
 from tests.ui.test_selling import open_payment, pay, ring_up
 
 
-@pytest.fixture
-def printer_on(db: Database) -> Iterator[FakePrinter]:
-    printer = FakePrinter()
-    with db.write() as session:
-        set_setting(session, "printer_uri", printer.uri)
-    yield printer
-    printer.close()
-
-
-@pytest.fixture
-def bridge(window: MainWindow, db: Database) -> Iterator[PrinterBridge]:
-    bridge = attach_printer(window, db)
-    yield bridge
-    bridge.stop()
-
-
-def receipt_text(job: bytes) -> str:
-    return "\n".join(decode_escpos(job).lines)
-
-
 def test_a_cash_sale_prints_its_receipt_and_the_status_bar_says_ready(
     qtbot: QtBot,
     window: MainWindow,
     clock: FakeClock,
-    printer_on: FakePrinter,
+    printer: FakePrinter,
     bridge: PrinterBridge,
 ) -> None:
     """After paying, the receipt with the sale number arrives at the printer in Chinese."""
     bridge.start()
     ring_up(window, clock, "1001")
     pay(qtbot, window, open_payment(window), "cash", "10")
-    jobs = printer_on.wait_for_jobs(2)  # the drawer kick, then the receipt
-    text = "\n".join(receipt_text(job) for job in jobs)
+    jobs = printer.wait_for_jobs(2)  # the drawer kick, then the receipt
+    text = "\n".join(decode_escpos(job).text for job in jobs)
     assert "T01-000001" in text and "可口可乐" in text
     assert "￥10.00" in text and "￥6.50" in text  # cash as handed over, and the change
     qtbot.waitUntil(lambda: bridge.status_text() == "就绪")
@@ -69,7 +45,7 @@ def test_receipts_that_never_printed_are_offered_for_reprint_on_start(
     qtbot: QtBot,
     window: MainWindow,
     db: Database,
-    printer_on: FakePrinter,
+    printer: FakePrinter,
     bridge: PrinterBridge,
 ) -> None:
     """A sale committed before a crash (no print job) is offered; 全部重印 prints it once."""
@@ -85,8 +61,8 @@ def test_receipts_that_never_printed_are_offered_for_reprint_on_start(
     assert "T01-000001" in offer.text()
     [again] = [b for b in offer.buttons() if b.text() == "全部重印"]
     again.click()
-    [job] = printer_on.wait_for_jobs(1)
-    assert "T01-000001" in receipt_text(job)
+    [job] = printer.wait_for_jobs(1)
+    assert "T01-000001" in decode_escpos(job).text
 
 
 def test_a_cash_sale_with_the_printer_off_says_the_drawer_stays_shut_and_never_kicks_later(
@@ -94,12 +70,12 @@ def test_a_cash_sale_with_the_printer_off_says_the_drawer_stays_shut_and_never_k
     window: MainWindow,
     clock: FakeClock,
     db: Database,
-    printer_on: FakePrinter,
+    printer: FakePrinter,
     bridge: PrinterBridge,
 ) -> None:
     """Case 7 by keys: printer off, a cash sale. The sale screen says in Chinese that the drawer
     did not open and will not open later; when the printer is back only the receipt prints."""
-    printer_on.set_mode("refuse")
+    printer.set_mode("refuse")
     bridge.start()
     scan_code(clock, barcode_of("1001"))
     open_by_key(qtbot, clock, window, Qt.Key.Key_F12, PaymentDialog)
@@ -111,9 +87,28 @@ def test_a_cash_sale_with_the_printer_off_says_the_drawer_stays_shut_and_never_k
     with db.read() as session:
         assert session.scalar(select(Payment.kind)) == "cash"
 
-    printer_on.set_mode("normal")
+    printer.set_mode("normal")
     bridge.worker.retry_now()
-    [receipt] = printer_on.wait_for_jobs(1)
-    assert "T01-000001" in receipt_text(receipt)
+    [receipt] = printer.wait_for_jobs(1)
+    assert "T01-000001" in decode_escpos(receipt).text
     qtbot.wait(300)  # the worker would have sent a queued kick by now
-    assert len(printer_on.jobs) == 1 and b"\x1bp" not in printer_on.jobs[0]
+    assert len(printer.jobs) == 1 and b"\x1bp" not in printer.jobs[0]
+
+
+def test_with_no_printer_the_status_bar_says_where_to_set_one_up(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, db: Database
+) -> None:
+    """No receipt printer: a sale is kept and the status bar says, briefly, that F10 sets one
+    up (instead of a sentence that does not fit it)."""
+    bridge = attach_printer(window, db)
+    bridge.start()
+    try:
+        scan_code(clock, barcode_of("1001"))
+        open_by_key(qtbot, clock, window, Qt.Key.Key_F12, PaymentDialog)
+        type_text(clock, "3.50")
+        press(clock, ENTER)
+        status = window.status_labels["printer"]
+        qtbot.waitUntil(lambda: "F10" in status.text(), timeout=10_000)
+    finally:
+        bridge.stop()
+    assert status.text() == "打印 未设置（按 F10 设置）"

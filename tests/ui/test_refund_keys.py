@@ -7,9 +7,7 @@ drawer kick and the cash shown on screen are checked."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
@@ -20,9 +18,8 @@ from pos_app.services.checkout import checkout
 from pos_app.services.shift import close_shift
 from pos_app.store.db import Database
 from pos_app.store.models import JournalEntry, Product, Sale, StockMove
-from pos_app.store.settings import set_setting
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.printing import PrinterBridge
 from pos_app.ui.qt import QApplication, Qt
 from pos_app.ui.refund_dialog import REFUND_COLUMN, RefundDialog
 from tests.conftest import CASHIER_ID, MANAGER_ID, barcode_of
@@ -34,23 +31,6 @@ from tests.ui import keys
 from tests.ui.conftest import FakeClock, wait_idle
 
 DRAWER_KICK = "1b 70"  # ESC p: the cash drawer pulse
-
-
-@pytest.fixture
-def printer(db: Database) -> Iterator[FakePrinter]:
-    printer = FakePrinter()
-    with db.write() as session:
-        set_setting(session, "printer_uri", printer.uri)
-    yield printer
-    printer.close()
-
-
-@pytest.fixture
-def bridge(window: MainWindow, db: Database, printer: FakePrinter) -> Iterator[PrinterBridge]:
-    bridge = attach_printer(window, db)
-    bridge.start()
-    yield bridge
-    bridge.stop()
 
 
 def split_sale(db: Database) -> str:
@@ -92,17 +72,13 @@ def open_refund(qtbot: QtBot, clock: FakeClock, window: MainWindow) -> RefundDia
     return dialog
 
 
-def slip_text(job: bytes) -> str:
-    return "\n".join(decode_escpos(job).lines)
-
-
 def test_a_split_sale_is_refunded_by_keys_alone_with_slip_drawer_and_cash_on_screen(
     qtbot: QtBot,
     window: MainWindow,
     clock: FakeClock,
     db: Database,
     printer: FakePrinter,
-    bridge: PrinterBridge,
+    printing: PrinterBridge,
     manager_approves: list[str],
 ) -> None:
     """Scan the receipt, type 1 on each line (1 stays 1), Tab, Tab to 退款, Enter: ¥8.00 goes
@@ -139,7 +115,7 @@ def test_a_split_sale_is_refunded_by_keys_alone_with_slip_drawer_and_cash_on_scr
 
     kick, slip = printer.wait_for_jobs(2)
     assert any(command.startswith(DRAWER_KICK) for command in decode_escpos(kick).commands)
-    text = slip_text(slip)
+    text = decode_escpos(slip).text
     assert "退货单" in text and f"原单号: {sale_no}" in text and refund_no in text
     assert "可口可乐" in text and "康师傅红烧牛肉面" in text
     assert "退款合计" in text and "￥8.00" in text
@@ -153,7 +129,7 @@ def test_f4_refunds_everything_left_and_the_tenders_get_back_exactly_what_they_p
     clock: FakeClock,
     db: Database,
     printer: FakePrinter,
-    bridge: PrinterBridge,
+    printing: PrinterBridge,
     manager_approves: list[str],
 ) -> None:
     """After one cola was refunded by keys, 全部退货 (F4) fills in what is left and Enter on 退款
@@ -280,7 +256,7 @@ def test_a_rounded_sale_refunded_by_keys_gives_back_what_was_paid_and_z_has_no_s
     clock: FakeClock,
     db: Database,
     printer: FakePrinter,
-    bridge: PrinterBridge,
+    printing: PrinterBridge,
     manager_approves: list[str],
 ) -> None:
     """The issue's ¥48.95 sale with 抹零 −¥0.05, paid card ¥10.00 + cash ¥38.90: scan, F4,
@@ -297,7 +273,7 @@ def test_a_rounded_sale_refunded_by_keys_gives_back_what_was_paid_and_z_has_no_s
     [(_, _, tenders)] = refunds(db)
     assert sorted(tenders) == [("card", -1000), ("cash", -3890)]
     assert dialog.cash_back.text() == "请退还顾客现金 ¥38.90"
-    text = slip_text(printer.wait_for_jobs(2)[1])
+    text = decode_escpos(printer.wait_for_jobs(2)[1]).text
     assert "抹零" in text and "￥48.90" in text and "￥38.90" in text and "￥10.00" in text
     z = close_shift(db, staff_id=CASHIER_ID, counted_cash_fen=50000)
     assert z.by_tender == {"card": 0, "cash": 0}

@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from pos_app.services.permissions import Need
 from pos_app.store.db import Database
 from pos_app.store.models import JournalEntry, Payment, Product, Sale, Shift
 from pos_app.ui.context import TillContext
@@ -66,7 +67,7 @@ def test_a_cash_sale_shows_the_change_and_is_stored(
     assert dialog.due.text() == "¥9.00"
     pay(qtbot, window, dialog, "cash", "20")
     assert window.sale.open_dialogs() == []
-    assert "找零 ¥11.00" in window.sale.last_sale.text()
+    assert window.sale.last_sale.text().endswith("：收 ¥20.00 找 ¥11.00")  # as handed over
     assert window.sale.model.rowCount() == 0 and window.sale.total.text() == "¥0.00"
     [sale] = sales(db)
     assert (sale.total_fen, [(p.kind, p.tendered_fen, p.change_fen) for p in sale.payments]) == (
@@ -87,7 +88,7 @@ def test_a_split_payment_stores_both_tenders(
     pay(qtbot, window, dialog, "card", "3.00")
     [sale] = sales(db)
     assert [(p.kind, p.amount_fen) for p in sale.payments] == [("cash", 500), ("card", 300)]
-    assert "找零 ¥0.00" in window.sale.last_sale.text()
+    assert window.sale.last_sale.text().endswith("：收 ¥5.00 找 ¥0.00，另付 ¥3.00")
 
 
 def test_the_payment_code_step_says_online_payment_is_unavailable(
@@ -198,15 +199,19 @@ def test_a_wrong_manager_pin_refuses_the_void(
     db: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """F8 asks for a manager; the cashier's own PIN is refused and the line stays."""
+    """F8 asks for an approver; the cashier's own number and PIN are refused (a cashier may not
+    void) and the line stays."""
     refusals: list[str] = []
 
-    def ask_with_wrong_pin(parent: QWidget | None, ctx: TillContext, reason: str) -> None:
-        dialog = OverrideDialog(parent, ctx, reason)
+    def ask_with_wrong_pin(
+        parent: QWidget | None, ctx: TillContext, reason: str, need: Need
+    ) -> None:
+        dialog = OverrideDialog(parent, ctx, reason, need)
         dialog.show()
-        dialog.pin.setText("1234")  # the cashier's PIN, not a manager's
+        dialog.code.setText("1001")
+        dialog.pin.setText("1234")  # the cashier's own
         click_ok(qtbot, dialog)
-        qtbot.waitUntil(lambda: "授权被拒绝" in dialog.error.text())
+        qtbot.waitUntil(lambda: "不能批准" in dialog.error.text())
         refusals.append(dialog.error.text())
         dialog.reject()
         return dialog.approval

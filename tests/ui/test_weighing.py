@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from pos_app.hardware.pole_display import Light
-from pos_app.hardware.print_queue import send_job
 from pos_app.services.device_settings import DeviceSettings, save_device_settings
+from pos_app.services.printing import send_job
 from pos_app.store.db import Database
 from pos_app.store.models import PrintJob, Sale
 from pos_app.ui.main_window import MainWindow
@@ -110,7 +110,7 @@ def test_a_weighed_item_is_sold_from_the_live_scale_reading(
     type_text(clock, "20")
     press(clock, ENTER)
     wait_idle(qtbot, counter)
-    qtbot.waitUntil(lambda: "找零 ¥4.08" in sale.last_sale.text())
+    qtbot.waitUntil(lambda: "收 ¥20.00 找 ¥4.08" in sale.last_sale.text())
 
     with db.read() as session:
         [stored] = session.scalars(select(Sale)).all()

@@ -20,7 +20,37 @@ ACTIVE = sa.text("revoked_at IS NULL")
 EVENT_KEY = ["device_id", "device_seq", "event_id", "payload_hash"]
 
 
+# Before 0004 a till number could be paired twice. The newest pairing is the till in use; the
+# older ones are revoked (their secrets stop working) so that one device per till can hold.
+REVOKE_OLDER_PAIRINGS = sa.text(
+    """UPDATE devices SET revoked_at = CURRENT_TIMESTAMP
+    WHERE revoked_at IS NULL AND EXISTS (SELECT 1 FROM devices newer
+        WHERE newer.store_id = devices.store_id AND newer.till_id = devices.till_id
+        AND newer.revoked_at IS NULL
+        AND (newer.created_at > devices.created_at
+            OR (newer.created_at = devices.created_at AND newer.id > devices.id)))"""
+)
+DUPLICATE_SALE_NUMBERS = sa.text(
+    """SELECT store_id, till_id, till_seq FROM sales WHERE till_seq IS NOT NULL
+    GROUP BY store_id, till_id, till_seq HAVING count(*) > 1 LIMIT 5"""
+)
+
+
+def refuse_duplicate_sale_numbers() -> None:
+    """Two devices on one till number may have booked the same sale number: both are real
+    sales, so the upgrade stops and names them rather than dropping one."""
+    duplicates = op.get_bind().execute(DUPLICATE_SALE_NUMBERS).all()
+    if duplicates:
+        listed = ", ".join(f"{store}/{till}#{seq}" for store, till, seq in duplicates)
+        raise RuntimeError(
+            f"商城数据库里有重复的销售编号（门店/收银台#序号）：{listed}。"
+            "这些是同一收银台号被两台设备配对时记下的销售，请先核对并改正其中一台的收银台号后再升级。"
+        )
+
+
 def upgrade() -> None:
+    op.execute(REVOKE_OLDER_PAIRINGS)
+    refuse_duplicate_sale_numbers()
     op.create_table(
         "rate_counters",
         sa.Column("scope", sa.String(length=16), nullable=False),

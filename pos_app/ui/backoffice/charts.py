@@ -34,7 +34,8 @@ CURRENT_COLOR = "#1565c0"
 PREVIOUS_COLOR = "#b0bec5"
 LABEL_CHARS = 11
 SMALL_PT = 9
-LABEL_PT = ((12, 7), (4, SMALL_PT))  # more than 12 categories: 7 pt labels; more than 4: 9 pt
+LABEL_PT = ((12, 7), (3, SMALL_PT))  # more than 12 categories: 7 pt labels; more than 3: 9 pt
+NARROW_PX, NARROW_LABELS_FROM, WIDE_PX = 450, 4, 560  # a chart narrower than 450 px: 7 pt
 DATE_TICKS = 6
 HBAR_REPORTS = frozenset({"top_products", "bottom_products"})
 LINE_REPORTS = frozenset(
@@ -89,6 +90,7 @@ def _value_axis(series: Series) -> QValueAxis:
     axis.applyNiceNumbers()
     axis.setLabelFormat("%.0f" if axis.max() - axis.min() >= 10 else "%.1f")
     axis.setTitleText(series.unit)
+    axis.setTruncateLabels(False)  # a small chart's axis shows 200000, never "…"
     return axis
 
 
@@ -145,7 +147,14 @@ def _category_names(spec: ReportSpec, table: ReportTable) -> list[str]:
     return [n if len(n) <= LABEL_CHARS else n[: LABEL_CHARS - 1] + "…" for n in names]
 
 
-def _bar_chart(chart: QChart, spec: ReportSpec, table: ReportTable) -> None:
+def _label_pt(count: int, width_px: int) -> int:
+    """Category labels: smaller the more there are, and smallest in a narrow chart."""
+    if width_px < NARROW_PX and count > NARROW_LABELS_FROM:
+        return LABEL_PT[0][1]
+    return next((pt for many, pt in LABEL_PT if count > many), 0)
+
+
+def _bar_chart(chart: QChart, spec: ReportSpec, table: ReportTable, width_px: int) -> None:
     horizontal = spec.key in HBAR_REPORTS
     series = _series(spec, table)
     names, current, previous = _category_names(spec, table), series.current, series.previous
@@ -165,7 +174,7 @@ def _bar_chart(chart: QChart, spec: ReportSpec, table: ReportTable) -> None:
     chart.addSeries(bars)
     categories = QBarCategoryAxis()
     categories.append(names)
-    _small_labels(categories, next((pt for many, pt in LABEL_PT if len(names) > many), 0))
+    _small_labels(categories, _label_pt(len(names), width_px))
     left, bottom = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom
     _attach(
         chart,
@@ -176,7 +185,7 @@ def _bar_chart(chart: QChart, spec: ReportSpec, table: ReportTable) -> None:
     )
 
 
-def report_chart(spec: ReportSpec, table: ReportTable) -> QChart:
+def report_chart(spec: ReportSpec, table: ReportTable, width_px: int = WIDE_PX) -> QChart:
     """The chart of a (readable) report table: its spec.value column, and `previous` when
     present."""
     chart = QChart()
@@ -186,7 +195,7 @@ def report_chart(spec: ReportSpec, table: ReportTable) -> QChart:
     if spec.key in LINE_REPORTS and len(table.rows) > 1:  # one point draws no line: a bar
         _line_chart(chart, spec, table)
     else:
-        _bar_chart(chart, spec, table)
+        _bar_chart(chart, spec, table, width_px)
     return chart
 
 
@@ -199,7 +208,7 @@ def chart_view(name: str) -> QChartView:
 
 def show_chart(view: QChartView, table: ReportTable, title: str = "") -> None:
     """Put the chart of a report table into a view, dropping the chart it showed before."""
-    chart = report_chart(REPORTS_BY_KEY[table.report], table)
+    chart = report_chart(REPORTS_BY_KEY[table.report], table, view.width())
     chart.setTitle(title)
     old = view.chart()
     view.setChart(chart)

@@ -13,7 +13,14 @@ from pos_app.services.reports import Kpi
 from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.reports_page import fill_model, readable
 from pos_app.ui.backoffice.texts import TEXTS, bt
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, side_by_side, table_view
+from pos_app.ui.backoffice.widgets import (
+    FrozenFirstColumn,
+    Page,
+    RowsModel,
+    Shared,
+    button,
+    side_by_side,
+)
 from pos_app.ui.qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 TILES = (
@@ -44,10 +51,8 @@ def change_text(kpi: Kpi) -> tuple[str, str]:
     amount = Decimal(change) / 100
     if kpi.in_points:
         return bt("change_points", change=f"{amount:+.2f}"), colour
-    if kpi.below_zero and change:
-        return bt(
-            "change_more" if change > 0 else "change_less", change=f"{abs(amount):.2f}"
-        ), colour
+    if kpi.more_or_less:
+        return bt(f"change_{kpi.more_or_less}", change=f"{abs(amount):.2f}"), colour
     return bt("change", change=f"{amount:+.2f} %"), colour
 
 
@@ -94,7 +99,7 @@ class Dashboard(Page):
         self.trend = chart_view("trend_chart")
         self.mix = chart_view("mix_chart")
         self.top_model = RowsModel()
-        self.top = table_view(self.top_model, "top_table")
+        self.top = FrozenFirstColumn(self.top_model, "top_table")
         upper = side_by_side(tiles, self.trend, (600, 400))
         lower = side_by_side(self._titled(bt("dash_top"), self.top), self.mix)
         self.print_button = button(bt("print_daily"), "print_daily", self.print_daily_summary)

@@ -4,6 +4,8 @@ Runs on the GUI thread; queries run on the background runner."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from pos_app.domain.money import format_fen
 from pos_app.services.member_history import (
     MemberSummary,
@@ -11,7 +13,6 @@ from pos_app.services.member_history import (
     member_purchases,
     search_members,
 )
-from pos_app.services.reports import SHOP_TZ
 from pos_app.ui.backoffice.texts import bt
 from pos_app.ui.backoffice.widgets import (
     Page,
@@ -32,9 +33,9 @@ def _who(member: MemberSummary) -> str:
     return member.name or member.member_id
 
 
-def balance_text(member: MemberSummary) -> str:
+def balance_text(member: MemberSummary, zone: tzinfo) -> str:
     """The balance as last known, with its time; or that only the mall knows it."""
-    when = member.known_at.astimezone(SHOP_TZ).strftime(TIME_FORMAT)
+    when = member.known_at.astimezone(zone).strftime(TIME_FORMAT)
     if member.points_balance is None:
         return bt("member_balance_unknown", name=_who(member))
     stored = format_fen(member.stored_value_fen or 0)
@@ -49,8 +50,8 @@ class MembersPage(Page):
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
         self.members: list[MemberSummary] = []
-        self.find = QLineEdit(objectName="member_find", placeholderText=bt("member_find_hint"))
-        self.find.returnPressed.connect(self.refresh)
+        self.find_box = QLineEdit(objectName="member_find", placeholderText=bt("member_find_hint"))
+        self.find_box.returnPressed.connect(self.refresh)
         self.member_model = RowsModel(
             [bt(h) for h in MEMBER_HEADERS], [False, False, False, False, True, True]
         )
@@ -66,14 +67,14 @@ class MembersPage(Page):
 
     def _layout(self) -> None:
         panes = side_by_side(
-            column(self.find, self.member_view), column(self.balance, self.purchase_view)
+            column(self.find_box, self.member_view), column(self.balance, self.purchase_view)
         )
         layout = QVBoxLayout(self)
         layout.addWidget(panes, 1)
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
-        db, text = self.db, self.find.text()
+        db, text = self.db, self.find_box.text()
 
         def load() -> list[MemberSummary]:
             with db.read() as session:
@@ -105,7 +106,7 @@ class MembersPage(Page):
             self.show_member(self.members[rows[0].row()])
 
     def show_member(self, member: MemberSummary) -> None:
-        self.balance.setText(balance_text(member))
+        self.balance.setText(balance_text(member, self.zone))
         db, member_id = self.db, member.member_id
 
         def load() -> list[Purchase]:
@@ -118,7 +119,7 @@ class MembersPage(Page):
         self.purchase_model.set_rows(
             [
                 [
-                    p.created_at.astimezone(SHOP_TZ).strftime(TIME_FORMAT),
+                    p.created_at.astimezone(self.zone).strftime(TIME_FORMAT),
                     p.sale_no,
                     format_fen(p.total_fen),
                     f"{p.points_earned:+d}",

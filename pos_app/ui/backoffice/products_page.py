@@ -166,8 +166,8 @@ class ProductsPage(Page):
     def __init__(self, shared: Shared) -> None:
         super().__init__(shared)
         self.editing = Editing(None, ProductForm(sku="", name="", price_fen=0))
-        self.find = QLineEdit(objectName="find", placeholderText=bt("find_hint"))
-        self.find.returnPressed.connect(self.search)
+        self.find_box = QLineEdit(objectName="find", placeholderText=bt("find_hint"))
+        self.find_box.returnPressed.connect(self.search)
         self.hits = QListWidget(objectName="hits")
         self.hits.itemActivated.connect(self._open_hit)
         self.hits.itemClicked.connect(self._open_hit)
@@ -187,7 +187,7 @@ class ProductsPage(Page):
         left = QWidget()
         finder = QVBoxLayout(left)
         finder.setContentsMargins(0, 0, 0, 0)
-        finder.addWidget(self.find)
+        finder.addWidget(self.find_box)
         finder.addWidget(self.hits, 1)
         right = QWidget()
         editor = QVBoxLayout(right)
@@ -215,7 +215,7 @@ class ProductsPage(Page):
         self.labels_button.setText(bt("print_labels", n=waiting))
 
     def search(self) -> None:
-        db, text = self.db, self.find.text().strip()
+        db, text = self.db, self.find_box.text().strip()
         self.run(lambda: find_products(db, text), self._show_hits)
 
     def _show_hits(self, hits: list[ProductHit]) -> None:
@@ -234,7 +234,7 @@ class ProductsPage(Page):
 
     def on_scan(self, code: str) -> None:
         db, text = self.db, code.strip()
-        self.find.setText(text)
+        self.find_box.setText(text)
         self.search()
         self.run(lambda: find_any(db, text), self._scanned)
 
@@ -244,7 +244,7 @@ class ProductsPage(Page):
             self.open_product(found.product_id)
             return
         self.new_product()
-        self.fields.barcodes.setPlainText(self.find.text())
+        self.fields.barcodes.setPlainText(self.find_box.text())
 
     def _edit(self, editing: Editing) -> None:
         self.editing = editing

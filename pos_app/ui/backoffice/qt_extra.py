@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, QDateTime, QMargins
-from PySide6.QtGui import QBrush, QPen
+from PySide6.QtGui import QBrush, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -49,6 +49,7 @@ __all__ = [
     "QLineSeries",
     "QMargins",
     "QPen",
+    "QResizeEvent",
     "QScrollArea",
     "QSplitter",
     "QTabWidget",

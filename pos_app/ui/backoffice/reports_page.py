@@ -5,10 +5,13 @@ Runs on the GUI thread; the figures are computed on the runner's worker thread.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 from pos_app.services.report_table import (
+    Column,
     Kind,
     ReportTable,
     cell_text,
@@ -16,12 +19,20 @@ from pos_app.services.report_table import (
     export_xlsx,
 )
 from pos_app.services.report_worker import every_report, report_figures
-from pos_app.services.reports import REPORTS
+from pos_app.services.reports import REPORTS, REPORTS_BY_KEY, Kpi
 from pos_app.ui.backoffice.charts import chart_view, show_chart
-from pos_app.ui.backoffice.qt_extra import QFileDialog
+from pos_app.ui.backoffice.qt_extra import QFileDialog, QSplitter
 from pos_app.ui.backoffice.texts import bt, value_text
-from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, side_by_side, table_view
-from pos_app.ui.qt import QComboBox, QHBoxLayout, QVBoxLayout
+from pos_app.ui.backoffice.widgets import (
+    MAX_COLUMN_PX,
+    FrozenFirstColumn,
+    Page,
+    RowsModel,
+    Shared,
+    button,
+    side_by_side,
+)
+from pos_app.ui.qt import QComboBox, QHBoxLayout, QTableView, QVBoxLayout
 
 KEY_COLUMNS = frozenset({"tender", "kind", "segment", "category"})
 NUMERIC_KINDS = frozenset({Kind.COUNT, Kind.FEN, Kind.BP, Kind.QTY})
@@ -40,14 +51,56 @@ def headers(table: ReportTable) -> dict[str, str]:
     return {c.key: bt(f"col_{c.key}") for c in table.visible_columns()}
 
 
+def worded_change(table: ReportTable, row: Sequence[object]) -> str | None:
+    """The 变化 cell of a row whose figure is below zero in both periods (refunds, the 抹零, a
+    product refunded more than sold), worded as more or less (多 / 少) of it; None where the
+    signed change reads right."""
+    spec = REPORTS_BY_KEY.get(table.report)
+    if spec is None or "previous" not in {c.key for c in table.columns}:
+        return None
+    value, previous = row[table.index(spec.value)], row[table.index("previous")]
+    if not isinstance(value, int) or not isinstance(previous, int):
+        return None
+    kpi = Kpi(spec.value, table.columns[table.index(spec.value)].kind, value, previous)
+    if kpi.more_or_less is None or kpi.change_bp is None:
+        return None
+    return bt(f"cell_{kpi.more_or_less}", change=f"{Decimal(abs(kpi.change_bp)) / 100:.2f}")
+
+
+def _cell(table: ReportTable, row: Sequence[object], column: Column) -> str:
+    if column.key == "change_bp":
+        worded = worded_change(table, row)
+        if worded:
+            return worded
+    return cell_text(table, row, column) or "—"
+
+
 def fill_model(model: RowsModel, table: ReportTable) -> None:
     """Show a (readable) report table in a RowsModel."""
     columns = table.visible_columns()
-    rows = [[cell_text(table, row, c) or "—" for c in columns] for row in table.rows]
+    rows = [[_cell(table, row, c) for c in columns] for row in table.rows]
     names = headers(table)
     model.set_rows(
         rows, [names[c.key] for c in columns], [c.kind in NUMERIC_KINDS for c in columns]
     )
+
+
+TABLE_SHARE_MAX = 0.62  # the chart keeps at least 38 % of the width
+FIT_SLACK_PX = 8  # the header's measure can be a few pixels short of the columns drawn
+
+
+def fit_table(panes: QSplitter, view: QTableView) -> None:
+    """Give the table pane the width of its columns (up to TABLE_SHARE_MAX of the page), so at
+    1024 px 上期 and 变化 are seen without scrolling; the chart takes the rest."""
+    header = view.horizontalHeader()
+    wanted = sum(
+        min(MAX_COLUMN_PX, max(view.sizeHintForColumn(i), header.sectionSizeHint(i)))
+        for i in range(header.count())
+    )
+    wanted += 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width() + FIT_SLACK_PX
+    total = sum(panes.sizes())
+    table = min(wanted, int(total * TABLE_SHARE_MAX))
+    panes.setSizes([total - table, table])
 
 
 class ReportsPage(Page):
@@ -62,14 +115,15 @@ class ReportsPage(Page):
         self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
         self.chart = chart_view("report_chart")
         self.model = RowsModel()
-        self.view = table_view(self.model, "report_table")
+        self.view = FrozenFirstColumn(self.model, "report_table")
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(button(bt("export_csv"), "export_csv", self.export_csv))
         top.addWidget(button(bt("export_xlsx"), "export_xlsx", self.export_xlsx))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(side_by_side(self.chart, self.view), 1)
+        self.panes = side_by_side(self.chart, self.view)
+        layout.addWidget(self.panes, 1)
         layout.addWidget(self.message)
 
     @property
@@ -89,6 +143,7 @@ class ReportsPage(Page):
         self.table = table = readable(figures)
         self.say("")
         fill_model(self.model, table)
+        fit_table(self.panes, self.view)  # first: the chart's labels follow its width
         show_chart(self.chart, table)
 
     def ask_save_path(self, suggested: str, pattern: str) -> Path | None:

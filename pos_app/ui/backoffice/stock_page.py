@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pos_app.domain.barcodes import InvalidBarcode
 from pos_app.services.catalog import FoundProduct, product_info
 from pos_app.services.errors import UnknownBarcode
-from pos_app.services.reports import SHOP_TZ
 from pos_app.services.search import search_products
 from pos_app.services.stock import (
     HistoryPage,
@@ -84,8 +83,8 @@ class StockListsPage(Page):
         self.list_view = table_view(self.list_model, "stock_rows")
         self.list_view.doubleClicked.connect(self._open_row)
         self.next_button = button(bt("next_page"), "next_page", self.next_page)
-        self.find = QLineEdit(objectName="find", placeholderText=bt("find_hint"))
-        self.find.returnPressed.connect(lambda: self.on_scan(self.find.text()))
+        self.find_box = QLineEdit(objectName="find", placeholderText=bt("find_hint"))
+        self.find_box.returnPressed.connect(lambda: self.on_scan(self.find_box.text()))
         self.title = QLabel(objectName="history_title")
         self.history_model = RowsModel(
             [bt(h) for h in HISTORY_HEADERS], [False, False, False, True, True]
@@ -108,7 +107,7 @@ class StockListsPage(Page):
         history = QVBoxLayout(right)
         history.setContentsMargins(0, 0, 0, 0)
         history.addWidget(QLabel(bt("history")))
-        history.addWidget(self.find)
+        history.addWidget(self.find_box)
         history.addWidget(self.title)
         history.addWidget(self.history_view, 1)
         history.addWidget(self.older_button)
@@ -160,12 +159,12 @@ class StockListsPage(Page):
     def on_scan(self, code: str) -> None:
         """Show the stock history of the product a code (or search text) stands for."""
         db, text = self.db, code.strip()
-        self.find.setText(text)
+        self.find_box.setText(text)
         self.run(lambda: find_any(db, text), self._found)
 
     def _found(self, found: FoundProduct | None) -> None:
         if found is None:
-            self.fail(UnknownBarcode(self.find.text()))
+            self.fail(UnknownBarcode(self.find_box.text()))
             return
         db = self.db
         self.run(lambda: load_history(db, found, None), self._show_history)
@@ -190,7 +189,7 @@ class StockListsPage(Page):
         self.history_model.set_rows(
             [
                 [
-                    row.created_at.astimezone(SHOP_TZ).strftime("%Y-%m-%d %H:%M"),
+                    row.created_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M"),
                     value_text(row.reason),
                     row.ref,
                     qty_str(row.delta, weighed=weighed),

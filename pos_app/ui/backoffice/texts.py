@@ -24,6 +24,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav_stock": ("库存", "Stock"),
     "nav_products": ("商品", "Products"),
     "nav_members": ("会员", "Members"),
+    "nav_data": ("导出与备份", "Export & backup"),
+    "nav_settings": ("设置", "Settings"),
+    "cost_method_title": ("成本核算", "Cost of goods sold"),
+    "cost_method": ("进价按", "Cost price by"),
+    "cost_method_last": ("最近进价", "Last cost"),
+    "cost_method_weighted_average": ("移动加权平均", "Weighted average"),
+    "cost_method_hint": (
+        "只影响以后的销售：下次入库起按所选方式计算进价，已售出的商品保留售出时记录的成本。",
+        "Affects future sales only: receivings from now on set the cost price this way; goods"
+        " already sold keep the cost they were sold at.",
+    ),
+    "cost_method_saved": (
+        "已保存：以后的销售按{method}记录成本",
+        "Saved: future sales cost by {method}",
+    ),
     "print_daily": ("打印日结", "Print daily summary"),
     "printed_daily": ("日结已送往小票打印机", "Daily summary sent to the receipt printer"),
     "member_find_hint": (
@@ -83,6 +98,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "change_points": ("较上期 {change} 个百分点", "{change} percentage points vs previous"),
     "change_more": ("较上期多 {change} %", "{change} % more than previous"),
     "change_less": ("较上期少 {change} %", "{change} % less than previous"),
+    "cell_more": ("多 {change} %", "{change} % more"),  # a 变化 cell of a figure below zero
+    "cell_less": ("少 {change} %", "{change} % less"),
     "no_previous": ("上期无数据", "no previous data"),
     "not_available": ("暂不可用", "Not yet available"),
     "not_synced": ("尚无商城数据", "no mall data yet"),
@@ -103,14 +120,76 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report_member_share": ("会员销售占比", "Member share"),
     "report_margin": ("品类毛利", "Gross margin"),
     "report_qr_claims": ("扫码领取率", "QR claims"),
+    "report_promotions": ("促销效果", "Promotions"),
     "export_csv": ("导出 CSV", "Export CSV"),
     "export_xlsx": ("导出 Excel", "Export Excel"),
     "exported": ("已导出：{path}", "Exported: {path}"),
+    # export and backup page
+    "data_export": ("导出到 Excel", "Export to Excel"),
+    "data_export_hint": (
+        "销售按上方选择的日期导出；导出的商品表可修改后用“导入商品”导回。",
+        "Sales are exported for the dates chosen above; the product sheet can be edited and "
+        "imported back.",
+    ),
+    "export_products": ("导出商品(&P)", "Export &products"),
+    "export_members": ("导出会员(&M)", "Export &members"),
+    "export_sales": ("导出销售(&S)", "Export &sales"),
+    "export_template": ("下载商品导入模板(&D)", "&Download the import template"),
+    "import_products": ("导入商品(&I)", "&Import products"),
+    "importing": ("正在导入商品…", "Importing products…"),
+    "imported": ("已导入 {count} 个商品", "{count} products imported"),
+    "import_refused": (
+        "有 {rows} 行需要修改，商品都没有导入。改好文件后再导入。",
+        "{rows} rows need fixing: nothing was imported. Fix the file and import it again.",
+    ),
+    "data_backups": ("备份与恢复（仅经理）", "Backups and restore (manager only)"),
+    "backup_hint": (
+        "收银台每天自动备份一次，保留最近 {kept} 份。恢复前本机数据会另存一份，不会删除。",
+        "The till backs itself up once a day and keeps the newest {kept}. Restoring keeps a copy "
+        "of the data it replaces.",
+    ),
+    "col_backup_time": ("备份时间", "Made at"),
+    "col_backup_kind": ("类型", "Kind"),
+    "col_backup_size": ("大小", "Size"),
+    "col_backup_till": ("收银台", "Till"),
+    "col_backup_store": ("门店", "Store"),
+    "col_backup_sales": ("单数", "Sales"),
+    "backup_daily": ("每日自动", "daily"),
+    "backup_manual": ("手动", "manual"),
+    "backup_before-upgrade": ("升级前", "before an upgrade"),
+    "backup_unreadable": ("无法读取", "unreadable"),
+    "backup_now": ("立即备份(&B)", "&Back up now"),
+    "backing_up": ("正在备份…", "Backing up…"),
+    "backed_up": ("已备份到 {path}", "Backed up to {path}"),
+    "restore": ("恢复所选备份(&R)…", "&Restore the chosen backup…"),
+    "restore_pick": ("请先在列表中选一份备份", "Choose a backup in the list first"),
+    "restore_checking": ("正在检查备份…", "Checking the backup…"),
+    "restore_title": ("恢复备份", "Restore a backup"),
+    "restore_question": (
+        "确定用 {time} 的备份（收银台 {till}，{sales} 单）恢复本机数据吗？\n\n"
+        "收银台会关闭，再以备份时的数据重新启动。\n"
+        "备份之后的销售不再显示在本机：已上传商城的仍在商城，不会重复上传，新单号接着往下编；"
+        "还没上传的保存在被替换的数据文件 till.db.replaced-… 中，不会删除。",
+        "Restore this till from the backup of {time} (till {till}, {sales} sales)?\n\n"
+        "The till closes and starts again with the data of the backup.\n"
+        "Sales made after the backup no longer show here: those the mall has stay there and are "
+        "not sent again, new sale numbers carry on after them; those not yet sent are kept in "
+        "the replaced data file till.db.replaced-…, never deleted.",
+    ),
+    "restore_yes": ("恢复并重启(&Y)", "Restore and restart (&Y)"),
+    "restore_no": ("取消", "Cancel"),
+    "exporting": ("正在导出…", "Exporting…"),
+    "exported_rows": ("已导出 {rows} 行：{path}", "Exported {rows} rows: {path}"),
+    "template_saved": (
+        "模板已保存：{path}（填好后用“导入商品”导入）",
+        "Template saved: {path} (fill it in, then import it)",
+    ),
     "this_period": ("本期", "This period"),
     # columns
     "col_hour": ("时段", "Hour"),
     "col_day": ("日期", "Day"),
     "col_week": ("周 (周一)", "Week (Monday)"),
+    "col_days": ("天数", "Days"),
     "col_month": ("月份", "Month"),
     "col_receipts": ("笔数", "Receipts"),
     "col_sales_fen": ("销售额", "Sales"),
@@ -140,6 +219,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_change_bp": ("变化", "Change"),
     "col_change_points": ("变化 (百分点)", "Change (points)"),
     "col_claimed": ("已领取", "Claimed"),
+    "col_promotion": ("促销", "Promotion"),
+    "col_discount_fen": ("优惠金额", "Discount"),
     "col_unit": ("单位", "Unit"),
     "col_on_hand": ("库存", "On hand"),
     "col_reorder_level": ("补货点", "Reorder at"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias, TypeVar
 
@@ -15,7 +15,7 @@ from pos_app.services.report_table import Kind, figure_text
 from pos_app.services.report_worker import ReportRunner
 from pos_app.services.reports import Period, shop_today
 from pos_app.store.db import Database
-from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit, QSplitter
+from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit, QResizeEvent, QSplitter
 from pos_app.ui.backoffice.texts import bt, problem_text
 from pos_app.ui.i18n import InputError
 from pos_app.ui.ops import OpRunner
@@ -23,6 +23,7 @@ from pos_app.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -90,6 +91,11 @@ class RowsModel(QAbstractTableModel):
 def table_view(model: RowsModel, name: str) -> QTableView:
     """A read-only, row-selecting table that fits its columns to the text."""
     view = QTableView(objectName=name)
+    _read_only_rows(view, model)
+    return view
+
+
+def _read_only_rows(view: QTableView, model: RowsModel) -> None:
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -101,7 +107,60 @@ def table_view(model: RowsModel, name: str) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setMaximumSectionSize(MAX_COLUMN_PX)  # long product names elide; figures stay seen
     header.setStretchLastSection(True)
-    return view
+
+
+class FrozenFirstColumn(QTableView):
+    """A report table whose first column (the day, product, tender …) stays in place while the
+    figures scroll sideways, when the pane is narrower than the table: Qt's frozen-column
+    pattern, a second view over the left edge that shows column 0 only, sharing the model, the
+    selection and the vertical scrolling."""
+
+    def __init__(self, model: RowsModel, name: str) -> None:
+        super().__init__(objectName=name)
+        _read_only_rows(self, model)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # reach all
+        self.frozen = QTableView(self, objectName=f"{name}_frozen")
+        _read_only_rows(self.frozen, model)
+        self.frozen.setSelectionModel(self.selectionModel())
+        self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.frozen.horizontalHeader().setStretchLastSection(False)
+        for bar in ("Horizontal", "Vertical"):
+            getattr(self.frozen, f"set{bar}ScrollBarPolicy")(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setFrameShape(QFrame.Shape.NoFrame)  # the table's own frame stays seen
+        self.viewport().stackUnder(self.frozen)
+        self.horizontalHeader().sectionResized.connect(self._resized)
+        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
+        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        model.modelReset.connect(self._columns_changed)
+
+    def _columns_changed(self) -> None:
+        for column in range(self.model().columnCount()):
+            self.frozen.setColumnHidden(column, column != 0)
+        self._resized(0, 0, self.columnWidth(0))
+
+    def _resized(self, column: int, _old: int, width: int) -> None:
+        if column == 0:
+            self.frozen.setColumnWidth(0, width)
+            self._place()
+
+    def _place(self) -> None:
+        frame = self.frameWidth()
+        height = self.viewport().height() + self.horizontalHeader().height()
+        self.frozen.setGeometry(frame, frame, self.columnWidth(0), height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def scrollTo(
+        self,
+        index: Index,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        """Selecting a row does not scroll the figures back under the frozen column."""
+        if index.column() > 0:
+            super().scrollTo(index, hint)
 
 
 @dataclass(frozen=True)
@@ -133,6 +192,7 @@ class Shared:
     viewer: Viewer
     period_bar: PeriodBar
     reports: ReportRunner
+    zone: tzinfo  # the store's time zone: every time on the pages is shown in it
 
 
 class Page(QWidget):
@@ -143,6 +203,7 @@ class Page(QWidget):
         super().__init__()
         self.db, self.ops, self.viewer = shared.db, shared.ops, shared.viewer
         self.period_bar, self.reports = shared.period_bar, shared.reports
+        self.zone = shared.zone
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
 

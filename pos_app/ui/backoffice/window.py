@@ -1,6 +1,7 @@
 """The back office (后台管理) the shop owner opens on the till after closing: dashboard, reports,
-receiving, stocktake, stock lists and history, products. Made for a manager; anyone else sees
-the figures but every button that changes data is disabled (the services refuse them anyway).
+receiving, stocktake, stock lists and history, products, members, exports and backups, and the
+cost method (设置). Made for a manager; anyone else sees the figures but every button that
+changes data is disabled (the services refuse them anyway).
 
 Database work runs on a background runner (its own by default, or the till's when given), never
 on the GUI thread; report figures are computed in a separate process (ReportProcess) so the
@@ -15,13 +16,16 @@ from datetime import date
 from typing import Any
 
 from pos_app.services.report_worker import ReportProcess, ReportRunner
+from pos_app.services.till import store_time_zone
 from pos_app.store.db import Database
 from pos_app.ui.backoffice.dashboard import Dashboard
+from pos_app.ui.backoffice.data_page import DataPage
 from pos_app.ui.backoffice.members_page import MembersPage
 from pos_app.ui.backoffice.products_page import ProductsPage
 from pos_app.ui.backoffice.qt_extra import QTabWidget
 from pos_app.ui.backoffice.receiving_page import ReceivingPage
 from pos_app.ui.backoffice.reports_page import ReportsPage
+from pos_app.ui.backoffice.settings_page import SettingsPage
 from pos_app.ui.backoffice.stock_page import StockListsPage
 from pos_app.ui.backoffice.stocktake_page import StocktakePage
 from pos_app.ui.backoffice.texts import bt
@@ -55,7 +59,8 @@ class BackOfficeWindow(QWidget):
         self.figures = reports or ReportProcess(db.path)
         self.owns_figures = reports is None
         self.period_bar = PeriodBar(today)
-        shared = Shared(db, self.ops, self.viewer, self.period_bar, self.figures)
+        zone = store_time_zone(db)
+        shared = Shared(db, self.ops, self.viewer, self.period_bar, self.figures, zone)
         self.dashboard = Dashboard(shared)
         self.reports = ReportsPage(shared)
         self.receiving = ReceivingPage(shared)
@@ -63,6 +68,8 @@ class BackOfficeWindow(QWidget):
         self.stock = StockListsPage(shared)
         self.products = ProductsPage(shared)
         self.members = MembersPage(shared)
+        self.data = DataPage(shared)
+        self.settings = SettingsPage(shared)
         self.tabs = QTabWidget(objectName="backoffice_tabs")
         for key, page in (
             ("nav_dashboard", self.dashboard),
@@ -72,6 +79,8 @@ class BackOfficeWindow(QWidget):
             ("nav_stock", self.stock),
             ("nav_products", self.products),
             ("nav_members", self.members),
+            ("nav_data", self.data),
+            ("nav_settings", self.settings),
         ):
             self.tabs.addTab(page, bt(key))
         self._layout()
@@ -101,7 +110,7 @@ class BackOfficeWindow(QWidget):
         self.tabs.setCurrentWidget(page)
 
     def _uses_period(self) -> bool:
-        return self.page in (self.dashboard, self.reports)
+        return self.page in (self.dashboard, self.reports, self.data)
 
     def _tab_changed(self) -> None:
         self.period_bar.setEnabled(self._uses_period())

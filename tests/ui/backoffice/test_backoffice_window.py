@@ -3,7 +3,6 @@ pages post receipts, stocktakes and product edits, and a cashier can only look."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,10 +11,8 @@ from PIL import Image
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from pos_app.domain.tenders import Tender, TenderKind
-from pos_app.services.checkout import checkout
-from pos_app.services.demo_data import generate_demo_catalog, seed_demo_store
-from pos_app.services.demo_sales import SalesPlan, generate_sales
+from pos_app.demo.data import generate_demo_catalog, seed_demo_store
+from pos_app.demo.sales import SalesPlan, generate_sales
 from pos_app.services.report_table import grouped_fen
 from pos_app.services.report_worker import InProcessReports
 from pos_app.services.reports import REPORTS, Period, run_report, shop_today
@@ -23,12 +20,12 @@ from pos_app.services.stock import find_product, on_hand
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import PrintJob, Product, StockMove
-from pos_app.ui.backoffice.capture import capture_backoffice
 from pos_app.ui.backoffice.widgets import Viewer
 from pos_app.ui.backoffice.window import BackOfficeWindow
 from pos_app.ui.i18n import set_language
 from tests.conftest import CASHIER_ID, MANAGER_ID, barcode_of
-from tests.services.test_checkout import cart_with
+from tools.backoffice_screenshots import capture_backoffice
+from tools.screen_texts import Texts
 
 MANAGER = Viewer(MANAGER_ID, "李经理", "manager")
 CASHIER = Viewer(CASHIER_ID, "张三", "cashier")
@@ -36,7 +33,7 @@ COLA = barcode_of("1001")
 
 
 def idle(qtbot: QtBot, window: BackOfficeWindow) -> None:
-    qtbot.waitUntil(lambda: not window.ops.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=30_000)  # a report process starts
 
 
 def open_window(
@@ -50,19 +47,6 @@ def open_window(
     window.show()
     idle(qtbot, window)
     return window
-
-
-@pytest.fixture
-def sold(db: Database) -> Iterator[int]:
-    """Two cash sales today; yields their total in fen."""
-    totals = []
-    for codes in ((COLA, COLA), (barcode_of("1002"),)):
-        cart = cart_with(db, *codes)
-        result = checkout(
-            db, cart=cart, tenders=[Tender(TenderKind.CASH, cart.total_fen)], cashier_id=CASHIER_ID
-        )
-        totals.append(result.total_fen)
-    yield sum(totals)
 
 
 def test_dashboard_shows_todays_figures_from_the_database(
@@ -179,7 +163,8 @@ def test_a_cashier_sees_the_figures_but_every_change_is_disabled(
 
 
 def test_capture_renders_every_screen_at_1024_by_768(qtbot: QtBot, tmp_path: Path) -> None:
-    """Dashboard, a chart per report, receiving, stocktake, stock, product, members: a PNG each."""
+    """Dashboard, a chart per report, receiving, stocktake, stock, product, members: a PNG each,
+    each page within 1024×768 with no text cut short."""
     path = tmp_path / "demo.db"
     upgrade(path)
     db = Database(path)
@@ -187,10 +172,13 @@ def test_capture_renders_every_screen_at_1024_by_768(qtbot: QtBot, tmp_path: Pat
     generate_demo_catalog(db, 200, seed=2)
     first = shop_today() - timedelta(days=20)
     generate_sales(db, SalesPlan(first_day=first, days=20, sales_per_day=15))
-    shots = capture_backoffice(db, tmp_path / "shots")
+    texts: Texts = {}
+    shots = capture_backoffice(db, tmp_path / "shots", texts)
     db.dispose()
-    assert len(shots) == len(REPORTS) + 6
+    assert len(shots) == len(REPORTS) + 7
     assert all(Image.open(shot).size == (1024, 768) for shot in shots)
+    problems = {shot: found for shot, found in texts.items() if shot.startswith("fit:") and found}
+    assert problems == {}  # nothing outside the window, no text cut short (打印日结 included)
 
 
 def test_print_daily_summary_queues_a_report_job(qtbot: QtBot, db: Database, sold: int) -> None:

@@ -1,14 +1,25 @@
-"""How a key figure's change reads on its dashboard tile."""
+"""How a change reads: on a dashboard tile, in a report table's 变化 column and on the printed
+daily summary (issue 23)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import pytest
 from pytestqt.qtbot import QtBot
 
+from pos_app.services.daily_summary import daily_summary_lines
+from pos_app.services.refund import refund_sale
 from pos_app.services.report_table import Kind, ReportTable, columns
-from pos_app.services.reports import REPORTS_BY_KEY, Kpi
+from pos_app.services.reports import REPORTS, REPORTS_BY_KEY, Kpi, Period, run_report
+from pos_app.store.db import Database
 from pos_app.ui.backoffice.charts import report_chart
 from pos_app.ui.backoffice.dashboard import BAD, GOOD, Tile, change_text
 from pos_app.ui.backoffice.qt_extra import QBarSeries
+from pos_app.ui.backoffice.reports_page import fill_model, readable
+from pos_app.ui.backoffice.widgets import RowsModel
+from tests.conftest import CASHIER_ID, MANAGER_ID
+from tests.services.test_report_costs import COLA, at, sell
 
 
 def test_more_refunds_read_as_more_refunds_in_red() -> None:
@@ -54,3 +65,43 @@ def test_a_one_day_trend_is_drawn_as_a_bar(qtbot: QtBot) -> None:
     [series] = chart.series()
     assert isinstance(series, QBarSeries)
     assert [series.barSets()[0].at(0)] == [120.0]
+
+
+@pytest.fixture
+def refunds_growing(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """Three cans sold on Oct 30; one goes back on Nov 1 (−¥3.50), two on Nov 2 (−¥7.00):
+    both days the can's net, the refunds and the day's net are below zero, twice as far."""
+    at(monkeypatch, datetime(2025, 10, 30, 12, 0))
+    sale_no = sell(db, (COLA, 3))
+    for day, cans in ((1, 1), (2, 2)):
+        at(monkeypatch, datetime(2025, 11, day, 12, 0))
+        refund_sale(
+            db, sale_no=sale_no, quantities={1: cans}, cashier_id=CASHIER_ID, approver_id=MANAGER_ID
+        )
+    return db
+
+
+NOV_2 = date(2025, 11, 2)
+
+
+def test_a_table_row_below_zero_reads_as_more_not_as_a_plus(refunds_growing: Database) -> None:
+    """The can refunded for ¥7.00 after ¥3.50 is "多 100.00 %" in 最差商品's 变化, not "100.00 %";
+    every report's table is named after its spec, so the wording finds the compared figure."""
+    with refunds_growing.read() as session:
+        table = run_report(session, "bottom_products", Period(NOV_2, NOV_2))
+        assert {run_report(session, s.key, Period(NOV_2, NOV_2)).report for s in REPORTS} == set(
+            REPORTS_BY_KEY
+        )
+    model = RowsModel()
+    fill_model(model, readable(table))
+    assert model.cell(0, "上期") == "-¥3.50"
+    assert model.cell(0, "变化") == "多 100.00 %"
+
+
+def test_the_daily_summary_words_refunds_as_more_or_less(refunds_growing: Database) -> None:
+    """The printed 日结汇总 says 退货较前一日 多退 100.00%, and the day's net (a net refund) the
+    same, never "+100.00%"."""
+    with refunds_growing.read() as session:
+        lines = daily_summary_lines(session, NOV_2, columns=32)
+    assert any(line.startswith("退货较前一日") and line.endswith("多退 100.00%") for line in lines)
+    assert any(line.startswith("较前一日") and line.endswith("多退 100.00%") for line in lines)

@@ -19,7 +19,7 @@ def test_search_then_pick_shows_balance_with_its_time_and_the_purchases(
     window = open_window(qtbot, db, MANAGER)
     page: MembersPage = window.members
     window.tabs.setCurrentWidget(page)
-    page.find.setText("1234")
+    page.find_box.setText("1234")
     page.refresh()
     idle(qtbot, window)
     assert page.member_model.rows[0][:2] == ["王女士", "****1234"]

@@ -1,0 +1,1 @@
+"""Coupons (优惠券): campaigns, coupons issued or claimed, holds by tills and their ledger."""

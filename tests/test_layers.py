@@ -1,0 +1,119 @@
+"""The import rules of DESIGN §1, read from every module's source (imports inside functions
+included): imports point one way, ui → services → store/domain; the domain is standard library
+only; the mall shares the till's domain and the sync contract but nothing else of the till.
+
+The UI still reads the store in the modules listed in UI_STORE_DEBT (issue 14: the screens are
+moving to services' view objects). The list may only shrink: a new UI module that imports the
+store fails, and so does a listed one that no longer does (take it off the list).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+UI_STORE_DEBT = {
+    "pos_app.ui.app",
+    "pos_app.ui.backoffice.products_page",
+    "pos_app.ui.backoffice.receiving_page",
+    "pos_app.ui.backoffice.stock_page",
+    "pos_app.ui.backoffice.stocktake_page",
+    "pos_app.ui.backoffice.widgets",
+    "pos_app.ui.backoffice.window",
+    "pos_app.ui.context",
+    "pos_app.ui.main_window",
+    "pos_app.ui.member_dialog",
+    "pos_app.ui.printing",
+    "pos_app.ui.redeem_panel",
+    "pos_app.ui.self_test",
+    "pos_app.ui.setup_wizard",
+    "pos_app.ui.startup_probe",
+}
+
+
+def modules(package: str) -> Iterator[tuple[str, Path]]:
+    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
+
+
+def imported(path: Path) -> set[str]:
+    """Every module name an import statement in the file names (relative ones resolved)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def offenders(package: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    """Modules of the package that import any of the forbidden packages, and what they import."""
+    found: dict[str, list[str]] = {}
+    for module, path in modules(package):
+        bad = sorted(
+            name
+            for name in imported(path)
+            if any(name == f or name.startswith(f + ".") for f in forbidden)
+        )
+        if bad:
+            found[module] = bad
+    return found
+
+
+def test_the_domain_imports_only_the_standard_library_and_itself():
+    outside = {
+        module: sorted(
+            name
+            for name in imported(path)
+            if name.split(".")[0] not in sys.stdlib_module_names
+            and not name.startswith("pos_app.domain")
+        )
+        for module, path in modules("pos_app.domain")
+    }
+    assert {module: names for module, names in outside.items() if names} == {}
+
+
+def test_the_store_knows_nothing_above_it():
+    above = ("pos_app.services", "pos_app.ui", "pos_app.hardware", "pos_app.cli", "PySide6")
+    assert offenders("pos_app.store", above) == {}
+
+
+def test_services_use_no_widgets():
+    assert offenders("pos_app.services", ("pos_app.ui", "pos_app.cli", "PySide6")) == {}
+
+
+def test_hardware_takes_its_work_through_interfaces():
+    above = ("pos_app.services", "pos_app.store", "pos_app.ui", "pos_app.cli")
+    assert offenders("pos_app.hardware", above) == {}
+
+
+def test_the_mall_shares_only_the_domain_and_the_sync_contract():
+    till = ("pos_app.store", "pos_app.services", "pos_app.ui", "pos_app.hardware", "PySide6")
+    assert offenders("mall", till) == {}
+
+
+def test_only_the_sync_worker_knows_qt():
+    assert set(offenders("sync", ("PySide6", "pos_app.ui"))) <= {"sync.worker"}
+
+
+def test_the_ui_reads_the_store_only_where_the_debt_is_listed():
+    readers = set(offenders("pos_app.ui", ("pos_app.store", "sqlalchemy")))
+    assert readers - UI_STORE_DEBT == set(), "new UI modules reading the store"
+    assert UI_STORE_DEBT - readers == set(), "no longer read the store: take them off the list"
+
+
+def test_every_outbox_event_is_written_as_a_checked_payload():
+    """Only services.events appends to the outbox, and it takes the sync contract's models."""
+    writers = {
+        module
+        for package in ("pos_app", "sync", "mall")
+        for module, path in modules(package)
+        if "append_event" in path.read_text(encoding="utf-8")
+    }
+    assert writers == {"pos_app.store.outbox", "pos_app.services.events"}

@@ -1,0 +1,1 @@
+"""Developer tools outside the till's packages: screen renderers behind `pos screenshots`."""
