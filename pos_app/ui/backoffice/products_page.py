@@ -5,11 +5,8 @@ field by field. Runs on the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import select
 
 from pos_app.domain.money import format_fen, parse_yuan
 from pos_app.services.catalog import FoundProduct
@@ -17,19 +14,19 @@ from pos_app.services.catalog_admin import (
     VAT_RATES_BP,
     ProductForm,
     SavedProduct,
-    product_form,
     save_product,
 )
-from pos_app.services.search import ProductHit, search_products
-from pos_app.services.shelf_labels import (
-    pending_labels,
-    print_pending_labels,
-    save_pending_labels_pdf,
+from pos_app.services.product_views import (
+    CatalogSide,
+    Editing,
+    catalog_side,
+    find_any,
+    find_products,
+    product_editing,
 )
-from pos_app.store.db import Database
-from pos_app.store.models import Category
+from pos_app.services.search import ProductHit
+from pos_app.services.shelf_labels import print_pending_labels, save_pending_labels_pdf
 from pos_app.ui.backoffice.qt_extra import QCheckBox, QFileDialog
-from pos_app.ui.backoffice.stock_page import find_any
 from pos_app.ui.backoffice.texts import bt
 from pos_app.ui.backoffice.widgets import Page, Shared, button, parse_count, side_by_side
 from pos_app.ui.i18n import InputError
@@ -45,31 +42,6 @@ from pos_app.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-
-SEARCH_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class Editing:
-    product_id: int | None
-    form: ProductForm
-
-
-def load_form(db: Database, product_id: int) -> Editing:
-    with db.read() as session:
-        return Editing(product_id, product_form(session, product_id))
-
-
-def find_products(db: Database, text: str) -> list[ProductHit]:
-    with db.read() as session:
-        return search_products(session, text, limit=SEARCH_LIMIT)
-
-
-def side_data(db: Database) -> tuple[list[str], int]:
-    """Category names and how many labels wait to be printed."""
-    with db.read() as session:
-        names = list(session.scalars(select(Category.name).order_by(Category.name)))
-        return names, len(pending_labels(session))
 
 
 def _money(text: str) -> int | None:
@@ -204,15 +176,14 @@ class ProductsPage(Page):
 
     def refresh(self) -> None:
         db = self.db
-        self.run(lambda: side_data(db), self._side_data)
+        self.run(lambda: catalog_side(db), self._side_data)
 
-    def _side_data(self, data: tuple[list[str], int]) -> None:
-        names, waiting = data
+    def _side_data(self, side: CatalogSide) -> None:
         typed = self.fields.category.currentText()
         self.fields.category.clear()
-        self.fields.category.addItems(names)
+        self.fields.category.addItems(list(side.categories))
         self.fields.category.setEditText(typed)
-        self.labels_button.setText(bt("print_labels", n=waiting))
+        self.labels_button.setText(bt("print_labels", n=side.labels_waiting))
 
     def search(self) -> None:
         db, text = self.db, self.find_box.text().strip()
@@ -230,7 +201,7 @@ class ProductsPage(Page):
 
     def open_product(self, product_id: int) -> None:
         db = self.db
-        self.run(lambda: load_form(db, product_id), self._edit)
+        self.run(lambda: product_editing(db, product_id), self._edit)
 
     def on_scan(self, code: str) -> None:
         db, text = self.db, code.strip()

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_app.domain.barcodes import InvalidBarcode
-from pos_app.services.catalog import FoundProduct, product_info
+from pos_app.services.catalog import FoundProduct
 from pos_app.services.errors import UnknownBarcode
-from pos_app.services.search import search_products
+from pos_app.services.product_views import find_any
 from pos_app.services.stock import (
     HistoryPage,
     StockKey,
     StockPage,
-    find_product,
     low_stock,
     negative_stock,
     on_hand,
     stock_history,
 )
 from pos_app.store.db import Database
-from pos_app.store.models import Product
 from pos_app.ui.backoffice.texts import bt, value_text
 from pos_app.ui.backoffice.widgets import (
     Page,
@@ -46,19 +43,6 @@ class History:
     info: FoundProduct
     on_hand: int
     page: HistoryPage
-
-
-def find_any(db: Database, text: str) -> FoundProduct | None:
-    """The product of a code, or else the first search hit for the text (in the background)."""
-    with db.read() as session:
-        try:
-            return find_product(session, text)
-        except (UnknownBarcode, InvalidBarcode):
-            hits = search_products(session, text, limit=1)
-        if not hits:
-            return None
-        product = session.get(Product, hits[0].product_id)
-        return None if product is None else FoundProduct(product.id, product_info(product))
 
 
 def load_history(db: Database, found: FoundProduct, before: int | None) -> History:
