@@ -18,9 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 UI_STORE_DEBT = {
     "pos_app.ui.app",
-    "pos_app.ui.backoffice.receiving_page",
-    "pos_app.ui.backoffice.stock_page",
-    "pos_app.ui.backoffice.stocktake_page",
     "pos_app.ui.backoffice.widgets",
     "pos_app.ui.backoffice.window",
     "pos_app.ui.context",

@@ -8,18 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pos_app.domain.money import format_fen, parse_yuan
-from pos_app.services.catalog import FoundProduct
 from pos_app.services.receiving import (
     PostedReceiving,
     ReceivingInput,
     ReceivingLineInput,
     post_receiving,
-    supplier_names,
 )
 from pos_app.services.report_table import grouped_fen
-from pos_app.services.stock import find_product, stock_value_fen
-from pos_app.store.db import Database
-from pos_app.store.models import Product
+from pos_app.services.stock import stock_value_fen
+from pos_app.services.stock_views import Scanned, receiving_scan, suppliers
 from pos_app.ui.backoffice.texts import bt
 from pos_app.ui.backoffice.widgets import Page, RowsModel, Shared, button, qty_str, table_view
 from pos_app.ui.i18n import InputError
@@ -40,21 +37,6 @@ class DraftLine:
     @property
     def line_cost_fen(self) -> int:
         return stock_value_fen(weighed=self.weighed, qty=self.qty, cost_fen=self.cost_fen)
-
-
-@dataclass(frozen=True)
-class Scanned:
-    code: str
-    found: FoundProduct
-    cost_fen: int | None  # the product's latest cost, offered as the default
-
-
-def look_up(db: Database, code: str) -> Scanned:
-    """The product of a scanned code and its latest cost (runs in the background)."""
-    with db.read() as session:
-        found = find_product(session, code)
-        product = session.get(Product, found.product_id)
-        return Scanned(code, found, product.cost_fen if product else None)
 
 
 class ReceivingPage(Page):
@@ -101,12 +83,7 @@ class ReceivingPage(Page):
 
     def refresh(self) -> None:
         db = self.db
-
-        def names() -> list[str]:
-            with db.read() as session:
-                return supplier_names(session)
-
-        self.run(names, self._suppliers)
+        self.run(lambda: suppliers(db), self._suppliers)
 
     def _suppliers(self, names: list[str]) -> None:
         typed = self.supplier.currentText()
@@ -118,7 +95,7 @@ class ReceivingPage(Page):
         """A scanned or typed code: look the product up, then ask for qty and cost."""
         db, text = self.db, code.strip()
         self.code.setText(text)
-        self.run(lambda: look_up(db, text), self._found)
+        self.run(lambda: receiving_scan(db, text), self._found)
 
     def _found(self, scanned: Scanned) -> None:
         self.scanned = scanned
@@ -136,7 +113,7 @@ class ReceivingPage(Page):
         if self.scanned is not None and self.scanned.code == code:
             self._append(self.scanned)
         else:
-            self.run(lambda: look_up(db, code), self._append)
+            self.run(lambda: receiving_scan(db, code), self._append)
 
     def _append(self, scanned: Scanned) -> None:
         self._found(scanned)

@@ -5,21 +5,11 @@ with its source document and the balance after it. Runs on the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pos_app.services.catalog import FoundProduct
 from pos_app.services.errors import UnknownBarcode
 from pos_app.services.product_views import find_any
-from pos_app.services.stock import (
-    HistoryPage,
-    StockKey,
-    StockPage,
-    low_stock,
-    negative_stock,
-    on_hand,
-    stock_history,
-)
-from pos_app.store.db import Database
+from pos_app.services.stock import StockKey, StockPage
+from pos_app.services.stock_views import STOCK_LISTS, History, product_history, stock_list
 from pos_app.ui.backoffice.texts import bt, value_text
 from pos_app.ui.backoffice.widgets import (
     Page,
@@ -32,23 +22,8 @@ from pos_app.ui.backoffice.widgets import (
 )
 from pos_app.ui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-LISTS = {"low_stock": low_stock, "negative_stock": negative_stock}
 LIST_HEADERS = ("col_sku", "col_name", "col_on_hand", "col_reorder_level")
 HISTORY_HEADERS = ("col_time", "col_reason", "col_ref", "col_delta", "col_balance")
-
-
-@dataclass(frozen=True)
-class History:
-    product_id: int
-    info: FoundProduct
-    on_hand: int
-    page: HistoryPage
-
-
-def load_history(db: Database, found: FoundProduct, before: int | None) -> History:
-    with db.read() as session:
-        page = stock_history(session, found.product_id, before=before)
-        return History(found.product_id, found, on_hand(session, found.product_id), page)
 
 
 class StockListsPage(Page):
@@ -60,7 +35,7 @@ class StockListsPage(Page):
         self.list_page: StockPage | None = None
         self.history: History | None = None
         self.choice = QComboBox(objectName="stock_list")
-        for key in LISTS:
+        for key in STOCK_LISTS:
             self.choice.addItem(bt(key), key)
         self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
         self.list_model = RowsModel([bt(h) for h in LIST_HEADERS], [False, False, True, True])
@@ -109,14 +84,8 @@ class StockListsPage(Page):
             self._load_list()
 
     def _load_list(self) -> None:
-        db, after = self.db, self.pages[-1]
-        fetch = LISTS[str(self.choice.currentData())]
-
-        def load() -> StockPage:
-            with db.read() as session:
-                return fetch(session, after=after)
-
-        self.run(load, self._show_list)
+        db, after, name = self.db, self.pages[-1], str(self.choice.currentData())
+        self.run(lambda: stock_list(db, name, after=after), self._show_list)
 
     def _show_list(self, page: StockPage) -> None:
         self.list_page = page
@@ -151,13 +120,13 @@ class StockListsPage(Page):
             self.fail(UnknownBarcode(self.find_box.text()))
             return
         db = self.db
-        self.run(lambda: load_history(db, found, None), self._show_history)
+        self.run(lambda: product_history(db, found), self._show_history)
 
     def older(self) -> None:
         history = self.history
         if history is not None and history.page.next_before is not None:
             db, before = self.db, history.page.next_before
-            self.run(lambda: load_history(db, history.info, before), self._show_history)
+            self.run(lambda: product_history(db, history.info, before=before), self._show_history)
 
     def _show_history(self, history: History) -> None:
         self.history = history

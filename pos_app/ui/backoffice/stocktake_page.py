@@ -5,23 +5,18 @@ variance and its value at cost, before anything is posted. Runs on the GUI threa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from pos_app.services.database import Database
 from pos_app.services.report_table import grouped_fen
-from pos_app.services.stock import find_product
+from pos_app.services.stock_views import StocktakeView, find_code, stocktake_view
 from pos_app.services.stocktake import (
     CountRecorded,
     PostedStocktake,
-    StocktakeInfo,
     VarianceLine,
     cancel_stocktake,
-    current_stocktake,
     open_stocktake,
     post_stocktake,
     record_count,
-    variance_report,
 )
-from pos_app.store.db import Database
 from pos_app.ui.backoffice.texts import bt
 from pos_app.ui.backoffice.widgets import (
     Page,
@@ -47,26 +42,11 @@ HEADERS = (
 )
 
 
-@dataclass(frozen=True)
-class StocktakeView:
-    info: StocktakeInfo | None
-    lines: list[VarianceLine]
-
-
-def load_stocktake(db: Database) -> StocktakeView:
-    """The open stocktake and its variance report (runs in the background)."""
-    with db.read() as session:
-        info = current_stocktake(session)
-        lines = variance_report(session, info.stocktake_id) if info else []
-        return StocktakeView(info, lines)
-
-
 def record_scanned(
     db: Database, stocktake_id: int, code: str, counted_text: str, shelf: str, actor: int
 ) -> CountRecorded:
     """Look the product up (to read kg or units), then record its count (in the background)."""
-    with db.read() as session:
-        weighed = find_product(session, code).info.weighed
+    weighed = find_code(db, code).info.weighed
     counted = parse_count(counted_text, weighed=weighed)
     return record_count(
         db, stocktake_id=stocktake_id, code=code, counted_qty=counted, actor_id=actor, shelf=shelf
@@ -136,7 +116,7 @@ class StocktakePage(Page):
 
     def refresh(self) -> None:
         db = self.db
-        self.run(lambda: load_stocktake(db), self._show)
+        self.run(lambda: stocktake_view(db), self._show)
 
     def _show(self, data: StocktakeView) -> None:
         self.view_data = data
