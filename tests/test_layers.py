@@ -18,8 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 UI_STORE_DEBT = {
     "pos_app.ui.app",
-    "pos_app.ui.backoffice.widgets",
-    "pos_app.ui.backoffice.window",
     "pos_app.ui.context",
     "pos_app.ui.main_window",
     "pos_app.ui.member_dialog",

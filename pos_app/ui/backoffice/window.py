@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pos_app.services.database import Database
 from pos_app.services.report_worker import ReportProcess, ReportRunner
 from pos_app.services.till import store_time_zone
-from pos_app.store.db import Database
 from pos_app.ui.backoffice.dashboard import Dashboard
 from pos_app.ui.backoffice.data_page import DataPage
 from pos_app.ui.backoffice.members_page import MembersPage
