@@ -7,11 +7,11 @@ Runs on the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.scan import ScanContext, WrongScanContext, route_scan
 from pos_app.services.members import MemberView, find_member, quick_signup, shows_own_code
-from pos_app.store.models import utc_now
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import QLineEdit, QWidget
@@ -70,7 +70,7 @@ class MemberDialog(FormDialog):
         """OK or a scan: find the member (off the GUI thread) and attach them."""
         db, directory, text = self.ctx.db, self.ctx.members, self.code.text()
         self.by_code = shows_own_code(text)
-        self._run(lambda: find_member(db, directory, text, now=utc_now()), self._attach)
+        self._run(lambda: find_member(db, directory, text, now=datetime.now(UTC)), self._attach)
 
     def sign_up(self) -> None:
         db, directory, phone = self.ctx.db, self.ctx.members, self.code.text()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from pos_app.domain.money import parse_yuan
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.members import OFFLINE_PREFIX, redeem, release_holds
-from pos_app.store.models import utc_now
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import QDialog, QHBoxLayout, QObject, QPushButton
 from pos_app.ui.widgets import show_message
@@ -76,7 +76,7 @@ class RedeemPanel(QObject):
                 amount_fen=amount,
                 request_id=request_id,
                 pending=pending,
-                now=utc_now(),
+                now=datetime.now(UTC),
             ),
             success=self._redeemed,
             failure=self._error,
