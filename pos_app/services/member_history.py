@@ -1,5 +1,6 @@
 """Members in the owner's back office: find a member this till knows, with what they bought here
-and their balance as last heard from the mall (the mall's ledger is the truth; DESIGN §7)."""
+and their balance as last heard from the mall (the mall's ledger is the truth; DESIGN §7). Each
+function takes the Database and opens its own read."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
 
+from pos_app.store.db import Database
 from pos_app.store.member_models import KnownMember
 from pos_app.store.models import Sale
 
@@ -50,9 +51,7 @@ def _matches(text: str) -> ColumnElement[bool]:
     )
 
 
-def search_members(
-    session: Session, text: str, *, limit: int = SEARCH_LIMIT
-) -> list[MemberSummary]:
+def search_members(db: Database, text: str, *, limit: int = SEARCH_LIMIT) -> list[MemberSummary]:
     """Members whose phone's last four digits, name, card number or id match the text."""
     totals = (
         select(Sale.member_id, func.count().label("n"), func.sum(Sale.total_fen).label("fen"))
@@ -69,26 +68,25 @@ def search_members(
     text = text.strip()
     if text:
         query = query.where(_matches(text))
-    return [
-        MemberSummary(
-            member_id=member.member_id,
-            name=member.name,
-            tier=member.tier,
-            phone_tail=member.phone_tail,
-            card_no=member.card_no,
-            points_balance=member.points_balance,
-            stored_value_fen=member.stored_value_fen,
-            known_at=member.known_at,
-            purchases=count or 0,
-            spent_fen=spent or 0,
-        )
-        for member, count, spent in session.execute(query)
-    ]
+    with db.read() as session:
+        return [
+            MemberSummary(
+                member_id=member.member_id,
+                name=member.name,
+                tier=member.tier,
+                phone_tail=member.phone_tail,
+                card_no=member.card_no,
+                points_balance=member.points_balance,
+                stored_value_fen=member.stored_value_fen,
+                known_at=member.known_at,
+                purchases=count or 0,
+                spent_fen=spent or 0,
+            )
+            for member, count, spent in session.execute(query)
+        ]
 
 
-def member_purchases(
-    session: Session, member_id: str, *, limit: int = HISTORY_LIMIT
-) -> list[Purchase]:
+def member_purchases(db: Database, member_id: str, *, limit: int = HISTORY_LIMIT) -> list[Purchase]:
     """The member's sales and refunds at this till, newest first (uses ix_sales_member_id)."""
     query = (
         select(Sale.sale_no, Sale.kind, Sale.created_at, Sale.total_fen, Sale.points_earned)
@@ -96,4 +94,5 @@ def member_purchases(
         .order_by(Sale.created_at.desc())
         .limit(limit)
     )
-    return [Purchase(*row) for row in session.execute(query)]
+    with db.read() as session:
+        return [Purchase(*row) for row in session.execute(query)]

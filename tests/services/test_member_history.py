@@ -42,11 +42,10 @@ def test_members_are_found_by_phone_tail_name_or_card(db: Database) -> None:
     """Four digits match the phone tail; other text the name, card number or id."""
     know(db, "M1", "王女士", "1234", 120)
     know(db, "M2", "李先生", "5678", None)
-    with db.read() as session:
-        assert [m.member_id for m in search_members(session, "1234")] == ["M1"]
-        assert [m.member_id for m in search_members(session, "李")] == ["M2"]
-        assert [m.member_id for m in search_members(session, "CM2")] == ["M2"]
-        assert {m.member_id for m in search_members(session, "")} == {"M1", "M2"}
+    assert [m.member_id for m in search_members(db, "1234")] == ["M1"]
+    assert [m.member_id for m in search_members(db, "李")] == ["M2"]
+    assert [m.member_id for m in search_members(db, "CM2")] == ["M2"]
+    assert {m.member_id for m in search_members(db, "")} == {"M1", "M2"}
 
 
 def test_a_members_purchases_and_totals_include_refunds(db: Database) -> None:
@@ -56,9 +55,8 @@ def test_a_members_purchases_and_totals_include_refunds(db: Database) -> None:
     sell_to(db, "M1", "1001")  # ¥3.00 member price
     sell_to(db, "M9", "1002")  # someone else
     refund_sale(db, sale_no=first, quantities={1: 1}, cashier_id=CASHIER_ID, approver_id=MANAGER_ID)
-    with db.read() as session:
-        [member] = search_members(session, "1234")
-        purchases = member_purchases(session, "M1")
+    [member] = search_members(db, "1234")
+    purchases = member_purchases(db, "M1")
     assert (member.purchases, member.spent_fen) == (3, 800 + 300 - 400)
     assert member.points_balance == 120 + 8 + 3 - 4  # known balance moves with this till's sales
     assert sorted(p.total_fen for p in purchases) == [-400, 300, 800]

@@ -75,12 +75,7 @@ class MembersPage(Page):
 
     def refresh(self) -> None:
         db, text = self.db, self.find_box.text()
-
-        def load() -> list[MemberSummary]:
-            with db.read() as session:
-                return search_members(session, text)
-
-        self.run(load, self._show_members)
+        self.run(lambda: search_members(db, text), self._show_members)
 
     def _show_members(self, members: list[MemberSummary]) -> None:
         self.members = members
@@ -108,12 +103,7 @@ class MembersPage(Page):
     def show_member(self, member: MemberSummary) -> None:
         self.balance.setText(balance_text(member, self.zone))
         db, member_id = self.db, member.member_id
-
-        def load() -> list[Purchase]:
-            with db.read() as session:
-                return member_purchases(session, member_id)
-
-        self.run(load, self._show_purchases)
+        self.run(lambda: member_purchases(db, member_id), self._show_purchases)
 
     def _show_purchases(self, purchases: list[Purchase]) -> None:
         self.purchase_model.set_rows(
