@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sync.pinyin import FULL_MAX
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -83,7 +85,7 @@ class ProductRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sku: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    pinyin_full: Mapped[str] = mapped_column(String(400), default="")
+    pinyin_full: Mapped[str] = mapped_column(String(FULL_MAX), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(120), default="")
     unit: Mapped[str] = mapped_column(String(8), default="个")
     price_fen: Mapped[int] = mapped_column(BigInteger)

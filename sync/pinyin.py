@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-FULL_MAX, INITIALS_MAX = 400, 120
+NAME_MAX = 120  # characters of a product name (the till's and the mall's column, the protocol)
+LONGEST_SYLLABLE = 6  # letters: zhuang, chuang, shuang
+# Keys of the longest name never cut: every Han character one syllable, anything else one
+# letter or digit at most.
+FULL_MAX, INITIALS_MAX = NAME_MAX * LONGEST_SYLLABLE, NAME_MAX
 _OTHER = "\x00"  # marks a run of non-Han characters in pypinyin's output
 
 

@@ -14,6 +14,8 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from sync.pinyin import FULL_MAX
+
 API_PREFIX = "/api/v1"
 MAX_BATCH = 500
 MAX_FEED_PAGE = 1000
@@ -40,7 +42,7 @@ Text64 = Annotated[str, StringConstraints(max_length=64, pattern=_PRINTABLE)]
 Text100 = Annotated[str, StringConstraints(max_length=100, pattern=_PRINTABLE)]
 Text120 = Annotated[str, StringConstraints(max_length=120, pattern=_PRINTABLE)]
 Text200 = Annotated[str, StringConstraints(max_length=200, pattern=_PRINTABLE)]
-Text400 = Annotated[str, StringConstraints(max_length=400, pattern=_PRINTABLE)]
+PinyinFull = Annotated[str, StringConstraints(max_length=FULL_MAX, pattern=_PRINTABLE)]
 Text500 = Annotated[str, StringConstraints(max_length=500, pattern=_PRINTABLE)]
 
 
@@ -290,7 +292,7 @@ class ProductData(Strict):
 
     sku: Sku
     name: Text120
-    pinyin_full: Text400 = ""
+    pinyin_full: PinyinFull = ""
     pinyin_initials: Text120 = ""
     unit: Text8 = "个"
     price_fen: PriceFen

@@ -1,6 +1,7 @@
 """A store's shelf for customers: the chain's active products at this store's prices, with what
 the store can sell online now (on hand − reserved − safety stock); categories, search by name,
-pinyin (全拼 or 首字母, "kkkl" finds 可口可乐) or barcode, and one product's page."""
+pinyin anywhere in the name (全拼 or 首字母, "kkkl" finds 可口可乐) or barcode, and one
+product's page."""
 
 from __future__ import annotations
 
@@ -34,14 +35,15 @@ def _escape_like(text: str) -> str:
 
 
 def _matches(q: str) -> ColumnElement[bool]:
-    """Name contains q, or a pinyin key starts with it, or q is one of the barcodes."""
+    """Name contains q, or a pinyin key does (anywhere: xm finds 重庆小面, a long name's last
+    syllables find it), or q is one of the barcodes."""
     words = _escape_like(q.strip())
     keys = _escape_like("".join(ch for ch in q.lower() if ch.isascii() and ch.isalnum()))
     found = [ProductRow.name.like(f"%{words}%", escape="\\")]
     if keys:
         found += [
-            ProductRow.pinyin_initials.like(f"{keys}%", escape="\\"),
-            ProductRow.pinyin_full.like(f"{keys}%", escape="\\"),
+            ProductRow.pinyin_initials.like(f"%{keys}%", escape="\\"),
+            ProductRow.pinyin_full.like(f"%{keys}%", escape="\\"),
         ]
     barcode = select(BarcodeRow.product_id).where(BarcodeRow.code == q.strip())
     return or_(*found, ProductRow.id.in_(barcode), ProductRow.sku == q.strip())

@@ -9,8 +9,9 @@ from sqlalchemy import column, select, table, update
 
 from pos_app.services.errors import ServiceError
 from pos_app.store.db import Database
+from sync.pinyin import FULL_MAX, NAME_MAX
 
-MAX_READING = 400
+MAX_READING = FULL_MAX + NAME_MAX - 1  # a syllable per character, spaces between (0014)
 _READING = re.compile(r"^[a-z]+( [a-z]+)*$")
 _products = table("products", column("sku"), column("pinyin_reading"))
 

@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from sync.pinyin import FULL_MAX
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -105,7 +107,7 @@ class Product(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sku: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
-    pinyin_full: Mapped[str] = mapped_column(String(400), default="")
+    pinyin_full: Mapped[str] = mapped_column(String(FULL_MAX), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(120), default="", index=True)
     # Migration 0009 adds pinyin_reading, the shop's own reading of a name the dictionary reads
     # wrong, searched besides the keys above. Only services.search_readings touches it, so

@@ -54,6 +54,20 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def mall_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty mall database on SQLite, then on a fresh PostgreSQL one (skipped without
+    POS_TEST_PG_URL): not migrated."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mall.db'}"
+        return
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        pytest.skip(f"{PG_URL_ENV} is not set (bash scripts/with-postgres.sh runs it)")
+    with fresh_pg_database(server) as url:
+        yield url
+
+
 @pytest.fixture
 def mall_db(tmp_path: Path) -> Iterator[MallDatabase]:
     db = make_mall_db(tmp_path / "mall.db")

@@ -3,12 +3,8 @@ told it is sold out; on SQLite and on PostgreSQL (several rounds, the orders sen
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -18,21 +14,8 @@ from mall.migrate import upgrade
 from mall.models import OrderRow, ReservationRow
 from mall.stock import add_move
 from tests.mall.customer_support import Shopper, seed_shop, stock_of
-from tests.pg import PG_URL_ENV, fresh_pg_database
 
 ROUNDS = 5
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def mall_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'mall.db'}"
-        return
-    server = os.environ.get(PG_URL_ENV)
-    if not server:
-        pytest.skip(f"{PG_URL_ENV} is not set (bash scripts/with-postgres.sh runs it)")
-    with fresh_pg_database(server) as url:
-        yield url
 
 
 def race(racers: list[Shopper], slot: str) -> list[requests.Response]:
