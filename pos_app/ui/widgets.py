@@ -161,10 +161,10 @@ def center_text(widget: QLabel) -> QLabel:
 WAIT_TIMEOUT_S = 10.0
 
 
-def wait_until(done: Callable[[], bool]) -> None:
+def wait_until(done: Callable[[], bool], *, timeout_s: float = WAIT_TIMEOUT_S) -> None:
     """Let Qt run until done() is true (background results arrive through the event loop); for
     scripted runs (screenshots, the startup probe), never inside the running app."""
-    deadline = time.monotonic() + WAIT_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     while not done():
         if time.monotonic() > deadline:
             raise TimeoutError("the screen did not get ready in time")
