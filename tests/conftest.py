@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,6 +21,23 @@ from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Barcode, Product, Staff, Store, Till
 from pos_app.store.settings import set_setting
+from pos_app.ui.gui_thread_gc import collect_due_generation
+
+WAIT_LIMIT_MS = 20_000
+"""How long qtbot waits for a condition, a signal or a window unless a test says otherwise.
+pytest-qt's 5 s is a limit on waiting, not a speed budget, and CI's loaded two-core machine
+exceeded it: a background journal write queued behind other processes' disk work kept a window's
+operation runner busy past 5 s (test_zhe_discount's teardown). Passing tests still return as soon
+as their condition holds; only a failure takes longer to report."""
+for _wait in (
+    QtBot.waitUntil,
+    QtBot.waitSignal,
+    QtBot.waitSignals,
+    QtBot.waitExposed,
+    QtBot.waitActive,
+    QtBot.waitCallback,
+):
+    _wait.__kwdefaults__["timeout"] = WAIT_LIMIT_MS
 
 CASHIER_ID, MANAGER_ID, SUPERVISOR_ID = 1, 2, 3
 CASHIER_PIN, MANAGER_PIN, SUPERVISOR_PIN = "1234", "9999", "5678"
@@ -114,20 +132,14 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-_qt_garbage_possible = False
+gc.disable()
 
 
 @pytest.fixture(autouse=True)
-def collect_qt_garbage_before_other_tests(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Qt objects must be destroyed on the GUI thread. A cycle holding one, left by a Qt test
-    and collected later on the in-process mall's server thread of the next test, crashed test
-    processes (segmentation fault in the garbage collector on uvicorn's thread). So the first
-    test without Qt after a Qt test collects on the main thread before it starts (a collection
-    after every test made the suite half again as slow)."""
-    global _qt_garbage_possible
-    uses_qt = "qtbot" in request.fixturenames
-    if _qt_garbage_possible and not uses_qt:
-        gc.collect()
-        _qt_garbage_possible = False
+def collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """Qt objects must be destroyed on the GUI thread; a cycle holding one, collected by chance
+    on the in-process mall's server thread, crashed test processes (segmentation fault in the
+    collector). As in the till (pos_app/ui/gui_thread_gc.py) the automatic collector is off and
+    the main thread collects what is due, here after each test."""
     yield
-    _qt_garbage_possible = _qt_garbage_possible or uses_qt
+    collect_due_generation()

@@ -17,6 +17,7 @@ from pos_app.services.search import prepare_search
 from pos_app.services.till_settings import read_settings, starts_maximised
 from pos_app.services.till_setup import needs_setup
 from pos_app.store.db import Database
+from pos_app.ui.gui_thread_gc import GuiThreadCollector
 from pos_app.ui.i18n import tr
 from pos_app.ui.language import use_language
 from pos_app.ui.main_window import MainWindow
@@ -135,6 +136,7 @@ def run_gui(
     comes before it is painted; the printer, sync, payment upkeep and search preparation start
     right after, on their threads (then READY on stdout if print_ready, for bench startup)."""
     app = make_application()
+    GuiThreadCollector(app)
     if needs_setup(db) and not run_setup_wizard(db):
         return 0
     window = build_window(db, demo=demo)

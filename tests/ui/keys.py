@@ -5,6 +5,7 @@ the scanner filter reads those gaps from the test's FakeClock."""
 
 from __future__ import annotations
 
+import time
 from typing import TypeVar
 
 from pytestqt.qtbot import QtBot
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, QDialog, Qt, QTest, QWidget
+from tests.conftest import WAIT_LIMIT_MS
 from tests.hardware.fake_printer import FakePrinter
 from tests.ui.conftest import SCANNER_KEY_MS, FakeClock, find_open
 
@@ -22,8 +24,13 @@ ENTER = Qt.Key.Key_Return
 
 
 def focused() -> QWidget:
-    """The widget that has keyboard focus; a test that finds none fails here."""
-    widget = QApplication.focusWidget()
+    """The widget that has keyboard focus. Between a dialog closing and its window being active
+    again nothing has focus for a moment (the offscreen platform activates windows late under
+    load), as a person sees before typing on; a test that finds none within the wait limit
+    fails here."""
+    deadline = time.monotonic() + WAIT_LIMIT_MS / 1000
+    while (widget := QApplication.focusWidget()) is None and time.monotonic() < deadline:
+        QTest.qWait(20)
     assert widget is not None, "no widget has keyboard focus"
     return widget
 
