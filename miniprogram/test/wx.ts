@@ -39,7 +39,9 @@ let logins = 0;
 
 /**
  * Node's HTTP client with the request's timeout, as wx.request behaves (jest's jsdom
- * environment has no fetch). The answer's body is parsed as JSON when it is JSON.
+ * environment has no fetch). The answer's body is parsed as JSON when it is JSON. Each request
+ * opens its own connection: with Node's keep-alive agent a request sent on a connection the
+ * server was closing as idle failed with "socket hang up" (网络连接失败 in the e2e run under load).
  */
 export function httpTransport(): Transport {
   return (exchange) =>
@@ -47,7 +49,7 @@ export function httpTransport(): Transport {
       const body = exchange.method !== 'GET' && exchange.data !== undefined ? JSON.stringify(exchange.data) : undefined;
       const request = http.request(
         exchange.url,
-        { method: exchange.method, headers: exchange.header, timeout: exchange.timeout || 60000 },
+        { method: exchange.method, headers: exchange.header, timeout: exchange.timeout || 60000, agent: false },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
