@@ -2,7 +2,10 @@
 resumable after a crash or a lost connection.
 
 The search index is paused once when the download starts (the SQL to put it back kept in the
-resume state) and rebuilt once at the end. Each chunk the mall marks is written in one transaction
+resume state). Into an empty catalog, each chunk's new products are added to the FTS index in the
+chunk's transaction, so that work runs while the mall streams the next chunk, and only the
+B-tree indexes are built at the end; a till that held products already (or was sent one twice)
+rebuilds the index once at the end instead. Each chunk the mall marks is written in one transaction
 together with the position to ask from next, so a till killed half way asks for the rest and
 never writes a product twice; the feed position of the first request is kept, so the pull
 after the snapshot brings whatever changed in between. Products are parsed a chunk at a time
@@ -19,7 +22,12 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from pos_app.store.db import Database
-from pos_app.store.search_index import pause_search_index, resume_search_index
+from pos_app.store.search_index import (
+    index_products_after,
+    last_product_id,
+    pause_search_index,
+    resume_search_index,
+)
 from sync.apply import apply_products
 from sync.client import MallClient, decode_line
 from sync.errors import SyncOffline, SyncServerError
@@ -33,7 +41,9 @@ from sync.protocol import (
 )
 from sync.state import CURSOR, delete_state, get_state, set_state
 
-RESUME = "snapshot_resume"  # a first download under way: {server_seq, after, count, paused}
+RESUME = (
+    "snapshot_resume"  # a first download under way: {server_seq, after, count, paused, rebuild}
+)
 
 _PRODUCTS = TypeAdapter(list[ProductData])
 Control = SnapshotMark | SnapshotEnd | None
@@ -42,15 +52,30 @@ Control = SnapshotMark | SnapshotEnd | None
 @dataclass
 class Progress:
     """What is stored of a download: its feed position, the last product id written, how many
-    products that is, and the paused search index."""
+    products that is, the paused search index and whether it is rebuilt at the end."""
 
     server_seq: int
     after: int
     count: int
     paused: list[str]  # SQL of the search triggers and indexes to put back
+    rebuild: bool = True  # False: each chunk's products are indexed as they are written
 
     def save(self, session: Session) -> None:
         set_state(session, RESUME, vars(self))
+
+    def write(self, session: Session, products: list[ProductData]) -> None:
+        """A chunk of products, and (unless the index is rebuilt at the end) the new ones into
+        the search index. Each new product takes the next id, so a chunk that adds fewer ids
+        than it has products updated one already indexed: that index entry would be stale,
+        so the index is rebuilt at the end after all."""
+        before = last_product_id(session)
+        apply_products(session, products)
+        if self.rebuild:
+            return
+        if last_product_id(session) - before == len(products):
+            index_products_after(session, before)
+        else:
+            self.rebuild = True
 
 
 @dataclass
@@ -64,8 +89,8 @@ class Loaded:
     def finish(self, session: Session) -> None:
         """In the caller's last transaction: the last chunk, the search index rebuilt, the
         cursor set and the download's state gone."""
-        apply_products(session, self.last)
-        resume_search_index(session, self.progress.paused)
+        self.progress.write(session, self.last)
+        resume_search_index(session, self.progress.paused, rebuild=self.progress.rebuild)
         set_state(session, CURSOR, self.progress.server_seq)
         delete_state(session, RESUME)
 
@@ -84,7 +109,9 @@ def load_snapshot(db: Database, client: MallClient, batch_size: int) -> Loaded:
         header = SnapshotHeader.model_validate(decode_line(first))
         if progress is None:
             with db.write() as session:
-                progress = Progress(header.server_seq, 0, 0, pause_search_index(session))
+                empty = last_product_id(session) == 0  # and so is the search index
+                paused = pause_search_index(session)
+                progress = Progress(header.server_seq, 0, 0, paused, rebuild=not empty)
                 progress.save(session)
         return _write_chunks(db, progress, lines, batch_size)
 
@@ -103,7 +130,7 @@ def _write_chunks(
                 )
             return Loaded(progress, batch, before + streamed)
         with db.write() as session:
-            apply_products(session, batch)
+            progress.write(session, batch)
             if control is not None:  # all streamed so far is written
                 progress.after = control.after
                 progress.count = before + streamed

@@ -12,6 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 SEARCH_INDEX = "products_fts"  # the FTS5 trigram index over products (migration 0001)
+# Its columns, read from the product_search view as its triggers do (migration 0009).
+_INDEXED = "name, pinyin_full, pinyin_initials, short"
 # Read by searches only, never by a load (which finds products by sku and barcodes by code or
 # product_id, all kept).
 SEARCH_BTREES = ("ix_products_name", "ix_products_pinyin_initials", "ix_barcodes_tail")
@@ -33,11 +35,13 @@ def pause_search_index(session: Session) -> list[str]:
     return [sql for _kind, _name, sql in paused]
 
 
-def resume_search_index(session: Session, paused: Sequence[str]) -> None:
-    """Put the paused triggers and indexes back and rebuild the search index at once."""
+def resume_search_index(session: Session, paused: Sequence[str], *, rebuild: bool = True) -> None:
+    """Put the paused triggers and indexes back and rebuild the search index at once (rebuild
+    False: the caller kept it up with index_products_after while paused)."""
     for sql in paused:
         session.execute(text(sql))
-    rebuild_search_index(session)
+    if rebuild:
+        rebuild_search_index(session)
 
 
 @contextmanager
@@ -53,3 +57,21 @@ def search_index_paused(session: Session) -> Iterator[None]:
 def rebuild_search_index(session: Session) -> None:
     """Rebuild the products search index from the products table, all at once."""
     session.execute(text(f"INSERT INTO {SEARCH_INDEX}({SEARCH_INDEX}) VALUES ('rebuild')"))
+
+
+def last_product_id(session: Session) -> int:
+    """The highest product id so far (0 for none): a new product's id is above it."""
+    return int(session.scalar(text("SELECT coalesce(max(id), 0) FROM products")) or 0)
+
+
+def index_products_after(session: Session, after_id: int) -> None:
+    """Add the active products with an id above after_id to the search index, each as the
+    insert trigger would have, in one statement: for products inserted while the index was
+    paused, which it does not hold yet."""
+    session.execute(
+        text(
+            f"INSERT INTO {SEARCH_INDEX}(rowid, {_INDEXED}) "
+            f"SELECT id, {_INDEXED} FROM product_search WHERE id > :after"
+        ),
+        {"after": after_id},
+    )

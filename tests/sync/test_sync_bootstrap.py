@@ -4,6 +4,7 @@ connection, a till killed half way) goes on from its last stored chunk."""
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +18,9 @@ from mall.catalog import upsert_products
 from mall.demo import demo_products
 from mall.feed import head_seq
 from pos_app.services.search import search_products
+from pos_app.store.db import Database
 from pos_app.store.models import Barcode, Product
+from sync.apply import apply_products
 from sync.bootstrap import RESUME
 from sync.client import MallClient
 from sync.credentials import load_credentials
@@ -25,7 +28,7 @@ from sync.engine import SyncEngine
 from sync.errors import SyncOffline
 from sync.protocol import ProductData
 from sync.state import CURSOR, get_state
-from tests.sync.conftest import Mall, open_mall
+from tests.sync.conftest import Mall, catalog, open_mall
 from tests.sync.faultproxy import FaultProxy
 
 SKUS = 1200
@@ -132,6 +135,7 @@ def test_a_till_killed_during_its_first_download_goes_on_from_there_after_a_rest
     before = written_at(till)
     state = progress(till)
     assert state is not None and counts(till)[2] is None
+    assert state["rebuild"] is False  # an empty catalog: the index is kept up chunk by chunk
     assert len(before) == state["count"] < KILL_SKUS + 3  # the chunks stored, nothing else
 
     restart = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -159,3 +163,46 @@ def test_a_till_killed_during_its_first_download_goes_on_from_there_after_a_rest
             select(Product.sku).where(Product.pinyin_initials.startswith("ksfhsnrm"))
         )
         assert hits == set(with_initials) and len(hits) > 2
+
+
+def search_index_entries(db: Database) -> set[tuple[str, int, str, int]]:
+    """What the search index holds, however its segments lie: (sku, column, trigram, offset)."""
+    connection = sqlite3.connect(db.path)
+    try:
+        connection.execute(
+            "CREATE VIRTUAL TABLE temp.entries USING fts5vocab(main, products_fts, instance)"
+        )
+        query = "SELECT p.sku, e.col, e.term, e.offset FROM temp.entries e JOIN products p"
+        return set(connection.execute(f"{query} ON p.id = e.doc"))
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("held_before", [False, True], ids=["empty till", "till with products"])
+def test_the_search_index_a_first_download_builds_is_the_one_the_triggers_build(
+    mall_url: str, make_till, held_before: bool
+):
+    """Indexed chunk by chunk while it downloads (or rebuilt at the end when the till held
+    products), the search index holds exactly what the triggers write for the same products,
+    an inactive one left out, and finds the same."""
+    products = [
+        *demo_products(SKUS),
+        ProductData(sku="X9", name="停售 矿泉水", price_fen=100, status="inactive"),
+    ]
+    triggered = make_till(name="triggered")
+    with triggered.db.write() as session:
+        apply_products(session, [*catalog(), *products])
+    downloaded = make_till(name="downloaded")
+    if held_before:
+        with downloaded.db.write() as session:
+            apply_products(session, catalog())
+    for mall in open_mall(mall_url, snapshot_chunk=100):
+        with mall.db.write() as session:
+            upsert_products(session, products)
+        assert downloaded.pair(mall).bootstrap() == SKUS + 4
+    assert search_index_entries(downloaded.db) == search_index_entries(triggered.db)
+    water = {p.sku for p in products if "水" in p.name and p.status == "active"}
+    assert water
+    for till in (triggered, downloaded):
+        with till.db.read() as session:
+            assert {hit.sku for hit in search_products(session, "水", limit=5000)} == water
