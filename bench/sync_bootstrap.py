@@ -121,6 +121,8 @@ def main(argv: list[str]) -> int:
     url = args.mall_db or seeded_mall(args.skus)
     with tempfile.TemporaryDirectory() as temp, MallProcess(url) as mall:
         engine = paired_till(Path(temp), mall)
+        # On a loaded 2-core machine the mall's first 1M-row read can outlast a till's 30 s wait.
+        engine.client.timeout_s = (5.0, 600.0)
         download_s = download_only_s(engine.client)
         started = time.perf_counter()
         count = engine.bootstrap()
