@@ -24,6 +24,7 @@ from pos_app.services.payment_attempts import claim_code_payments, close_payment
 from pos_app.services.points import cart_points
 from pos_app.services.promotions import SalePromotions, record_promotions
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
+from pos_app.services.search_popularity import record_sold
 from pos_app.services.stock import line_cost_fen
 from pos_app.services.till import numbered_sale, rounding_mode
 from pos_app.store.bulk import insert_all, insert_one
@@ -151,6 +152,10 @@ def _queue_event(draft: _Draft) -> None:
     queue_sale_event(draft.session, draft.sale, draft.promotions)
 
 
+def _count_sold(draft: _Draft) -> None:
+    record_sold(draft.session, draft.sale.lines, day=draft.sale.created_at.date())
+
+
 def _write_journal(draft: _Draft) -> None:
     journal_sale(draft.session, draft.sale)
 
@@ -163,6 +168,7 @@ CHECKOUT_STEPS: list[Callable[[_Draft], None]] = [
     _post_stock,
     _queue_event,
     _record_member,
+    _count_sold,
     _write_journal,
 ]
 

@@ -11,7 +11,11 @@ finds 单县, danxian in the index; lucha finds 绿茶), those hits checked agai
 readings. Digits are also barcodes (exact, first digits, last six), PLU and SKU.
 
 Ranking: codes, exact name, name prefix, initials prefix, other readings of polyphones, then
-every other match in index order; each page comes with the total count, later pages on demand.
+every other match; within each level the better-selling products first (search_popularity),
+then name, initials or index order. Popularity orders what each level brings to the page
+(its first page-full in its own order: every match when they fit in the page); looking up
+the best sellers among a hundred thousand matches of a broad query costs more than the search
+budget. Each page comes with the total count, later pages on demand.
 Only active products are found (the index holds nothing else).
 """
 
@@ -29,6 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pos_app.domain.barcodes import BarcodeKind, InvalidBarcode, parse_barcode
 from pos_app.services.pinyin import char_readings, is_hanzi, reading_variants, spells
+from pos_app.services.search_popularity import scores, today_number
 from pos_app.services.till import scale_layouts
 from pos_app.store.models import Barcode, Product
 
@@ -119,6 +124,10 @@ def _word_clause(word: str) -> str:
     hanzi = [ch for ch in word if is_hanzi(ch)]
     if not hanzi or (len(hanzi) == len(word) and len(word) < TRIGRAM):
         return _gram(word)
+    if len(hanzi) == len(word):
+        # each pair of neighbours, spaces of the name ignored (可乐听装 finds 可口可乐 听装);
+        # never through pinyin, whose common trigrams cost a hundred times more to read
+        return "(" + " AND ".join(_gram(word[i : i + 2]) for i in range(len(word) - 1)) + ")"
     spelled = [*_spellings(word, initials=True), *_spellings(word, initials=False)]
     pinyin = _any(_phrase(s) for s in spelled if len(s) >= TRIGRAM) if spelled else None
     chars = " AND ".join(_gram(ch) for ch in dict.fromkeys(hanzi))
@@ -206,13 +215,46 @@ def _ranked_ids(session: Session, text: str, words: list[str], limit: int) -> li
     name = _ACTIVE_IDS.where(Product.name == text)
     prefix = _ACTIVE_IDS.where(_prefix(Product.name, text)).order_by(Product.name)
     queries = [name, prefix]
-    if len(words) == 1 and _ALNUM.match(words[0]):
-        initials = _prefix(Product.pinyin_initials, words[0])
-        queries.append(_ACTIVE_IDS.where(initials).order_by(Product.pinyin_initials))
+    initials = _initials_word(words)
+    if initials:
+        by_initials = _prefix(Product.pinyin_initials, initials)
+        queries.append(_ACTIVE_IDS.where(by_initials).order_by(Product.pinyin_initials))
     found: dict[int, None] = {}
     for query in queries:
         found.update(dict.fromkeys(_ids(session, query, limit)))
     return list(found)
+
+
+def _initials_word(words: list[str]) -> str | None:
+    """The word an initials prefix is looked for with: a single word of letters and digits."""
+    return words[0] if len(words) == 1 and _ALNUM.match(words[0]) else None
+
+
+def _rank(
+    session: Session, text: str, words: list[str], ids: list[int], variants: set[int]
+) -> list[int]:
+    """ids in rank order: exact name, name prefix (by name), initials prefix (by initials),
+    other readings, every other match (by id); within each, the better-selling first."""
+    rows = session.execute(
+        select(Product.id, Product.name, Product.pinyin_initials).where(Product.id.in_(ids))
+    )
+    keys = {pid: (name, initials) for pid, name, initials in rows}
+    sold = scores(session, ids, today=today_number())
+    initials_word = _initials_word(words)
+
+    def key(pid: int) -> tuple[int, int, str, int]:
+        name, initials = keys.get(pid, ("", ""))
+        if name == text:
+            level, within = 0, ""
+        elif name.startswith(text):
+            level, within = 1, name
+        elif initials_word and initials.startswith(initials_word):
+            level, within = 2, initials
+        else:
+            level, within = (3 if pid in variants else 4), ""
+        return (level, -sold.get(pid, 0), within, pid)
+
+    return sorted(ids, key=key)
 
 
 def _variant_ids(session: Session, words: list[str], exclude: set[int]) -> list[int]:
@@ -294,10 +336,10 @@ def search_page(
     few = len(found) < want
     variants = _variant_ids(session, words, set(extra)) if few else []
     variants = [i for i in variants if i not in _fts_subset(session, match, variants)]
+    named = [*_ranked_ids(session, query_text, words, want), *variants]
+    named = list(dict.fromkeys([*named, *found]))
     ranked: dict[int, None] = dict.fromkeys(codes[:want])
-    ranked.update(dict.fromkeys(_ranked_ids(session, query_text, words, want)))
-    ranked.update(dict.fromkeys(variants))
-    ranked.update(dict.fromkeys(found))
+    ranked.update(dict.fromkeys(_rank(session, query_text, words, named, set(variants))))
     hits = _hits(session, list(ranked)[offset:want])
     if not (few or count):
         return SearchPage(hits, None)

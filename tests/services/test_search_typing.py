@@ -96,6 +96,7 @@ def skus(hits: list[ProductHit]) -> set[str]:
         ("dx羊肉汤", "106"),
         ("le shi shu pian yuan", "102"),  # spaced pinyin, short syllables
         ("黄瓜味", "103"),
+        ("重庆小面", "101"),  # Hanzi across the name's space
         ("六安gp", "115"),
     ],
 )
