@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pos_app.domain.barcodes import make_ean13
+from pos_app.services.pinyin import pinyin_keys
 from pos_app.services.search import ProductHit, SearchPage, search_page, search_products
 from pos_app.services.search_readings import InvalidReading, set_pinyin_reading
 from pos_app.store.db import Database
+from pos_app.store.models import Product
 from tests.services.catalog_helpers import add_product, empty_till_db
 
 CATALOG = {  # sku: name (barcode body = "690" + sku padded)
@@ -214,3 +216,22 @@ def test_a_shop_reading_makes_a_name_findable_by_it(db: Database) -> None:
         set_pinyin_reading(db, sku="116", reading="关外")
     with pytest.raises(InvalidReading):
         set_pinyin_reading(db, sku="nope", reading="a")
+
+
+def test_one_character_finds_a_product_past_the_hundred_thousandth(db: Database) -> None:
+    """One character is answered by the index, wherever the product stands in the table (it
+    looked at the first 100,000 products only)."""
+    with db.write() as session:
+        full, initials = pinyin_keys("芒果 干")
+        session.add(
+            Product(
+                id=250_000,
+                sku="250000",
+                name="芒果 干",
+                pinyin_full=full,
+                pinyin_initials=initials,
+                price_fen=100,
+            )
+        )
+    found = page(db, "芒")
+    assert ([hit.sku for hit in found.hits], found.total) == (["250000"], 1)
