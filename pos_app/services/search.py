@@ -330,12 +330,14 @@ def search_page(
     match = _match(words)
     is_code = len(words) == 1 and _DIGITS.match(words[0]) is not None
     codes = _code_ids(session, words[0], CODE_HITS) if is_code else []
-    extra = [i for i in codes if i not in _fts_subset(session, match, codes)]
+    codes_found = _fts_subset(session, match, codes)
+    extra = [i for i in codes if i not in codes_found]
     found = _fts_ids(session, match, want)
     # fewer than a page: that is every match. Other readings only then (each is a lookup).
     few = len(found) < want
     variants = _variant_ids(session, words, set(extra)) if few else []
-    variants = [i for i in variants if i not in _fts_subset(session, match, variants)]
+    literal = _fts_subset(session, match, variants)
+    variants = [i for i in variants if i not in literal]
     named = [*_ranked_ids(session, query_text, words, want), *variants]
     named = list(dict.fromkeys([*named, *found]))
     ranked: dict[int, None] = dict.fromkeys(codes[:want])
