@@ -19,7 +19,7 @@ from pos_app.ui.i18n import set_language
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.override_dialog import Approval, OverrideDialog
 from pos_app.ui.printing import PrinterBridge, attach_printer
-from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget
+from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget, is_alive
 from tests.conftest import CASHIER_PIN, MANAGER_ID
 from tests.hardware.fake_printer import FakePrinter
 
@@ -73,7 +73,7 @@ def window(qtbot: QtBot, db: Database, clock: FakeClock) -> Iterator[MainWindow]
     main = open_window(qtbot, db, clock)
     log_in(qtbot, main)
     yield main
-    wait_idle(qtbot, main)
+    finish_background_work(qtbot, main)
 
 
 def type_keys(target: QWidget, text: str, clock: FakeClock, *, interval_ms: float) -> None:
@@ -100,6 +100,16 @@ def find_open(window: MainWindow, kind: type[D]) -> D:
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until every background operation has delivered its result."""
     qtbot.waitUntil(lambda: not window.ops.busy)
+
+
+def finish_background_work(qtbot: QtBot, window: MainWindow) -> None:
+    """A fixture's teardown: pytest-qt has closed (and deleted) the window by then, which drops
+    the results of operations still queued, so waiting for them to be delivered would wait for
+    ever (test_zhe_discount ended with its journal write queued). Let the worker finish them,
+    so none writes after the test's database is disposed, then deliver what still can be."""
+    window.ops.shutdown()
+    if is_alive(window.ops):
+        wait_idle(qtbot, window)
 
 
 @pytest.fixture

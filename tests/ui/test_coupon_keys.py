@@ -22,7 +22,7 @@ from sync.engine import SyncEngine
 from tests.conftest import barcode_of
 from tests.sync.conftest import Mall, open_mall
 from tests.sync.member_helpers import MallMembers, pair_till
-from tests.ui.conftest import FakeClock, log_in, open_window, wait_idle
+from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, wait_idle
 from tests.ui.keys import scan_code
 from tests.ui.test_promotion_keys import pay_by_keys, stored
 
@@ -60,7 +60,7 @@ def shop(
     window.ctx.members = directory
     log_in(qtbot, window)
     yield window, engine
-    wait_idle(qtbot, window)
+    finish_background_work(qtbot, window)
     engine.client.close()
 
 

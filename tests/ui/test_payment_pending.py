@@ -25,7 +25,15 @@ from sync.credentials import pair
 from tests.conftest import barcode_of
 from tests.mall.payment_support import FAST_PAYMENTS, payment_code
 from tests.sync.conftest import Mall, open_mall
-from tests.ui.conftest import FakeClock, find_open, log_in, open_window, scan, wait_idle
+from tests.ui.conftest import (
+    FakeClock,
+    find_open,
+    finish_background_work,
+    log_in,
+    open_window,
+    scan,
+    wait_idle,
+)
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 WAIT_MS = 10_000
@@ -50,7 +58,7 @@ def till(
     window.ctx.gateway = gateway
     log_in(qtbot, window)
     yield window
-    wait_idle(qtbot, window)
+    finish_background_work(qtbot, window)
     gateway.client.close()
 
 

@@ -19,7 +19,7 @@ from pos_app.ui.qt import Qt
 from sync.apply import store_promotions
 from sync.protocol import PromotionSetData
 from tests.conftest import barcode_of
-from tests.ui.conftest import FakeClock, log_in, open_window, wait_idle
+from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 RULES = PromotionSetData(
@@ -41,7 +41,7 @@ def shop(qtbot: QtBot, db: Database, clock: FakeClock) -> Iterator[MainWindow]:
     window = open_window(qtbot, db, clock)
     log_in(qtbot, window)
     yield window
-    wait_idle(qtbot, window)
+    finish_background_work(qtbot, window)
 
 
 def pay_by_keys(qtbot: QtBot, window: MainWindow, clock: FakeClock, yuan: str) -> PaymentDialog:

@@ -30,7 +30,7 @@ from tests.hardware.escpos_decode import decode_escpos
 from tests.hardware.fake_printer import FakePrinter
 from tests.sync.conftest import Mall, open_mall
 from tests.sync.member_helpers import MallMembers, offline_directory, pair_till
-from tests.ui.conftest import FakeClock, log_in, open_window, wait_idle
+from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 from tests.ui.test_shift_keys import wait_for_z_confirm
 
@@ -67,7 +67,7 @@ def window(
     main.ctx.members = paired[1]
     log_in(qtbot, main)
     yield main
-    wait_idle(qtbot, main)
+    finish_background_work(qtbot, main)
 
 
 def attach_by_code(qtbot: QtBot, clock: FakeClock, window: MainWindow, code: str) -> None:
