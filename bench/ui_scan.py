@@ -20,11 +20,14 @@ from sqlalchemy import func, select
 
 from bench.common import demo_db, percentile, report
 from pos_app.domain.cart import Cart
+from pos_app.services.shift import open_shift
+from pos_app.services.writer import Writer
 from pos_app.store.db import Database
-from pos_app.store.models import Barcode
+from pos_app.store.models import Barcode, Staff
 from pos_app.ui.app import build_window, make_application
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEvent, QKeyEvent, QObject, Qt, QTest
+from pos_app.ui.till import bootstrap
 from tools.screenshots import DEMO_CASHIER, wait_until
 
 BUDGET_P99_MS = 20.0
@@ -67,8 +70,16 @@ def random_barcodes(db: Database, count: int, seed: int = 1) -> list[str]:
     return rng.sample(list(codes), min(count, len(codes)))
 
 
+def open_the_shift(db: Database) -> None:
+    """A shift open for the demo cashier, as on a till that is selling (no sale without one)."""
+    with db.read() as session:
+        cashier_id = session.scalars(select(Staff.id).where(Staff.role == "cashier")).first()
+    assert cashier_id is not None, "the demo store has a cashier"
+    open_shift(db, staff_id=cashier_id, float_fen=0)
+
+
 def logged_in_window(db: Database, clock: KeyClock) -> MainWindow:
-    window = build_window(db, demo=False)
+    window = build_window(bootstrap(db, Writer()))
     window.scanner.clock = clock
     window.show()
     window.login.code.setText(DEMO_CASHIER[0])
@@ -105,6 +116,7 @@ def main(argv: list[str]) -> int:
         shutil.copy(demo_db(args.skus), path)
         db = Database(path)
         codes = random_barcodes(db, args.scans)
+        open_the_shift(db)
         window = logged_in_window(db, KeyClock())
         painter = PaintCounter()
         window.sale.table.viewport().installEventFilter(painter)

@@ -1,10 +1,7 @@
 """The import rules of DESIGN §1, read from every module's source (imports inside functions
 included): imports point one way, ui → services → store/domain; the domain is standard library
 only; the mall shares the till's domain and the sync contract but nothing else of the till.
-
-The UI still reads the store in the modules listed in UI_STORE_DEBT (issue 14: the screens are
-moving to services' view objects). The list may only shrink: a new UI module that imports the
-store fails, and so does a listed one that no longer does (take it off the list).
+The UI imports neither the store nor sqlalchemy: services hand the screens plain view objects.
 """
 
 from __future__ import annotations
@@ -15,16 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-UI_STORE_DEBT = {
-    "pos_app.ui.app",
-    "pos_app.ui.context",
-    "pos_app.ui.main_window",
-    "pos_app.ui.printing",
-    "pos_app.ui.self_test",
-    "pos_app.ui.setup_wizard",
-    "pos_app.ui.startup_probe",
-}
 
 
 def modules(package: str) -> Iterator[tuple[str, Path]]:
@@ -94,10 +81,8 @@ def test_only_the_sync_worker_knows_qt():
     assert set(offenders("sync", ("PySide6", "pos_app.ui"))) <= {"sync.worker"}
 
 
-def test_the_ui_reads_the_store_only_where_the_debt_is_listed():
-    readers = set(offenders("pos_app.ui", ("pos_app.store", "sqlalchemy")))
-    assert readers - UI_STORE_DEBT == set(), "new UI modules reading the store"
-    assert UI_STORE_DEBT - readers == set(), "no longer read the store: take them off the list"
+def test_the_ui_imports_neither_the_store_nor_sqlalchemy():
+    assert offenders("pos_app.ui", ("pos_app.store", "sqlalchemy")) == {}
 
 
 def test_every_outbox_event_is_written_as_a_checked_payload():

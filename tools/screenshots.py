@@ -24,6 +24,7 @@ from pos_app.services.checkout import checkout
 from pos_app.services.permissions import Action, Need
 from pos_app.services.shift import open_shift, x_report
 from pos_app.services.till_views import till_status
+from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.ui.app import build_window, make_application
@@ -45,6 +46,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.shift_dialog import ShiftDialog
+from pos_app.ui.till import bootstrap
 from pos_app.ui.widgets import wait_until
 from tools.screen_fit import fit_problems
 from tools.screen_texts import Texts, visible_texts
@@ -126,7 +128,7 @@ def capture_all(db: Database, out_dir: Path, texts: Texts | None = None) -> list
     texts, when given, gets the words each screen shows (see tools.screen_texts)."""
     make_application()
     out_dir.mkdir(parents=True, exist_ok=True)
-    window = build_window(db, demo=True)
+    window = build_window(bootstrap(db, Writer(), demo=True))
     window.resize(*WINDOW_SIZE)
     window.show()
     shots = [_shot(window, None, out_dir / "01-login.png", texts)]
@@ -136,7 +138,7 @@ def capture_all(db: Database, out_dir: Path, texts: Texts | None = None) -> list
     if not has_shift:  # log-in opened the open-shift form: open it as the cashier would
         open_shift(db, staff_id=window.ctx.staff_id, float_fen=50000)
         _dialog(window, ShiftDialog).accept()
-    window.refresh_status()
+    window.reload_status()
     _ring_up(window, db)
     shots.append(_shot(window, None, out_dir / "02-sale.png", texts))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
-from pos_app.store.journal import append_journal
+from pos_app.store.journal import JournalProblem, append_journal, verify_journal
 
 AUDITED_KINDS = frozenset(
     {
@@ -43,3 +43,9 @@ def record_action(
             approver_id=approver_id,
             payload=details or {},
         )
+
+
+def journal_problems(db: Database) -> list[JournalProblem]:
+    """Rows of the hash-chained journal changed behind its back (none when it is whole)."""
+    with db.read() as session:
+        return verify_journal(session)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pos_app.domain.print_jobs import JobKind, QueuedJob, UnprintedSale
+from pos_app.domain.print_jobs import ClaimedJob, JobKind, PendingJob, QueuedJob, UnprintedSale
 from pos_app.domain.receipt import Receipt
 from pos_app.hardware.connections import PrinterStatus, open_printer
 from pos_app.hardware.escpos_render import (
@@ -30,6 +30,7 @@ from pos_app.hardware.print_worker import send_job as send_claimed
 from pos_app.hardware.receipt_layout import printer_test_blocks
 from pos_app.hardware.report_slip import report_blocks
 from pos_app.services.receipts import build_receipt, find_sale_id
+from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.print_jobs import PrintJobs, add_job
 from pos_app.store.settings import get_setting
@@ -37,9 +38,44 @@ from pos_app.store.settings import get_setting
 Render = Callable[[Session, PrinterProfile], bytes]
 
 
-def print_worker(db: Database, **options: Any) -> PrintWorker:
-    """The worker that sends this database's queued jobs (options: connect, backoff, ...)."""
-    return PrintWorker(PrintJobs(db), **options)
+def print_worker(db: Database, writer: Writer | None = None, **options: Any) -> PrintWorker:
+    """The worker that sends this database's queued jobs (options: connect, backoff, ...);
+    with the till's writer, its writes (claim, printed, released, expired) go through it."""
+    jobs = PrintJobs(db)
+    return PrintWorker(jobs if writer is None else WrittenJobs(jobs, writer), **options)
+
+
+class WrittenJobs:
+    """The job table for the print worker, each write run on the till's one writer (the worker
+    thread waits for it; the writer never waits for the worker). Reads and the doorbell stay
+    on the worker's thread."""
+
+    def __init__(self, jobs: PrintJobs, writer: Writer) -> None:
+        self.jobs, self.writer = jobs, writer
+
+    def pending(self) -> list[PendingJob]:
+        return self.jobs.pending()
+
+    def claim(self, job_id: int) -> ClaimedJob | None:
+        return self.writer.call(lambda: self.jobs.claim(job_id))
+
+    def release(self, job_id: int, reason: str) -> None:
+        self.writer.call(lambda: self.jobs.release(job_id, reason))
+
+    def mark_printed(self, job_id: int) -> None:
+        self.writer.call(lambda: self.jobs.mark_printed(job_id))
+
+    def expire(self, job_id: int) -> bool:
+        return self.writer.call(lambda: self.jobs.expire(job_id))
+
+    def recover_interrupted(self) -> int:
+        return self.writer.call(self.jobs.recover_interrupted)
+
+    def ring(self) -> None:
+        self.jobs.ring()
+
+    def wait(self, timeout_s: float) -> None:
+        self.jobs.wait(timeout_s)
 
 
 def _profile(session: Session) -> PrinterProfile:

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pos_app.resources import APP_ICON
-from pos_app.services.mall_payments import till_gateway
-from pos_app.services.member_directory import directory_for
-from pos_app.services.members import refresh_rules
-from pos_app.services.search import prepare_search
-from pos_app.services.till_settings import read_settings, starts_maximised
+from pos_app.services.database import Database
 from pos_app.services.till_setup import needs_setup
-from pos_app.store.db import Database
+from pos_app.services.writer import Writer
 from pos_app.ui.gui_thread_gc import GuiThreadCollector
 from pos_app.ui.i18n import tr
 from pos_app.ui.language import use_language
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.payment_upkeep import PaymentUpkeep, attach_payment_upkeep
-from pos_app.ui.printing import PrinterBridge, attach_printer
 from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication, QIcon, QTimer
 from pos_app.ui.shutdown import (
     QuitWhenClosed,
@@ -30,9 +22,9 @@ from pos_app.ui.shutdown import (
     quit_on_signals,
     restore_default_signals,
 )
+from pos_app.ui.till import Till, bootstrap
 
-if TYPE_CHECKING:  # the sync engine (requests, the sync worker) loads after the first paint
-    from pos_app.ui.sync_bridge import SyncBridge
+if TYPE_CHECKING:
     from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
@@ -55,78 +47,28 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(db: Database, *, demo: bool) -> MainWindow:
-    """The main window in the store's language; the demo shows the demo staff log-ins."""
-    use_language(read_settings(db).language)
-    window = MainWindow(
-        db,
-        gateway=till_gateway(db),
-        with_customer_display=len(QGuiApplication.screens()) > 1,
-    )
-    window.ctx.members = directory_for(db.path.parent)
-    if demo:
-        window.login.hint.setText(tr("demo_hint"))
-    return window
+def build_window(till: Till) -> MainWindow:
+    """The main window of the till, in the store's language."""
+    use_language(till.start_view.language)
+    return MainWindow(till, with_customer_display=len(QGuiApplication.screens()) > 1)
 
 
-def show_main_window(window: MainWindow, db: Database) -> None:
+def show_main_window(window: MainWindow) -> None:
     """Maximised unless the store turned that off: at 1024×768 the status bar must show."""
-    if starts_maximised(db):
+    if window.till.start_view.maximised:
         window.showMaximized()
     else:
         window.show()
 
 
-def refresh_points_rules(window: MainWindow, db: Database) -> None:
-    """Ask the mall for the current points rules in the background (kept from pairing if the
-    mall cannot be reached now)."""
-    directory = window.ctx.members
-    window.ops.run(
-        lambda: refresh_rules(db, directory),
-        success=lambda _rules: None,
-        failure=lambda error: log.info("points rules not refreshed: %s", error),
-    )
-
-
-def run_setup_wizard(db: Database) -> bool:
+def run_setup_wizard(db: Database, writer: Writer) -> bool:
     """A till nobody has set up opens the setup wizard first; False if the owner cancelled."""
     from pos_app.ui.setup_wizard import SetupWizard
 
-    wizard = SetupWizard(db)
+    wizard = SetupWizard(db, writer)
     accepted = wizard.exec() == SetupWizard.DialogCode.Accepted
     wizard.deleteLater()
     return accepted
-
-
-@dataclass
-class _Workers:
-    """What runs beside the window, started once the first screen is painted."""
-
-    printer: PrinterBridge | None = None
-    sync: SyncBridge | None = None
-    upkeep: PaymentUpkeep | None = None
-
-    def start(self, window: MainWindow, db: Database, engine: SyncEngine | None) -> None:
-        from pos_app.ui.sync_bridge import attach_sync
-
-        # pypinyin's dictionaries take ~1 s to load: on their own thread, so the first search
-        # does not pay for it.
-        threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
-        refresh_points_rules(window, db)
-        self.printer = attach_printer(window, db)
-        self.printer.start()
-        self.sync = attach_sync(window, engine) if engine is not None else None
-        if self.sync is not None:
-            self.sync.start()
-        self.upkeep = attach_payment_upkeep(window, self.printer, self.sync)
-
-    def stop(self) -> None:
-        if self.sync is not None:
-            self.sync.stop()  # first: its last status would ask the payment upkeep for a round
-        if self.upkeep is not None:
-            self.upkeep.stop()
-        if self.printer is not None:
-            self.printer.stop()
 
 
 def run_gui(
@@ -137,22 +79,29 @@ def run_gui(
     right after, on their threads (then READY on stdout if print_ready, for bench startup)."""
     app = make_application()
     GuiThreadCollector(app)
-    if needs_setup(db) and not run_setup_wizard(db):
-        return 0
-    window = build_window(db, demo=demo)
+    writer = Writer()
+    try:
+        if writer.call(lambda: needs_setup(db)) and not run_setup_wizard(db, writer):
+            return 0
+        return _run_till(app, bootstrap(db, writer, engine=engine, demo=demo), print_ready)
+    finally:
+        writer.close()  # last: the window, closing, may still have held a cart through it
+
+
+def _run_till(app: QApplication, till: Till, print_ready: bool) -> int:
+    window = build_window(till)
     window.devices.start()
-    show_main_window(window, db)
+    show_main_window(window)
     log.info("till window shown")
     display = window.customer_display
     if display is not None:
         second = QGuiApplication.screens()[1]
         display.setGeometry(second.availableGeometry())
         display.showFullScreen()
-    workers = _Workers()
 
     def first_screen_painted() -> None:
         window.repaint()
-        workers.start(window, db, engine)
+        till.start()
         if print_ready:
             print("READY", flush=True)
 
@@ -164,7 +113,7 @@ def run_gui(
     restore_default_signals()
     log.info("till stopping")
     close_other_windows(app, window)
-    workers.stop()
+    till.stop()
     window.dispose()
     log.info("till stopped")
     return code

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
@@ -13,17 +13,18 @@ from pos_app.domain.money import RoundingMode
 from pos_app.hardware.pole_display import PoleDisplay
 from pos_app.hardware.scale import Scale
 from pos_app.services.audit import record_action
+from pos_app.services.database import Database
 from pos_app.services.member_directory import MemberDirectory, NoMallDirectory
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
-from pos_app.services.permissions import Need, PermissionTable, read_table, role_permits
-from pos_app.services.till import rounding_mode, scale_layouts, time_zone
-from pos_app.store.db import Database
+from pos_app.services.permissions import Need, PermissionTable, role_permits
+from pos_app.services.till_start import SellingSettings, selling_settings
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.scanner import ScanRouter
 
-if TYPE_CHECKING:  # the sync engine loads after the first paint (pos_app.ui.app)
+if TYPE_CHECKING:  # the sync worker loads only for a paired till (pos_app.ui.till)
     from pos_app.ui.sync_bridge import SyncBridge
 
+T = TypeVar("T")
 STORE_ZONE = "Asia/Shanghai"  # until the store's setting is read
 
 
@@ -54,12 +55,21 @@ class TillContext:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(STORE_ZONE))  # the store's clock
 
     def reload_settings(self) -> None:
-        """Read the selling settings again (a few key lookups, fine on the GUI thread)."""
-        with self.db.read() as session:
-            self.layouts = scale_layouts(session)
-            self.rounding = rounding_mode(session)
-            self.permissions = read_table(session)
-            self.zone = time_zone(session)
+        """Read the selling settings again at once, after a settings dialog saved them (a few
+        key lookups; the log-in reads them on the writer instead, ui/main_window.py)."""
+        self.use_settings(selling_settings(self.db))
+
+    def use_settings(self, settings: SellingSettings) -> None:
+        self.layouts = settings.layouts
+        self.rounding = settings.rounding
+        self.permissions = settings.permissions
+        self.zone = settings.zone
+
+    def write(self, work: Callable[[], T]) -> T:
+        """Run a short write (a few rows) on the till's one writer and wait for it, for a screen
+        that shows its outcome at once (hold, recall, settings). No deadlock: work on the writer
+        never waits for the GUI thread; the wait is for the write and what was queued before."""
+        return self.ops.writer.call(work)  # the Till's writer
 
     def journal(
         self,

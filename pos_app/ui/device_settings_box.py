@@ -131,8 +131,9 @@ class DeviceSettingsBox(QWidget):
         return settings
 
     def save(self, *, approver_id: int) -> None:
-        save_device_settings(
-            self.ctx.db, self.values(), actor_id=self.ctx.staff_id, approver_id=approver_id
+        db, values, actor = self.ctx.db, self.values(), self.ctx.staff_id
+        self.ctx.write(
+            lambda: save_device_settings(db, values, actor_id=actor, approver_id=approver_id)
         )
 
     # -- tests -----------------------------------------------------------------------------

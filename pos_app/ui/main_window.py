@@ -5,25 +5,28 @@ background runner and the scan router of this window. Runs on the GUI thread.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from pos_app.domain.cart import Cart
 from pos_app.services.audit import record_action
 from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart
-from pos_app.services.payments import PaymentGateway, UnavailableGateway
 from pos_app.services.permissions import Action, Need
-from pos_app.services.till_views import till_status
-from pos_app.store.db import Database
+from pos_app.services.till_start import SellingSettings, selling_settings, status_of
+from pos_app.services.till_views import TillStatus
 from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.devices import CounterDevices
-from pos_app.ui.i18n import tr
+from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.login import LoginPage
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.payment_dialog import PaymentDialog
+from pos_app.ui.payment_upkeep import show_recoveries
+from pos_app.ui.printing import PrinterBridge, offer_reprint
 from pos_app.ui.qt import (
     QApplication,
     QCloseEvent,
@@ -38,10 +41,15 @@ from pos_app.ui.qt import (
     delete_now,
 )
 from pos_app.ui.sale_screen import SaleScreen
-from pos_app.ui.scanner import KeyClock, ScannerFilter, ScanRouter, monotonic_ms
+from pos_app.ui.scanner import ScannerFilter, ScanRouter
+from pos_app.ui.till import Till
 
 if TYPE_CHECKING:
+    from pos_app.services.mall_payments import Recovery
     from pos_app.ui.backoffice.window import BackOfficeWindow
+    from pos_app.ui.sync_bridge import SyncBridge
+
+log = logging.getLogger(__name__)
 
 STATUS_REFRESH_MS = 1000
 WINDOW_SIZE = (1024, 768)
@@ -56,35 +64,34 @@ class StatusSource(Protocol):
 
 
 class NotConnected:
-    """The status source until the real one is wired: says "not connected"."""
+    """The status source of a part the till does not have: says "not connected"."""
 
     def status_text(self) -> str:
         return tr("not_connected")
 
 
 class MainWindow(QMainWindow):
-    """One till window on one database."""
+    """The window of one till (ui/till.py), which it receives whole and wires: the printer's
+    receipts and status, sync's status and pickup badge, the payment upkeep's recoveries.
+    The GUI thread never reads the database here: what the window shows first comes with the
+    Till, what changes later is read on the writer (ops) and delivered back."""
 
-    def __init__(
-        self,
-        db: Database,
-        *,
-        gateway: PaymentGateway | None = None,
-        printer_status: StatusSource | None = None,
-        sync_status: StatusSource | None = None,
-        scanner_clock: KeyClock = monotonic_ms,
-        with_customer_display: bool = False,
-    ) -> None:
+    def __init__(self, till: Till, *, with_customer_display: bool = False) -> None:
         super().__init__()
         self.setWindowTitle(tr("app_title"))
         self.resize(*WINDOW_SIZE)
-        self.ops = OpRunner(self)
+        self.till = till
+        self.ops = till.ops
+        self.ops.setParent(self)  # deleted with the window: results arriving later are dropped
         self._exiting = False  # dispose(): the till is stopping, closing asks nothing
         self.router = ScanRouter(self._scan_default)
-        self.ctx = TillContext(db, self.ops, self.router, gateway or UnavailableGateway())
-        self.printer_status = printer_status or NotConnected()
-        self.sync_status = sync_status or NotConnected()
-        self.scanner = ScannerFilter(clock=scanner_clock, parent=self)
+        self.ctx = TillContext(
+            till.db, self.ops, self.router, till.gateway, till.members, sync=till.sync
+        )
+        self.printer_status: StatusSource = till.printer or NotConnected()
+        self.sync_status: StatusSource = till.sync or NotConnected()
+        self._status: TillStatus = till.start_view.status
+        self.scanner = ScannerFilter(clock=till.clock, parent=self)
         self.scanner.scanned.connect(self.router.route)
         app = QApplication.instance()
         assert isinstance(app, QApplication), "create the QApplication first"
@@ -97,21 +104,59 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.login.logged_in.connect(self.start_session)
         self.sale.lock_requested.connect(self.lock)
-        self.sale.shift_changed.connect(self.refresh_status)
+        self.sale.shift_changed.connect(self.reload_status)
         self.devices = CounterDevices(self.sale)  # opened by devices.start() (app.py, settings)
         self.sale.devices_changed.connect(self.devices.start)
-        self.customer_display = self._customer_display(db) if with_customer_display else None
+        self.customer_display = self._customer_display() if with_customer_display else None
         self.status_labels = self._status_bar()
         self._clock = QTimer(self, interval=STATUS_REFRESH_MS)
         self._clock.timeout.connect(self.refresh_status)
         self._clock.start()
+        if till.demo:
+            self.login.hint.setText(tr("demo_hint"))
         self.login.reset()
+        self._wire(till)
         self.refresh_status()
 
-    def _customer_display(self, db: Database) -> CustomerDisplay:
-        with db.read() as session:
-            store_name = till_status(session).store_name
-        display = CustomerDisplay(self.sale.model, store_name)
+    def _wire(self, till: Till) -> None:
+        """Connect the parts the till has to the sale screen and the status bar."""
+        if till.printer is not None:
+            self._wire_printer(till.printer)
+        if till.sync is not None:
+            self._wire_sync(till.sync)
+        if till.upkeep is not None:
+            till.upkeep.recovered.connect(self._recovered)
+            if till.sync is not None:
+                upkeep = till.upkeep
+                till.sync.worker.statusChanged.connect(lambda _status: upkeep.housekeeping())
+
+    def _wire_printer(self, printer: PrinterBridge) -> None:
+        """Receipts after each sale, refund and top-up; the reprint offer; a dropped drawer."""
+        self.sale.sale_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
+        self.sale.refund_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
+        self.sale.top_up_committed.connect(printer.queue_top_up)
+        printer.unprinted_found.connect(lambda sales: offer_reprint(self, printer, sales))
+        printer.drawer_dropped.connect(self.sale.error)
+
+    def _wire_sync(self, sync: SyncBridge) -> None:
+        """The status bar, the pickup key badge, and a sync round after each sale."""
+        sync.zone = self.ctx.zone
+        sync.orders_changed.connect(self.sale.show_pickup_count)
+        sync.changed.connect(self.refresh_status)
+        self.sale.sale_committed.connect(lambda _result: sync.worker.sync_now())
+        self.sale.refund_committed.connect(lambda _result: sync.worker.sync_now())
+        self.sale.top_up_committed.connect(lambda _result: sync.worker.sync_now())
+
+    def _recovered(self, recoveries: list[Recovery]) -> None:
+        """Interrupted payments the upkeep settled: receipts for completed sales, and a note."""
+        if self.till.printer is not None:
+            for recovery in recoveries:
+                if recovery.sale is not None:
+                    self.till.printer.queue_receipt(recovery.sale.sale_id)
+        show_recoveries(self, recoveries)
+
+    def _customer_display(self) -> CustomerDisplay:
+        display = CustomerDisplay(self.sale.model, self._status.store_name)
         self.sale.cart_changed.connect(
             lambda: display.show_total(self.sale.cart.payable_fen(self.ctx.rounding))
         )
@@ -141,13 +186,16 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(lock)
         return labels
 
-    def refresh_status(self) -> None:
-        """Fill the status bar (one tiny read: till and open shift)."""
-        from datetime import datetime
+    def reload_status(self) -> None:
+        """A shift was opened or closed: read the till and its open shift again (on the writer,
+        waiting for it: the next scan must already know whether it may sell), then show them."""
+        db = self.ctx.db
+        self._status = self.ctx.write(lambda: status_of(db))
+        self.refresh_status()
 
-        staff = self.ctx.staff
-        with self.ctx.db.read() as session:
-            status = till_status(session)
+    def refresh_status(self) -> None:
+        """Fill the status bar from what is known (no I/O: it runs every second)."""
+        staff, status = self.ctx.staff, self._status
         texts = {
             "user": tr("status_user", name=staff.name) if staff else tr("status_no_user"),
             "shift": tr("status_shift", id=status.shift_id)
@@ -166,10 +214,23 @@ class MainWindow(QMainWindow):
     # -- sessions ----------------------------------------------------------------------------
 
     def start_session(self, staff: StaffInfo) -> None:
-        """Someone logged in (or unlocked): show the sale screen, cart as it was, and the
-        open-shift form when no shift is open."""
+        """Someone logged in (or unlocked): the selling settings and the status are read again
+        (on the writer), then the session starts."""
+        db = self.ctx.db
+        self.ops.run(
+            lambda: (selling_settings(db), status_of(db)),
+            success=lambda read: self._enter(staff, *read),
+            failure=lambda error: self.login.message.setText(error_text(error)),
+        )
+
+    def _enter(self, staff: StaffInfo, settings: SellingSettings, status: TillStatus) -> None:
+        """Show the sale screen, cart as it was, and the open-shift form when no shift is
+        open."""
         self.ctx.staff = staff
-        self.ctx.reload_settings()
+        self.ctx.use_settings(settings)
+        if self.ctx.sync is not None:
+            self.ctx.sync.zone = self.ctx.zone
+        self._status = status
         self.stack.setCurrentWidget(self.sale)
         self.sale.refresh()
         self.sale.table.setFocus()
@@ -214,7 +275,9 @@ class MainWindow(QMainWindow):
         from pos_app.ui.backoffice.window import BackOfficeWindow  # charts load on first use
 
         viewer = StaffInfo(approval.approver_id, approval.name, approval.role)
-        window = BackOfficeWindow(self.ctx.db, viewer)
+        ops = OpRunner(writer=self.till.writer)  # its own deliveries, the till's one writer
+        window = BackOfficeWindow(self.ctx.db, viewer, ops=ops)
+        ops.setParent(window)  # deleted with the window: results for it are dropped then
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.router.push(window.on_scan)
         window.destroyed.connect(lambda: self.router.remove(window.on_scan))
@@ -246,8 +309,9 @@ class MainWindow(QMainWindow):
         staff = self.ctx.staff or self.login.locked_by
         if staff is None:
             return False
+        db, cart = self.ctx.db, self.sale.cart
         try:
-            hold_cart(self.ctx.db, cart=self.sale.cart, cashier_id=staff.staff_id)
+            self.ctx.write(lambda: hold_cart(db, cart=cart, cashier_id=staff.staff_id))
         except ServiceError as error:
             self.sale.error(error)
             return False

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from typing import TYPE_CHECKING
 
 from pos_app.domain.money import format_fen
 from pos_app.services.mall_payments import MallPaymentGateway, Recovery
 from pos_app.services.payments import PaymentUnavailable
 from pos_app.ui.i18n import tr
 from pos_app.ui.qt import QMessageBox, QObject, QWidget, Signal
-
-if TYPE_CHECKING:
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.printing import PrinterBridge
-    from pos_app.ui.sync_bridge import SyncBridge
 
 
 class PaymentUpkeep(QObject):
@@ -71,25 +65,3 @@ def show_recoveries(parent: QWidget, recoveries: list[Recovery]) -> QMessageBox 
     box.setModal(False)
     box.show()
     return box
-
-
-def attach_payment_upkeep(
-    window: MainWindow, printer: PrinterBridge, sync: SyncBridge | None
-) -> PaymentUpkeep | None:
-    """Wire the upkeep into a window; None when the till has no mall to pay through."""
-    gateway = window.ctx.gateway
-    if not isinstance(gateway, MallPaymentGateway):
-        return None
-    upkeep = PaymentUpkeep(gateway)
-
-    def recovered(recoveries: list[Recovery]) -> None:
-        for recovery in recoveries:
-            if recovery.sale is not None:
-                printer.queue_receipt(recovery.sale.sale_id)
-        show_recoveries(window, recoveries)
-
-    upkeep.recovered.connect(recovered)
-    if sync is not None:
-        sync.worker.statusChanged.connect(lambda _status: upkeep.housekeeping())
-    upkeep.recover()
-    return upkeep

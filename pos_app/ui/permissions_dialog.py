@@ -98,10 +98,7 @@ class PermissionsDialog(FormDialog):
         """One quick transaction; the till follows the new table at once."""
         table = self.table()
         validate_table(table)
-        store_values(
-            self.ctx.db,
-            {SETTING: table_values(table)},
-            actor_id=self.ctx.staff_id,
-            approver_id=self.approver_id,
-        )
+        db, actor, approver = self.ctx.db, self.ctx.staff_id, self.approver_id
+        values = {SETTING: table_values(table)}
+        self.ctx.write(lambda: store_values(db, values, actor_id=actor, approver_id=approver))
         self.ctx.reload_settings()

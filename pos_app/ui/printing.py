@@ -1,6 +1,7 @@
 """The receipt printer as the GUI sees it: the Qt-free PrintWorker's events re-emitted as a Qt
 signal (so they are handled on the GUI thread), a cached status text for the status bar, receipts
 queued after each sale, and the offer to reprint receipts that never printed (the in-doubt window).
+The main window wires it (ui/main_window.py) when its Till has a printer.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pos_app.domain.money import format_fen
 from pos_app.domain.print_jobs import JobStatus, UnprintedSale
 from pos_app.hardware.connections import PrinterStatus
 from pos_app.hardware.print_worker import PrintEvent, PrintWorker
+from pos_app.services.database import Database
 from pos_app.services.printing import (
     enqueue_drawer_kick,
     enqueue_receipt,
@@ -17,9 +19,7 @@ from pos_app.services.printing import (
     unprinted_sales,
 )
 from pos_app.services.top_ups import TopUpResult, enqueue_top_up_receipt
-from pos_app.store.db import Database
 from pos_app.ui.i18n import error_text, tr
-from pos_app.ui.main_window import MainWindow
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.qt import QMessageBox, QObject, QWidget, Signal
 
@@ -33,7 +33,8 @@ STATUS_KEYS = {
 
 
 class PrinterBridge(QObject):
-    """Owns the print worker of one database while the window lives."""
+    """Owns the print worker of one database while the till runs; its writes go through the
+    till's writer (ops.writer)."""
 
     printed = Signal(object)  # PrintEvent; emitted on the worker thread, delivered on the GUI's
     unprinted_found = Signal(list)  # list[UnprintedSale]
@@ -43,7 +44,7 @@ class PrinterBridge(QObject):
         super().__init__()
         self.db = db
         self.ops = ops
-        self.worker = worker or print_worker(db)
+        self.worker = worker or print_worker(db, ops.writer)
         self._text = tr("printer_unknown")
         self.printed.connect(self._on_event)
         self.worker.add_listener(self.printed.emit)
@@ -125,16 +126,3 @@ def offer_reprint(
     box.setModal(False)
     box.show()
     return box
-
-
-def attach_printer(window: MainWindow, db: Database) -> PrinterBridge:
-    """Wire the receipt printer into a main window: status bar, receipts after each sale, the
-    reprint offer on start. The caller starts it and stops it when the window closes."""
-    printer = PrinterBridge(db, window.ops)
-    window.printer_status = printer
-    window.sale.sale_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
-    window.sale.refund_committed.connect(lambda result: printer.queue_receipt(result.sale_id))
-    window.sale.top_up_committed.connect(printer.queue_top_up)
-    printer.unprinted_found.connect(lambda sales: offer_reprint(window, printer, sales))
-    printer.drawer_dropped.connect(window.sale.error)
-    return printer

@@ -475,8 +475,9 @@ class SaleScreen(QWidget):
         if self.cart.is_empty:
             self._open_recall()
             return
+        db, cart, cashier = self.ctx.db, self.cart, self.ctx.staff_id
         try:
-            hold_cart(self.ctx.db, cart=self.cart, cashier_id=self.ctx.staff_id)
+            self.ctx.write(lambda: hold_cart(db, cart=cart, cashier_id=cashier))
         except ServiceError as error:
             self.error(error)
             return
@@ -489,8 +490,9 @@ class SaleScreen(QWidget):
         self._show(dialog)
 
     def recall(self, held_id: int) -> None:
+        db = self.ctx.db
         try:
-            cart = recall_cart(self.ctx.db, held_id)
+            cart = self.ctx.write(lambda: recall_cart(db, held_id))
         except (ServiceError, CartError) as error:
             self.error(error)
             return

@@ -18,17 +18,16 @@ import time
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from pos_app.store.db import Database
+from pos_app.services.database import Database
 
 EXIT_OK, EXIT_FAILED = 0, 1
 DASHBOARD_WAIT_S = 60.0  # the report process starts a second Python: slow on a busy old PC
 
 
 def _check_journal(db: Database) -> str:
-    from pos_app.store.journal import verify_journal
+    from pos_app.services.audit import journal_problems
 
-    with db.read() as session:
-        problems = verify_journal(session)
+    problems = journal_problems(db)
     if problems:
         raise RuntimeError(f"日志链断开：{len(problems)} 处（第一处 #{problems[0].seq}）")
     return "日志链完整"
@@ -88,10 +87,9 @@ def _check_printer(db: Database, uri: str) -> str:
 
 
 def run_self_test(db: Database, args: argparse.Namespace) -> int:
-    from pos_app.store.settings import get_setting
+    from pos_app.services.till_settings import read_settings
 
-    with db.read() as session:
-        printer = args.printer or get_setting(session, "printer_uri")
+    printer = args.printer or read_settings(db).printer_uri
     checks: list[tuple[str, Callable[[], str]]] = [
         ("数据库", lambda: _check_journal(db)),
         ("中文字体", lambda: _check_font(db)),

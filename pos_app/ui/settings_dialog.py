@@ -163,9 +163,8 @@ class SettingsDialog(FormDialog):
         settings = self.values()
         checked_layouts(settings.scale_layouts)  # refused here in the screen language
         self.devices.values()  # a wrong device address is refused before anything is saved
-        save_settings(
-            self.ctx.db, settings, actor_id=self.ctx.staff_id, approver_id=self.approver_id
-        )
+        db, actor, approver = self.ctx.db, self.ctx.staff_id, self.approver_id
+        self.ctx.write(lambda: save_settings(db, settings, actor_id=actor, approver_id=approver))
         self.devices.save(approver_id=self.approver_id)
         self.ctx.reload_settings()
         use_language(settings.language)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pos_app.services.catalog_file import CatalogFileError, write_template
 from pos_app.services.catalog_import import ImportReport, import_catalog
+from pos_app.services.database import Database
 from pos_app.services.printing import print_test_page_now
 from pos_app.services.till_setup import (
     SetupError,
@@ -24,7 +25,7 @@ from pos_app.services.till_setup import (
     pair_till,
     validate,
 )
-from pos_app.store.db import Database
+from pos_app.services.writer import Writer
 from pos_app.ui.i18n import error_text
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.printer_box import PrinterBox
@@ -307,10 +308,10 @@ class DonePage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, writer: Writer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.ops = OpRunner(self)
+        self.ops = OpRunner(self, writer=writer)  # the till's one writer
         self.setWindowTitle("门店通 POS 开店向导")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步")

@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 
 from pos_app.demo.staff import DEMO_CASHIER
-from pos_app.store.db import Database
+from pos_app.services.database import Database
+from pos_app.services.writer import Writer
 from pos_app.ui.app import build_window, make_application
 from pos_app.ui.qt import QApplication
+from pos_app.ui.till import bootstrap
 from pos_app.ui.widgets import wait_until as wait
 
 SEARCHES = ("kkkl", "可乐", "牛奶", "面", "苹果", "nfsq", "矿泉水", "洗发")
@@ -42,7 +44,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     make_application()
     db = Database(args.db)
-    window = build_window(db, demo=False)
+    till = bootstrap(db, Writer())
+    window = build_window(till)
     window.show()
     window.login.code.setText(DEMO_CASHIER[0])
     window.login.pin.setText(DEMO_CASHIER[1])
@@ -65,6 +68,7 @@ def main(argv: list[str]) -> int:
         QApplication.processEvents()
         print(json.dumps({"rss_bytes": resident_bytes(), "pid": os.getpid()}), flush=True)
     window.dispose()
+    till.writer.close()
     db.dispose()
     return 0
 

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import tzinfo
-from typing import TYPE_CHECKING
 
 from pos_app.ui.i18n import sync_error_text, tr
 from pos_app.ui.qt import QObject, Signal
 from sync.engine import OutboxCount, SyncEngine, SyncStatus
 from sync.protocol import OnlineOrder
 from sync.worker import SyncWorker
-
-if TYPE_CHECKING:  # the window imports this module through the pickup dialog
-    from pos_app.ui.main_window import MainWindow
 
 
 def status_text(status: SyncStatus, zone: tzinfo | None = None) -> str:
@@ -38,7 +34,8 @@ def status_text(status: SyncStatus, zone: tzinfo | None = None) -> str:
 
 
 class SyncBridge(QObject):
-    """Owns the sync worker while the window lives."""
+    """Owns the sync worker while the till runs; the main window wires it (status bar, pickup
+    key badge, a round after each sale)."""
 
     orders_changed = Signal(int)  # open pickup orders
     handed_over = Signal(object)  # OnlineOrder
@@ -55,7 +52,7 @@ class SyncBridge(QObject):
         self._unwatch = engine.watch_pending(self._outbox_counted.emit)
         self._counted = 0  # number of the newest outbox count shown
         self._status = engine.status()
-        self.zone: tzinfo | None = None  # the store's, set by attach_sync
+        self.zone: tzinfo | None = None  # the store's, set by the window at each log-in
         self._text = status_text(self._status)
         self.worker.statusChanged.connect(self._on_status)
         self.worker.handoverDone.connect(self._on_handed_over)
@@ -106,20 +103,3 @@ class SyncBridge(QObject):
     def _on_handed_over(self, order: OnlineOrder) -> None:
         self.handed_over.emit(order)
         self.orders_changed.emit(len(self.pickup_orders()))
-
-
-def attach_sync(
-    window: MainWindow, engine: SyncEngine, worker: SyncWorker | None = None
-) -> SyncBridge:
-    """Wire the sync worker into a main window: status bar, pickup key badge, pickup dialog.
-    The caller starts it and stops it when the window closes."""
-    bridge = SyncBridge(engine, worker)
-    bridge.zone = window.ctx.zone
-    window.sync_status = bridge
-    window.ctx.sync = bridge
-    bridge.orders_changed.connect(window.sale.show_pickup_count)
-    window.sale.sale_committed.connect(lambda _result: bridge.worker.sync_now())
-    bridge.changed.connect(window.refresh_status)
-    window.sale.refund_committed.connect(lambda _result: bridge.worker.sync_now())
-    window.sale.top_up_committed.connect(lambda _result: bridge.worker.sync_now())
-    return bridge

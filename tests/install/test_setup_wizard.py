@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 
 from pos_app.domain.barcodes import make_ean13
 from pos_app.services.till_setup import needs_setup
+from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Product, Sale, Staff
-from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QApplication, Qt, QWizard
 from pos_app.ui.setup_wizard import SetupWizard
 from pos_app.ui.shift_dialog import ShiftDialog
@@ -92,7 +92,7 @@ def test_from_an_empty_data_dir_to_a_first_printed_sale_by_keys(
         tmp_path / "good.xlsx",
         [(COLA, "可口可乐 330ml", "3.50", "2.10"), (NOODLES, "康师傅红烧牛肉面", "4.50", "3.00")],
     )
-    wizard = SetupWizard(db)
+    wizard = SetupWizard(db, Writer())
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitUntil(lambda: wizard.store.isAncestorOf(QApplication.focusWidget()))
@@ -151,8 +151,9 @@ def test_from_an_empty_data_dir_to_a_first_printed_sale_by_keys(
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert not needs_setup(db)
 
-    window = open_window(qtbot, db, clock)
-    bridge = attach_printer(window, db)
+    window = open_window(qtbot, db, clock, printer=True)
+    bridge = window.till.printer
+    assert bridge is not None
     bridge.start()
     try:
         qtbot.waitUntil(lambda: window.login.code is focused())

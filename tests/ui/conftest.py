@@ -9,17 +9,24 @@ from typing import TypeVar
 import pytest
 from pytestqt.qtbot import QtBot
 
-from pos_app.services.payments import PaymentGateway
+from pos_app.services.mall_payments import MallPaymentGateway
+from pos_app.services.payments import PaymentGateway, UnavailableGateway
 from pos_app.services.permissions import Need
+from pos_app.services.till_start import till_start
+from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.settings import set_setting
 from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import set_language
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.ops import OpRunner
 from pos_app.ui.override_dialog import Approval, OverrideDialog
-from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.payment_upkeep import PaymentUpkeep
+from pos_app.ui.printing import PrinterBridge
 from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget, is_alive
+from pos_app.ui.sync_bridge import SyncBridge
+from pos_app.ui.till import Till
 from tests.conftest import CASHIER_PIN, MANAGER_ID
 from tests.hardware.fake_printer import FakePrinter
 
@@ -47,12 +54,45 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def make_till(
+    db: Database,
+    clock: FakeClock,
+    *,
+    gateway: PaymentGateway | None = None,
+    printer: bool = False,
+    sync: SyncBridge | None = None,
+) -> Till:
+    """The till of a test on db, its own writer; a receipt printer when asked, sync when given,
+    the payment upkeep when payments go through the mall. Nothing is started: a test starts
+    the parts it needs when its scene is set."""
+    writer = Writer()
+    ops = OpRunner(writer=writer)
+    gateway = gateway or UnavailableGateway()
+    return Till(
+        db,
+        writer,
+        ops,
+        till_start(db),
+        gateway=gateway,
+        printer=PrinterBridge(db, ops) if printer else None,
+        sync=sync,
+        upkeep=PaymentUpkeep(gateway) if isinstance(gateway, MallPaymentGateway) else None,
+        clock=clock,
+    )
+
+
 def open_window(
-    qtbot: QtBot, db: Database, clock: FakeClock, *, gateway: PaymentGateway | None = None
+    qtbot: QtBot,
+    db: Database,
+    clock: FakeClock,
+    *,
+    gateway: PaymentGateway | None = None,
+    printer: bool = False,
+    sync: SyncBridge | None = None,
 ) -> MainWindow:
-    """A shown main window on db whose scanner uses clock."""
+    """A shown main window on db whose scanner uses clock (make_till says what it has)."""
     set_language("zh_CN")
-    window = MainWindow(db, scanner_clock=clock, gateway=gateway)
+    window = MainWindow(make_till(db, clock, gateway=gateway, printer=printer, sync=sync))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -68,9 +108,12 @@ def log_in(qtbot: QtBot, window: MainWindow, code: str = "1001", pin: str = CASH
 
 
 @pytest.fixture
-def window(qtbot: QtBot, db: Database, clock: FakeClock) -> Iterator[MainWindow]:
-    """The main window, logged in as the cashier, showing the sale screen."""
-    main = open_window(qtbot, db, clock)
+def window(
+    request: pytest.FixtureRequest, qtbot: QtBot, db: Database, clock: FakeClock
+) -> Iterator[MainWindow]:
+    """The main window, logged in as the cashier, showing the sale screen; with the receipt
+    printer when the test uses `bridge`."""
+    main = open_window(qtbot, db, clock, printer="bridge" in request.fixturenames)
     log_in(qtbot, main)
     yield main
     finish_background_work(qtbot, main)
@@ -151,9 +194,10 @@ def printer(db: Database) -> Iterator[FakePrinter]:
 
 
 @pytest.fixture
-def bridge(window: MainWindow, db: Database, printer: FakePrinter) -> Iterator[PrinterBridge]:
+def bridge(window: MainWindow, printer: FakePrinter) -> Iterator[PrinterBridge]:
     """The window's print worker, not yet started: a test starts it when its scene is set."""
-    bridge = attach_printer(window, db)
+    bridge = window.till.printer
+    assert bridge is not None
     yield bridge
     bridge.stop()
 

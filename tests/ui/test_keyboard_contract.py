@@ -14,7 +14,7 @@ from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, Qt, QTimer
 from tests.conftest import barcode_of
-from tests.ui.conftest import FakeClock, log_in, wait_idle
+from tests.ui.conftest import FakeClock, log_in, make_till, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 
@@ -125,7 +125,7 @@ def test_a_till_stopped_by_the_system_holds_the_cart_without_asking(
     qtbot: QtBot, db: Database, clock: FakeClock, ask_on_close: None
 ) -> None:
     """SIGTERM/log-off ends in dispose(): nobody is there to answer, the cart is held."""
-    till = MainWindow(db, scanner_clock=clock)  # not given to qtbot: dispose() deletes it
+    till = MainWindow(make_till(db, clock))  # not given to qtbot: dispose() deletes it
     till.show()
     log_in(qtbot, till)
     scan_code(clock, barcode_of("1003"))

@@ -14,8 +14,6 @@ from pos_app.services.mall_payments import MallPaymentGateway
 from pos_app.store.db import Database
 from pos_app.store.models import PrintJob, Sale
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.payment_upkeep import attach_payment_upkeep
-from pos_app.ui.printing import attach_printer
 from pos_app.ui.qt import QMessageBox
 from sync.credentials import pair
 from tests.mall.payment_support import FAST_PAYMENTS, payment_code
@@ -36,10 +34,10 @@ def test_interrupted_code_payment_is_completed_and_reported_on_start(
     pair(pay_mall.base_url, pay_mall.pair_code("S001"), db.path.parent, till_id="T01")
     start_and_kill(db, payment_code("01"))
     gateway = MallPaymentGateway.paired(db)
-    window: MainWindow = open_window(qtbot, db, clock, gateway=gateway)
-    printer = attach_printer(window, db)
-    upkeep = attach_payment_upkeep(window, printer, None)
+    window: MainWindow = open_window(qtbot, db, clock, gateway=gateway, printer=True)
+    upkeep = window.till.upkeep
     assert upkeep is not None
+    upkeep.recover()
     qtbot.waitUntil(
         lambda: window.findChild(QMessageBox, "payment_recoveries") is not None, timeout=20_000
     )

@@ -12,13 +12,13 @@ from pos_app.store.db import Database
 from pos_app.store.models import Payment
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.printing import PrinterBridge
 from pos_app.ui.qt import QMessageBox, Qt
 from tests.conftest import CASHIER_ID, barcode_of
 from tests.hardware.escpos_decode import decode_escpos
 from tests.hardware.fake_printer import FakePrinter
 from tests.services.test_checkout import cart_with
-from tests.ui.conftest import FakeClock
+from tests.ui.conftest import FakeClock, log_in, open_window
 from tests.ui.keys import ENTER, open_by_key, press, scan_code, type_text
 from tests.ui.test_selling import open_payment, pay, ring_up
 
@@ -96,11 +96,14 @@ def test_a_cash_sale_with_the_printer_off_says_the_drawer_stays_shut_and_never_k
 
 
 def test_with_no_printer_the_status_bar_says_where_to_set_one_up(
-    qtbot: QtBot, window: MainWindow, clock: FakeClock, db: Database
+    qtbot: QtBot, clock: FakeClock, db: Database
 ) -> None:
     """No receipt printer: a sale is kept and the status bar says, briefly, that F10 sets one
     up (instead of a sentence that does not fit it)."""
-    bridge = attach_printer(window, db)
+    window = open_window(qtbot, db, clock, printer=True)
+    log_in(qtbot, window)
+    bridge = window.till.printer
+    assert bridge is not None
     bridge.start()
     try:
         scan_code(clock, barcode_of("1001"))

@@ -4,19 +4,16 @@ Driven by keys sent to the focused widget; the printed bytes are decoded back to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from pos_app.store.db import Database
 from pos_app.store.models import JournalEntry
-from pos_app.store.settings import set_setting
 from pos_app.ui.line_dialogs import ReprintDialog
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
-from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.printing import PrinterBridge
 from pos_app.ui.qt import QApplication, Qt
 from tests.conftest import barcode_of
 from tests.hardware.escpos_decode import decode_escpos
@@ -27,17 +24,11 @@ from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_te
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture
-def printer(db: Database, window: MainWindow) -> Iterator[FakePrinter]:
-    """A TCP printer endpoint set as the till's receipt printer, with the window's worker."""
-    endpoint = FakePrinter()
-    with db.write() as session:
-        set_setting(session, "printer_uri", endpoint.uri)
-    bridge: PrinterBridge = attach_printer(window, db)
+@pytest.fixture(autouse=True)
+def printing(bridge: PrinterBridge) -> PrinterBridge:
+    """Every test here has the receipt printer (tests/ui/conftest.py `printer`) running."""
     bridge.start()
-    yield endpoint
-    bridge.stop()
-    endpoint.close()
+    return bridge
 
 
 def text_of(job: bytes) -> str:

@@ -16,13 +16,13 @@ from pos_app.store.db import Database
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import Qt
-from pos_app.ui.sync_bridge import SyncBridge, attach_sync
+from pos_app.ui.sync_bridge import SyncBridge
 from sync.backoff import Backoff
 from sync.credentials import pair
 from sync.engine import engine_for
 from sync.worker import SyncWorker
 from tests.sync.conftest import Mall, catalog, open_mall
-from tests.ui.conftest import FakeClock, scan
+from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, scan
 from tests.ui.keys import ENTER, open_by_key, press
 
 WAIT_MS = 15_000
@@ -35,17 +35,28 @@ def mall(tmp_path: Path) -> Iterator[Mall]:
 
 
 @pytest.fixture
-def synced(window: MainWindow, db: Database, mall: Mall) -> Iterator[SyncBridge]:
+def synced(db: Database, mall: Mall) -> Iterator[SyncBridge]:
     """The till paired with the mall, its worker never due on its own within a test."""
     pair(mall.base_url, mall.pair_code("S001"), db.path.parent, till_id="T01")
     engine = engine_for(db)
     worker = SyncWorker(
         engine, interval_s=HOUR_S, backoff=Backoff(base_s=HOUR_S, max_s=HOUR_S), probe_s=0.2
     )
-    bridge = attach_sync(window, engine, worker)
-    bridge.start()
+    bridge = SyncBridge(engine, worker)
     yield bridge
     bridge.stop()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, db: Database, clock: FakeClock, synced: SyncBridge
+) -> Iterator[MainWindow]:
+    """The paired till's window, logged in, its sync worker running."""
+    main = open_window(qtbot, db, clock, sync=synced)
+    log_in(qtbot, main)
+    synced.start()
+    yield main
+    finish_background_work(qtbot, main)
 
 
 def test_ctrl_s_syncs_at_once_and_brings_a_new_pickup_order(

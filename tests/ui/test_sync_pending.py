@@ -19,22 +19,20 @@ from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import Qt
 from pos_app.ui.refund_dialog import RefundDialog
-from pos_app.ui.sync_bridge import SyncBridge, attach_sync
+from pos_app.ui.sync_bridge import SyncBridge
 from sync.credentials import pair
 from sync.engine import engine_for
 from tests.conftest import CASHIER_ID, barcode_of
 from tests.services.test_checkout import cart_with
 from tests.sync.conftest import Mall, open_mall
-from tests.ui.conftest import FakeClock, wait_idle
+from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 WAIT_MS = 15_000
 
 
 @pytest.fixture
-def offline_till(
-    qtbot: QtBot, window: MainWindow, db: Database, tmp_path: Path
-) -> Iterator[SyncBridge]:
+def offline_till(db: Database, tmp_path: Path) -> Iterator[SyncBridge]:
     """A till paired with the mall, its earlier sale synced, then the mall goes away."""
     mall_gen = open_mall(f"sqlite:///{tmp_path / 'mall.db'}")
     mall: Mall = next(mall_gen)
@@ -43,12 +41,23 @@ def offline_till(
     checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, 800)], cashier_id=CASHIER_ID)
     assert engine_for(db).push() == 1  # pushed and acknowledged; the test catalog stays
     mall_gen.close()  # the shop's internet is down from here on
-    bridge = attach_sync(window, engine_for(db))
-    bridge.start()
-    sync_label = window.status_labels["sync"]
-    qtbot.waitUntil(lambda: "离线" in sync_label.text(), timeout=WAIT_MS)
+    bridge = SyncBridge(engine_for(db))
     yield bridge
     bridge.stop()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, db: Database, clock: FakeClock, offline_till: SyncBridge
+) -> Iterator[MainWindow]:
+    """The offline till's window, logged in, once its status bar says 离线."""
+    main = open_window(qtbot, db, clock, sync=offline_till)
+    log_in(qtbot, main)
+    offline_till.start()
+    sync_label = main.status_labels["sync"]
+    qtbot.waitUntil(lambda: "离线" in sync_label.text(), timeout=WAIT_MS)
+    yield main
+    finish_background_work(qtbot, main)
 
 
 def unsent(db: Database) -> int:

@@ -15,11 +15,18 @@ from mall.orders import create_order
 from pos_app.store.db import Database
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.pickup_dialog import PickupDialog
-from pos_app.ui.sync_bridge import SyncBridge, attach_sync
+from pos_app.ui.sync_bridge import SyncBridge
 from sync.credentials import pair
 from sync.engine import engine_for
 from tests.sync.conftest import Mall, catalog, open_mall
-from tests.ui.conftest import FakeClock, find_open, scan
+from tests.ui.conftest import (
+    FakeClock,
+    find_open,
+    finish_background_work,
+    log_in,
+    open_window,
+    scan,
+)
 
 WAIT_MS = 15_000
 
@@ -30,12 +37,23 @@ def mall(tmp_path: Path) -> Iterator[Mall]:
 
 
 @pytest.fixture
-def synced(window: MainWindow, db: Database, mall: Mall) -> Iterator[SyncBridge]:
+def synced(db: Database, mall: Mall) -> Iterator[SyncBridge]:
     pair(mall.base_url, mall.pair_code("S001"), db.path.parent, till_id="T01")
-    bridge = attach_sync(window, engine_for(db))
-    bridge.start()
+    bridge = SyncBridge(engine_for(db))
     yield bridge
     bridge.stop()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, db: Database, clock: FakeClock, synced: SyncBridge
+) -> Iterator[MainWindow]:
+    """The paired till's window, logged in, its sync worker running."""
+    main = open_window(qtbot, db, clock, sync=synced)
+    log_in(qtbot, main)
+    synced.start()
+    yield main
+    finish_background_work(qtbot, main)
 
 
 def test_status_bar_shows_online_and_a_pickup_order_is_handed_over(

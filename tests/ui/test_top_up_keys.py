@@ -21,7 +21,7 @@ from pos_app.store.models import JournalEntry, OutboxEvent
 from pos_app.store.payment_models import TopUp, TopUpPayment
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.member_dialog import MemberDialog
-from pos_app.ui.printing import PrinterBridge, attach_printer
+from pos_app.ui.printing import PrinterBridge
 from pos_app.ui.qt import QLabel, QPushButton, Qt
 from pos_app.ui.shift_dialog import ShiftDialog
 from pos_app.ui.top_up_dialog import TopUpDialog, TopUpPaymentDialog
@@ -60,10 +60,15 @@ def engine(paired: tuple[SyncEngine, MallDirectory]) -> SyncEngine:
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, db: Database, clock: FakeClock, paired: tuple[SyncEngine, MallDirectory]
+    request: pytest.FixtureRequest,
+    qtbot: QtBot,
+    db: Database,
+    clock: FakeClock,
+    paired: tuple[SyncEngine, MallDirectory],
 ) -> Iterator[MainWindow]:
-    """The paired till, logged in, on the sale screen, asking the mall about members online."""
-    main = open_window(qtbot, db, clock)
+    """The paired till, logged in, on the sale screen, asking the mall about members online;
+    with the receipt printer when the test uses `bridge`."""
+    main = open_window(qtbot, db, clock, printer="bridge" in request.fixturenames)
     main.ctx.members = paired[1]
     log_in(qtbot, main)
     yield main
@@ -193,10 +198,11 @@ def test_an_offline_top_up_is_queued_and_shows_no_balance(
     members = MallMembers(mall.db)
     member = members.add(PHONE)
     code = members.code(member)
-    main = open_window(qtbot, db, clock)
+    main = open_window(qtbot, db, clock, printer=True)
     main.ctx.members = offline_directory()
     log_in(qtbot, main)
-    bridge = attach_printer(main, db)
+    bridge = main.till.printer
+    assert bridge is not None
     bridge.start()
     try:
         attach_by_code(qtbot, clock, main, code)
