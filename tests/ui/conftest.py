@@ -24,7 +24,7 @@ from pos_app.ui.ops import OpRunner
 from pos_app.ui.override_dialog import Approval, OverrideDialog
 from pos_app.ui.payment_upkeep import PaymentUpkeep
 from pos_app.ui.printing import PrinterBridge
-from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget, is_alive
+from pos_app.ui.qt import QApplication, QDialog, QKeyEvent, Qt, QTest, QWidget
 from pos_app.ui.sync_bridge import SyncBridge
 from pos_app.ui.till import Till
 from tests.conftest import CASHIER_PIN, MANAGER_ID
@@ -116,7 +116,7 @@ def window(
     main = open_window(qtbot, db, clock, printer="bridge" in request.fixturenames)
     log_in(qtbot, main)
     yield main
-    finish_background_work(qtbot, main)
+    finish_background_work(main)
 
 
 def type_keys(target: QWidget, text: str, clock: FakeClock, *, interval_ms: float) -> None:
@@ -145,14 +145,12 @@ def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.ops.busy)
 
 
-def finish_background_work(qtbot: QtBot, window: MainWindow) -> None:
-    """A fixture's teardown: pytest-qt has closed (and deleted) the window by then, which drops
-    the results of operations still queued, so waiting for them to be delivered would wait for
-    ever (test_zhe_discount ended with its journal write queued). Let the worker finish them,
-    so none writes after the test's database is disposed, then deliver what still can be."""
+def finish_background_work(window: MainWindow) -> None:
+    """A fixture's teardown: pytest-qt has closed (and deleted) the window by then, so the
+    results of operations still queued will not be delivered (test_zhe_discount ended with its
+    journal write queued, and waiting for the delivery waited for ever). Let the writer finish
+    them instead, so none writes after the test's database is disposed."""
     window.ops.shutdown()
-    if is_alive(window.ops):
-        wait_idle(qtbot, window)
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def shop(
     window.ctx.members = directory
     log_in(qtbot, window)
     yield window, engine
-    finish_background_work(qtbot, window)
+    finish_background_work(window)
     engine.client.close()
 
 

@@ -72,7 +72,7 @@ def window(
     log_in(qtbot, main)
     synced.start()
     yield main
-    finish_background_work(qtbot, main)
+    finish_background_work(main)
 
 
 def paid_order(phone: Shopper) -> dict:

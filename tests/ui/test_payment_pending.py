@@ -58,7 +58,7 @@ def till(
     window.ctx.gateway = gateway
     log_in(qtbot, window)
     yield window
-    finish_background_work(qtbot, window)
+    finish_background_work(window)
     gateway.client.close()
 
 

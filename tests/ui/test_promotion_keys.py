@@ -41,7 +41,7 @@ def shop(qtbot: QtBot, db: Database, clock: FakeClock) -> Iterator[MainWindow]:
     window = open_window(qtbot, db, clock)
     log_in(qtbot, window)
     yield window
-    finish_background_work(qtbot, window)
+    finish_background_work(window)
 
 
 def pay_by_keys(qtbot: QtBot, window: MainWindow, clock: FakeClock, yuan: str) -> PaymentDialog:

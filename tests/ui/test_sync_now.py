@@ -56,7 +56,7 @@ def window(
     log_in(qtbot, main)
     synced.start()
     yield main
-    finish_background_work(qtbot, main)
+    finish_background_work(main)
 
 
 def test_ctrl_s_syncs_at_once_and_brings_a_new_pickup_order(

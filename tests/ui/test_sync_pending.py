@@ -57,7 +57,7 @@ def window(
     sync_label = main.status_labels["sync"]
     qtbot.waitUntil(lambda: "离线" in sync_label.text(), timeout=WAIT_MS)
     yield main
-    finish_background_work(qtbot, main)
+    finish_background_work(main)
 
 
 def unsent(db: Database) -> int:

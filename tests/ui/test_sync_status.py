@@ -53,7 +53,7 @@ def window(
     log_in(qtbot, main)
     synced.start()
     yield main
-    finish_background_work(qtbot, main)
+    finish_background_work(main)
 
 
 def test_status_bar_shows_online_and_a_pickup_order_is_handed_over(

@@ -72,7 +72,7 @@ def window(
     main.ctx.members = paired[1]
     log_in(qtbot, main)
     yield main
-    finish_background_work(qtbot, main)
+    finish_background_work(main)
 
 
 def attach_by_code(qtbot: QtBot, clock: FakeClock, window: MainWindow, code: str) -> None:
