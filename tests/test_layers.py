@@ -1,7 +1,8 @@
 """The import rules of DESIGN §1, read from every module's source (imports inside functions
 included): imports point one way, ui → services → store/domain; the domain is standard library
 only; the mall shares the till's domain and the sync contract but nothing else of the till.
-The UI imports neither the store nor sqlalchemy: services hand the screens plain view objects.
+The UI imports neither the store nor sqlalchemy, and opens no unit of work: services take the
+Database, open their own read or write and hand the screens plain view objects.
 """
 
 from __future__ import annotations
@@ -83,6 +84,31 @@ def test_only_the_sync_worker_knows_qt():
 
 def test_the_ui_imports_neither_the_store_nor_sqlalchemy():
     assert offenders("pos_app.ui", ("pos_app.store", "sqlalchemy")) == {}
+
+
+DATABASE_NAMES = frozenset({"db", "_db", "database"})
+"""What the UI calls a Database handle (a variable or an attribute: db, ctx.db, self.ctx.db)."""
+
+
+def units_of_work(path: Path) -> list[str]:
+    """Each `<database>.read()` / `<database>.write()` call in the file, as `line: call`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
+        if node.func.attr in ("read", "write") and name in DATABASE_NAMES:
+            found.append(f"{node.lineno}: {ast.unparse(node.func)}()")
+    return found
+
+
+def test_the_ui_opens_no_unit_of_work():
+    """A screen passes the Database to a service, which opens its own read or write."""
+    opened = {
+        module: calls for module, path in modules("pos_app.ui") if (calls := units_of_work(path))
+    }
+    assert opened == {}
 
 
 def test_every_outbox_event_is_written_as_a_checked_payload():

@@ -358,6 +358,12 @@ def sample_barcodes(session: Session, count: int) -> list[str]:
     return list(session.scalars(query))
 
 
+def first_barcodes(db: Database, count: int) -> list[str]:
+    """sample_barcodes in a read of its own, for a caller that holds only the Database."""
+    with db.read() as session:
+        return sample_barcodes(session, count)
+
+
 def spread_barcodes(session: Session, count: int, *, seed: int = 1) -> list[str]:
     """Barcodes of about `count` products picked at random over the whole catalog, the same ones
     for the same seed: what benches scan, so the lookups are not all in one warm corner."""

@@ -1,12 +1,11 @@
 """The member panel text of the sale screen: who is attached, their points as this till knows
-them, and the points this cart earns if paid now. Two tiny indexed reads (fine on the GUI
-thread, only when a member is attached)."""
+them, and the points this cart earns if paid now. One read of two tiny indexed queries (fine on
+the GUI thread, only when a member is attached)."""
 
 from __future__ import annotations
 
 from pos_app.domain.cart import Cart
-from pos_app.services.members import known_member
-from pos_app.services.points import cart_points
+from pos_app.services.till_views import member_panel
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import tr
 
@@ -14,9 +13,8 @@ from pos_app.ui.i18n import tr
 def member_text(ctx: TillContext, cart: Cart) -> str:
     if cart.member_id is None:
         return tr("no_member")
-    with ctx.db.read() as session:
-        member = known_member(session, cart.member_id)
-        earn = cart_points(session, cart, payable_fen=cart.payable_fen(ctx.rounding))
+    panel = member_panel(ctx.db, cart, payable_fen=cart.payable_fen(ctx.rounding))
+    member = panel.member
     if member is None:
         return tr("member_id", id=cart.member_id)
     who = f"****{member.phone_tail}" if member.phone_tail else member.member_id
@@ -27,5 +25,5 @@ def member_text(ctx: TillContext, cart: Cart) -> str:
         lines.append(tr("member_balance_unknown"))
     else:
         lines.append(tr("member_balance", points=member.points_balance))
-    lines.append(tr("member_earn", points=earn))
+    lines.append(tr("member_earn", points=panel.earn_points))
     return "\n".join(lines)

@@ -13,11 +13,11 @@ from pos_app.services.permissions import (
     Action,
     Grant,
     PermissionTable,
-    read_table,
     table_values,
     validate_table,
 )
 from pos_app.services.till_settings import store_values
+from pos_app.services.till_views import permission_table
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import tr
 from pos_app.ui.permission_words import action_name, role_name
@@ -50,8 +50,7 @@ class PermissionsDialog(FormDialog):
     def __init__(self, parent: QWidget | None, ctx: TillContext, approver_id: int) -> None:
         super().__init__(parent, tr("perm_title"))
         self.ctx, self.approver_id = ctx, approver_id
-        with ctx.db.read() as session:
-            table = read_table(session)
+        table = permission_table(ctx.db)
         self.cells: dict[tuple[str, Action], Cell] = {}
         grid = QGridLayout()
         headers = [tr("perm_action"), *map(role_name, EDITABLE_ROLES), role_name("manager")]

@@ -14,7 +14,6 @@ from pos_app.domain.money import format_fen
 from pos_app.domain.receipt import qty_text as typed_qty
 from pos_app.domain.tenders import TenderKind
 from pos_app.services.permissions import Action, Need
-from pos_app.services.receipt_lookup import sale_no_from_scan
 from pos_app.services.refund import RefundPlan, RefundResult, SoldLine, plan_refund, refund_sale
 from pos_app.services.till_views import RefundableLine, RefundableSale, refundable_sale
 from pos_app.ui.context import TillContext
@@ -198,8 +197,7 @@ class RefundDialog(KeyboardDialog):
     def look_up(self, by_receipt: bool = False) -> None:
         """Look the sale up (one indexed read) and list what can still be refunded."""
         try:
-            with self.ctx.db.read() as session:
-                sale = refundable_sale(session, sale_no_from_scan(session, self.number.text()))
+            sale = refundable_sale(self.ctx.db, self.number.text())
         except Exception as error:  # unknown number, refused URL: said on screen
             show_message(self.message, error_text(error), error=True)
             return
@@ -341,8 +339,7 @@ class RefundDialog(KeyboardDialog):
         slip and the drawer follow through `refunded`)."""
         assert self.sale is not None
         tenders = "、".join(dict.fromkeys(tender_name(kind) for kind, _ in self.sale.tenders))
-        with self.ctx.db.read() as session:
-            self.show_sale(refundable_sale(session, self.sale.sale_no))
+        self.show_sale(refundable_sale(self.ctx.db, self.sale.sale_no))
         show_message(
             self.message,
             tr("refund_done", amount=format_fen(result.refunded_fen), tenders=tenders),

@@ -20,12 +20,10 @@ from pos_app.domain.scan import WrongScanContext, detect_payment_provider
 from pos_app.services.checkout import CheckoutResult
 from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart, list_held, recall_cart
-from pos_app.services.members import known_member
 from pos_app.services.permissions import Action, Need
 from pos_app.services.printing import enqueue_drawer_kick, reprint
 from pos_app.services.promotions import cart_pricing
-from pos_app.services.selling import scan_item
-from pos_app.services.till_views import product_by_id, recent_sales
+from pos_app.services.till_views import member_view, product_by_id, recent_sales, scanned_item
 from pos_app.services.top_ups import TopUpResult, check_member
 from pos_app.services.weighed_label import queue_weighed_label
 from pos_app.ui.cart_model import AMOUNT_COLUMN, NAME_COLUMN, CartModel
@@ -294,8 +292,7 @@ class SaleScreen(QWidget):
             self.coupons.scanned(code)
             return
         try:
-            with self.ctx.db.read() as session:
-                item = scan_item(session, code, self.ctx.layouts)
+            item = scanned_item(self.ctx.db, code, self.ctx.layouts)
             if item.needs_weighing and self.ctx.scale is not None:
                 self._weigh(item.info, item.parsed.code)
                 return
@@ -314,8 +311,7 @@ class SaleScreen(QWidget):
         if self._selling_blocked():
             return
         try:
-            with self.ctx.db.read() as session:
-                found = product_by_id(session, product_id)
+            found = product_by_id(self.ctx.db, product_id)
             if found.info.weighed and self.ctx.scale is not None:
                 self._weigh(found.info, "")
                 return
@@ -443,8 +439,7 @@ class SaleScreen(QWidget):
         except ServiceError as error:
             self.error(error)
             return
-        with self.ctx.db.read() as session:
-            known = known_member(session, member_id)
+        known = member_view(self.ctx.db, member_id)
         who = f"****{known.phone_tail}" if known and known.phone_tail else member_id
         dialog = TopUpDialog(self, self.ctx, member_id, who)
         dialog.chosen.connect(lambda fen: self._pay_top_up(member_id, who, fen))
@@ -590,8 +585,7 @@ class SaleScreen(QWidget):
 
     def open_reprint(self) -> None:
         """Ctrl+P 重打: the latest receipts of this till, the last one first."""
-        with self.ctx.db.read() as session:
-            sales = recent_sales(session)  # one indexed query of 30 rows
+        sales = recent_sales(self.ctx.db)  # one indexed query of 30 rows
         dialog = ReprintDialog(self, sales)
         dialog.chosen.connect(self._reprint)
         self._show(dialog)

@@ -12,7 +12,8 @@ thread except the query functions.
 from __future__ import annotations
 
 from pos_app.domain.money import format_fen
-from pos_app.services.search import ProductHit, SearchPage, search_page
+from pos_app.services.search import ProductHit, SearchPage
+from pos_app.services.till_views import find_page
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import (
@@ -113,14 +114,8 @@ class SearchDialog(QDialog):
             return
         self._loading_more = True
         generation, text, db, offset = self._generation, self._text, self.ctx.db, len(self._hits)
-
-        def search() -> SearchPage:
-            # This runs on the worker thread.
-            with db.read() as session:
-                return search_page(session, text, limit=RESULT_LIMIT, offset=offset, count=False)
-
         self.ctx.ops.run(
-            search,
+            lambda: find_page(db, text, limit=RESULT_LIMIT, offset=offset, count=False),
             success=lambda page: self._more(generation, page),
             failure=lambda error: self._failed(generation, error),
             owner=self,
@@ -141,14 +136,8 @@ class SearchDialog(QDialog):
         if not text:
             self._show(generation, text, SearchPage([], 0))
             return
-
-        def search() -> SearchPage:
-            # This runs on the worker thread.
-            with db.read() as session:
-                return search_page(session, text, limit=RESULT_LIMIT, count=False)
-
         self.ctx.ops.run(
-            search,
+            lambda: find_page(db, text, limit=RESULT_LIMIT, count=False),
             success=lambda page: self._show(generation, text, page),
             failure=lambda error: self._failed(generation, error),
             owner=self,
@@ -157,14 +146,8 @@ class SearchDialog(QDialog):
     def _count(self, generation: int, text: str) -> None:
         """Count every match of the query on screen, after its first page is shown."""
         db = self.ctx.db
-
-        def count() -> int | None:
-            # This runs on the worker thread.
-            with db.read() as session:
-                return search_page(session, text, limit=RESULT_LIMIT).total
-
         self.ctx.ops.run(
-            count,
+            lambda: find_page(db, text, limit=RESULT_LIMIT).total,
             success=lambda total: self._counted(generation, total),
             failure=lambda error: self._failed(generation, error),
             owner=self,

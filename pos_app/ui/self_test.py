@@ -42,10 +42,9 @@ def _check_font(db: Database) -> str:
 
 def _check_search(db: Database) -> str:
     """A traditional-character query finds what its simplified name is: both dictionaries load."""
-    from pos_app.services.search import search_page
+    from pos_app.services.till_views import find_page
 
-    with db.read() as session:
-        page = search_page(session, "樂")  # 乐, as in 可乐 and 乐事
+    page = find_page(db, "樂")  # 乐, as in 可乐 and 乐事
     return f"“樂”找到 {page.total} 个商品"
 
 

@@ -26,7 +26,7 @@ from pos_app.services.shift import (
     record_cash_move,
     x_report,
 )
-from pos_app.services.till_views import till_status
+from pos_app.services.till_start import status_of
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tender_name, tr
 from pos_app.ui.override_dialog import OverrideDialog
@@ -152,8 +152,7 @@ class ShiftDialog(QDialog):
 
     def show_state(self) -> None:
         """Open form or shift actions, depending on whether a shift is open now."""
-        with self.ctx.db.read() as session:
-            is_open = till_status(session).shift_id is not None
+        is_open = status_of(self.ctx.db).shift_id is not None
         self.open_box.setVisible(not is_open)
         self.actions_box.setVisible(is_open)
         field = self.move_amount if is_open else self.float_amount

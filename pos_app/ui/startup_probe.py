@@ -55,14 +55,14 @@ def main(argv: list[str]) -> int:
     QApplication.processEvents()
     print("READY", flush=True)
     if args.scans:
-        from pos_app.demo.data import sample_barcodes
-        from pos_app.services.search import prepare_search, search_products
+        from pos_app.demo.data import first_barcodes
+        from pos_app.services.search import prepare_search
+        from pos_app.services.till_views import find_page
 
         prepare_search()
-        with db.read() as session:
-            codes = sample_barcodes(session, args.scans)
-            for text in SEARCHES:
-                search_products(session, text, limit=50)
+        codes = first_barcodes(db, args.scans)
+        for text in SEARCHES:
+            find_page(db, text, limit=50)
         for code in codes:
             window.sale.on_scan(code)
         QApplication.processEvents()

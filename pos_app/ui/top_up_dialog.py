@@ -15,7 +15,8 @@ from pos_app.domain.cart import Cart
 from pos_app.domain.money import format_fen, parse_yuan
 from pos_app.domain.tenders import Tender
 from pos_app.domain.top_up import TopUpTier, bonus_for, tier_label
-from pos_app.services.top_ups import record_top_up, top_up_tiers
+from pos_app.services.till_views import top_up_choices
+from pos_app.services.top_ups import record_top_up
 from pos_app.ui.context import TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.payment_dialog import PaymentDialog
@@ -44,8 +45,7 @@ class TopUpDialog(KeyboardDialog):
         super().__init__(parent)
         self.member_id = member_id
         self.setWindowTitle(tr("top_up_title"))
-        with ctx.db.read() as session:
-            self.tiers = top_up_tiers(session)[: len(TIER_KEYS)]
+        self.tiers = top_up_choices(ctx.db)[: len(TIER_KEYS)]
         self.amount = QLineEdit(objectName="top_up_amount")
         self.amount.returnPressed.connect(self._go_on)
         self.amount.textChanged.connect(self._preview)

@@ -14,11 +14,11 @@ from pos_app.services.checkout import checkout
 from pos_app.services.errors import RefundError, UnknownBarcode
 from pos_app.services.payments import PaymentUnavailable, UnavailableGateway
 from pos_app.services.refund import refund_sale
-from pos_app.services.selling import add_scanned_item
 from pos_app.services.till_settings import InvalidSettings, read_settings, save_settings
 from pos_app.services.till_views import (
     product_by_id,
     refundable_sale,
+    scanned_item,
     till_status,
 )
 from pos_app.store.db import Database
@@ -30,28 +30,26 @@ def test_product_by_id_gives_the_product_and_refuses_unknown_ids(db: Database) -
     """A picked search hit becomes cart product info; a missing id is an unknown product."""
     with db.read() as session:
         product_id = session.scalar(select(Product.id).where(Product.sku == "1003"))
-        found = product_by_id(session, product_id)
-        assert (found.info.name, found.info.price_fen) == ("康师傅红烧牛肉面", 450)
-        with pytest.raises(UnknownBarcode):
-            product_by_id(session, 999_999)
+    found = product_by_id(db, product_id)
+    assert (found.info.name, found.info.price_fen) == ("康师傅红烧牛肉面", 450)
+    with pytest.raises(UnknownBarcode):
+        product_by_id(db, 999_999)
 
 
 def test_refundable_sale_counts_down_what_is_left_to_refund(db: Database) -> None:
     """After refunding one of two colas, one is left on that line and the other line is whole."""
     cart = Cart()
-    with db.read() as session:
-        for sku in ("1001", "1001", "1002"):
-            add_scanned_item(session, cart, barcode_of(sku), DEFAULT_SCALE_LAYOUTS)
+    for sku in ("1001", "1001", "1002"):
+        scanned_item(db, barcode_of(sku), DEFAULT_SCALE_LAYOUTS).add_to(cart)
     sale = checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, 900)], cashier_id=CASHIER_ID)
     refund_sale(
         db, sale_no=sale.sale_no, quantities={1: 1}, cashier_id=CASHIER_ID, approver_id=MANAGER_ID
     )
-    with db.read() as session:
-        view = refundable_sale(session, sale.sale_no)
-        assert [(line.qty, line.refundable_qty) for line in view.lines] == [(2, 1), (1, 1)]
-        assert view.tenders == (("cash", 900),)
-        with pytest.raises(RefundError):
-            refundable_sale(session, "T01-999999")
+    view = refundable_sale(db, f" {sale.sale_no} ")  # as typed into the number field
+    assert [(line.qty, line.refundable_qty) for line in view.lines] == [(2, 1), (1, 1)]
+    assert view.tenders == (("cash", 900),)
+    with pytest.raises(RefundError):
+        refundable_sale(db, "T01-999999")
 
 
 def test_till_status_names_the_store_till_and_open_shift(db: Database) -> None:
