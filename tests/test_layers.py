@@ -1,13 +1,15 @@
 """The import rules of DESIGN §1, read from every module's source (imports inside functions
 included): imports point one way, ui → services → store/domain; the domain is standard library
 only; the mall shares the till's domain and the sync contract but nothing else of the till.
-The UI imports neither the store nor sqlalchemy, and opens no unit of work: services take the
-Database, open their own read or write and hand the screens plain view objects.
+The UI imports neither the store nor sqlalchemy, and opens no unit of work: the services it
+calls take the Database, open their own read or write and hand the screens plain view objects.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +111,34 @@ def test_the_ui_opens_no_unit_of_work():
         module: calls for module, path in modules("pos_app.ui") if (calls := units_of_work(path))
     }
     assert opened == {}
+
+
+def session_takers(path: Path) -> list[str]:
+    """The service functions the file imports that take a Session among their parameters."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0):
+            continue
+        if not node.module.startswith("pos_app.services"):
+            continue
+        source = importlib.import_module(node.module)
+        for alias in node.names:
+            function = getattr(source, alias.name)
+            if inspect.isfunction(function) and any(
+                "Session" in str(parameter.annotation)
+                for parameter in inspect.signature(function).parameters.values()
+            ):
+                found.append(f"{node.module}.{alias.name}")
+    return found
+
+
+def test_the_services_the_ui_calls_take_the_database_not_a_session():
+    """One convention: every service function a screen imports takes the Database and opens
+    its own unit of work; those taking a Session are building blocks of other services."""
+    taking = {
+        module: names for module, path in modules("pos_app.ui") if (names := session_takers(path))
+    }
+    assert taking == {}
 
 
 def test_every_outbox_event_is_written_as_a_checked_payload():

@@ -54,6 +54,28 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+_writers: list[Writer] = []  # the writers of the tills the running test made
+
+
+def new_writer() -> Writer:
+    """A till's writer for this test, closed when the test's database fixture ends."""
+    writer = Writer()
+    _writers.append(writer)
+    return writer
+
+
+@pytest.fixture
+def db(db: Database) -> Iterator[Database]:
+    """The test database (tests/conftest.py); when the test ends, the writers of the tills made
+    on it are closed before it is disposed, so their threads do not pile up over the suite.
+    By then pytest-qt has closed and deleted the windows (closeEvent waits for the operations
+    their runner queued) and the fixtures that opened one have let the writer finish
+    (finish_background_work); close() finishes whatever is left, then ends the thread."""
+    yield db
+    while _writers:
+        _writers.pop().close()
+
+
 def make_till(
     db: Database,
     clock: FakeClock,
@@ -62,10 +84,10 @@ def make_till(
     printer: bool = False,
     sync: SyncBridge | None = None,
 ) -> Till:
-    """The till of a test on db, its own writer; a receipt printer when asked, sync when given,
+    """The till of a test on db, its own writer (new_writer); a receipt printer when asked, sync when given,
     the payment upkeep when payments go through the mall. Nothing is started: a test starts
     the parts it needs when its scene is set."""
-    writer = Writer()
+    writer = new_writer()
     ops = OpRunner(writer=writer)
     gateway = gateway or UnavailableGateway()
     return Till(

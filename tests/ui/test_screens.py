@@ -6,13 +6,13 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.settings import set_setting
 from pos_app.ui.app import build_window, show_main_window
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QImage, Qt
 from pos_app.ui.till import bootstrap
+from tests.ui.conftest import new_writer
 from tools.screen_texts import Texts
 from tools.screenshots import capture_demo
 
@@ -52,13 +52,13 @@ def test_the_till_window_starts_maximised_unless_the_setting_says_not(
     qtbot: QtBot, db: Database
 ) -> None:
     """window_maximised (default on) maximises the window at start; off shows it normal."""
-    window = build_window(bootstrap(db, Writer()))
+    window = build_window(bootstrap(db, new_writer()))
     qtbot.addWidget(window)
     show_main_window(window)
     assert window.windowState() & Qt.WindowState.WindowMaximized
     with db.write() as session:
         set_setting(session, "window_maximised", False)
-    again = build_window(bootstrap(db, Writer()))
+    again = build_window(bootstrap(db, new_writer()))
     qtbot.addWidget(again)
     show_main_window(again)
     assert not again.windowState() & Qt.WindowState.WindowMaximized
