@@ -22,7 +22,8 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.backups import back_up_now
 from pos_app.services.checkout import checkout
 from pos_app.services.receiving import ReceivingInput, ReceivingLineInput, post_receiving
-from pos_app.services.reports import REPORTS, Period, shop_today
+from pos_app.services.report_period import Period, shop_today
+from pos_app.services.reports import REPORTS
 from pos_app.services.shift import open_shift
 from pos_app.services.stock import find_product, on_hand, set_reorder_level
 from pos_app.services.stocktake import current_stocktake, open_stocktake, record_count

@@ -15,8 +15,11 @@ from pos_app.hardware.escpos_render import PrinterProfile, render_job
 from pos_app.hardware.layout import TextRow, center, left_right, printable
 from pos_app.hardware.receipt_layout import TENDER_LABELS, yuan
 from pos_app.services.printing import enqueue_job
+from pos_app.services.report_kpis import Kpi, key_figures
+from pos_app.services.report_payments import payment_mix
+from pos_app.services.report_period import Period
+from pos_app.services.report_products import top_products
 from pos_app.services.report_table import ReportTable
-from pos_app.services.reports import Kpi, Period, key_figures, payment_mix, top_products
 from pos_app.store.db import Database
 from pos_app.store.settings import get_setting
 

@@ -19,8 +19,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from pos_app.services.report_kpis import Kpi, key_figures
+from pos_app.services.report_period import Period
 from pos_app.services.report_table import ReportTable
-from pos_app.services.reports import REPORTS, Kpi, Period, key_figures, run_report
+from pos_app.services.reports import REPORTS, run_report
 from pos_app.store.db import Database
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NamedTuple
 
-from pos_app.services.reports import Period
+from pos_app.services.report_period import Period
 
 EIGHT_HOURS = timedelta(hours=8)
 

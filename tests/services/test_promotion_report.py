@@ -9,7 +9,8 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.promotions import cart_pricing
 from pos_app.services.refund import refund_sale
-from pos_app.services.reports import Period, run_report, shop_today
+from pos_app.services.report_period import Period, shop_today
+from pos_app.services.reports import run_report
 from pos_app.store.db import Database
 from sync.apply import store_promotions
 from tests.conftest import CASHIER_ID, MANAGER_ID, barcode_of

@@ -19,15 +19,11 @@ from pos_app.services import receiving, till
 from pos_app.services.checkout import checkout
 from pos_app.services.receiving import ReceivingInput, ReceivingLineInput, post_receiving
 from pos_app.services.refund import refund_sale
-from pos_app.services.reports import (
-    Period,
-    gross_margin,
-    key_figures,
-    qr_claims,
-    sales_by_category,
-    sales_over_time,
-    top_products,
-)
+from pos_app.services.report_claims import qr_claims
+from pos_app.services.report_kpis import key_figures
+from pos_app.services.report_period import Period
+from pos_app.services.report_products import gross_margin, sales_by_category, top_products
+from pos_app.services.report_receipts import sales_over_time
 from pos_app.services.stock import find_product
 from pos_app.store.db import Database
 from pos_app.store.settings import set_setting

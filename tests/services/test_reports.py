@@ -23,23 +23,24 @@ from pos_app.demo.data import generate_demo_catalog, seed_demo_store
 from pos_app.demo.sales import SalesPlan, generate_sales
 from pos_app.services.daily_summary import daily_summary_lines, print_daily_summary
 from pos_app.services.printing import send_job
-from pos_app.services.report_table import ReportTable, export_csv, export_xlsx
-from pos_app.services.reports import (
-    REPORTS,
-    Period,
+from pos_app.services.report_kpis import key_figures
+from pos_app.services.report_payments import payment_mix
+from pos_app.services.report_period import Period
+from pos_app.services.report_products import (
     bottom_products,
     gross_margin,
-    key_figures,
-    member_share,
-    payment_mix,
-    refunds_and_voids,
-    run_report,
-    sales_by_cashier,
     sales_by_category,
-    sales_by_hour,
-    sales_over_time,
     top_products,
 )
+from pos_app.services.report_receipts import (
+    member_share,
+    sales_by_cashier,
+    sales_by_hour,
+    sales_over_time,
+)
+from pos_app.services.report_refunds import refunds_and_voids
+from pos_app.services.report_table import ReportTable, export_csv, export_xlsx
+from pos_app.services.reports import REPORTS, run_report
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.settings import set_setting

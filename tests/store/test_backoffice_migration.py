@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.refund import refund_sale
-from pos_app.services.reports import Period, payment_mix, sales_over_time, shop_today
+from pos_app.services.report_payments import payment_mix
+from pos_app.services.report_period import Period, shop_today
+from pos_app.services.report_receipts import sales_over_time
 from pos_app.services.shift import open_shift
 from pos_app.store.backoffice_models import ReportProductDay, StockLevel
 from pos_app.store.db import Database

@@ -30,7 +30,8 @@ from pos_app.services.members import (
 from pos_app.services.printing import enqueue_receipt, send_job
 from pos_app.services.receipts import build_receipt
 from pos_app.services.refund import refund_sale
-from pos_app.services.reports import Period, qr_claims, shop_today
+from pos_app.services.report_claims import qr_claims
+from pos_app.services.report_period import Period, shop_today
 from pos_app.store.db import Database
 from pos_app.store.models import OutboxEvent, utc_now
 from sync.engine import SyncEngine

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pos_app.demo.data import generate_demo_catalog, seed_demo_store
 from pos_app.demo.sales import SalesPlan, generate_sales
-from pos_app.services.reports import shop_today
+from pos_app.services.report_period import shop_today
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Product

@@ -7,9 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pos_app.services.daily_summary import print_daily_summary
+from pos_app.services.report_kpis import Kpi
 from pos_app.services.report_table import figure_text
 from pos_app.services.report_worker import DashboardFigures, dashboard_figures
-from pos_app.services.reports import Kpi
 from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.reports_page import fill_model, readable
 from pos_app.ui.backoffice.texts import TEXTS, bt

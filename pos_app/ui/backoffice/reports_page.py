@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from pos_app.services.report_kpis import Kpi
 from pos_app.services.report_table import (
     Column,
     Kind,
@@ -19,7 +20,7 @@ from pos_app.services.report_table import (
     export_xlsx,
 )
 from pos_app.services.report_worker import every_report, report_figures
-from pos_app.services.reports import REPORTS, REPORTS_BY_KEY, Kpi
+from pos_app.services.reports import REPORTS, REPORTS_BY_KEY
 from pos_app.ui.backoffice.charts import chart_view, show_chart
 from pos_app.ui.backoffice.qt_extra import QFileDialog, QSplitter
 from pos_app.ui.backoffice.texts import bt, value_text

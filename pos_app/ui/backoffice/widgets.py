@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias, TypeVar
 
 from pos_app.services.database import Database
+from pos_app.services.report_period import Period, shop_today
 from pos_app.services.report_table import Kind, figure_text
 from pos_app.services.report_worker import ReportRunner
-from pos_app.services.reports import Period, shop_today
 from pos_app.ui.backoffice.qt_extra import QCheckBox, QDate, QDateEdit, QResizeEvent, QSplitter
 from pos_app.ui.backoffice.texts import bt, problem_text
 from pos_app.ui.i18n import InputError

@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from pos_app.demo.data import generate_demo_catalog, seed_demo_store
 from pos_app.demo.sales import SalesPlan, generate_sales
+from pos_app.services.report_period import Period, shop_today
 from pos_app.services.report_table import grouped_fen
 from pos_app.services.report_worker import InProcessReports
-from pos_app.services.reports import REPORTS, Period, run_report, shop_today
+from pos_app.services.reports import REPORTS, run_report
 from pos_app.services.stock import find_product, on_hand
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade

@@ -10,8 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.services.daily_summary import daily_summary_lines
 from pos_app.services.refund import refund_sale
+from pos_app.services.report_kpis import Kpi
+from pos_app.services.report_period import Period
 from pos_app.services.report_table import Kind, ReportTable, columns
-from pos_app.services.reports import REPORTS, REPORTS_BY_KEY, Kpi, Period, run_report
+from pos_app.services.reports import REPORTS, REPORTS_BY_KEY, run_report
 from pos_app.store.db import Database
 from pos_app.ui.backoffice.charts import report_chart
 from pos_app.ui.backoffice.dashboard import BAD, GOOD, Tile, change_text
