@@ -28,7 +28,6 @@ from mall.snapshot import snapshot_stream
 from mall.stock import stock_level
 from sync.protocol import (
     MAX_FEED_PAGE,
-    OPEN_ORDER_STATUSES,
     ChangeFeedPage,
     ErrorBody,
     HandoverRequest,
@@ -41,6 +40,7 @@ from sync.protocol import (
     PushResponse,
     StockLevel,
 )
+from sync.status import OPEN_ORDER_STATUSES
 
 _auth_header = APIKeyHeader(
     name="Authorization",

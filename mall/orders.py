@@ -29,7 +29,8 @@ from mall.models import (
 from mall.order_view import orders_by_id
 from mall.payment_models import PaymentRow
 from mall.stock import add_move, lock_stock, stock_level
-from sync.protocol import OPEN_ORDER_STATUSES, OnlineOrder, pickup_code_sha256
+from sync.protocol import OnlineOrder, pickup_code_sha256
+from sync.status import OPEN_ORDER_STATUSES
 
 PICKUP_CODE_DIGITS = 8  # the till finds an order by trying the code against each open one
 

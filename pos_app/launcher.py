@@ -84,12 +84,17 @@ def _demo_sync(
 
 
 def _paired_engine(db: Database) -> SyncEngine | None:
-    from sync.engine import engine_for
+    """The sync engine of a paired till; an unpaired one starts without loading its modules
+    (requests, the change feed: ~0.3 s before the first screen)."""
+    from sync.credentials import load_credentials
 
     try:
-        return engine_for(db)
+        load_credentials(db.path.parent)
     except NotPaired:
         return None
+    from sync.engine import engine_for
+
+    return engine_for(db)
 
 
 def launch(db: Database, args: argparse.Namespace) -> int:

@@ -1,19 +1,25 @@
-"""`pos pair URL CODE`, `pos sync --once` and `pos sync --status`, as functions of (db, args)
-returning an exit code: 0 done, 1 failed (the reason is printed), 2 not paired yet.
+"""`pos pair URL CODE`, `pos sync --once` and `pos sync --status`, returning an exit code: 0 done,
+1 failed (the reason is printed), 2 not paired yet.
 
-`add_commands(subparsers)` adds both to the till's argparse CLI; each sets `handler`.
+`add_commands(subparsers)` adds them to the till's argparse CLI. Each sets `handler`, a function
+of (db, args), except `sync --status`: it only reads, so it sets `peek_handler`, a function of
+(database path, args) that reads through sqlite3 and answers without SQLAlchemy or requests.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pos_app.store.peek import COUNT_WAITING_KIND, open_readonly, scalar
+from sync.status import SyncStatus, read_status
+
 if TYPE_CHECKING:  # the sync modules (requests, pydantic) load only when a sync command runs
     from pos_app.store.db import Database
-    from sync.engine import SyncStatus
 
 
 def _data_dir(db: Database, args: argparse.Namespace) -> Path:
@@ -57,14 +63,6 @@ def pair_command(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _pending_sales(db: Database) -> int:
-    """Sales (and refunds) written to the outbox and not yet taken by the mall."""
-    from pos_app.store.outbox import count_pending_kind
-
-    with db.read() as session:
-        return count_pending_kind(session, "sale")
-
-
 def _print_status(status: SyncStatus) -> None:
     online = {None: "not tried yet", True: "yes", False: "no"}[status.online]
     last = status.last_sync_at.isoformat(timespec="seconds") if status.last_sync_at else "never"
@@ -76,29 +74,38 @@ def _print_status(status: SyncStatus) -> None:
     print(f"open orders:    {status.open_orders}")
 
 
-def sync_command(db: Database, args: argparse.Namespace) -> int:
-    """args.status: show the sync status; otherwise (args.once) run one full sync round."""
+def status_command(db_path: Path, args: argparse.Namespace) -> int:
+    """Who this till is paired with and what waits; not paired, how many sales wait (a question,
+    not a failure: exit 0)."""
     from sync.credentials import load_credentials
+    from sync.errors import NotPaired
+
+    with closing(open_readonly(db_path)) as connection:
+        try:
+            credentials = load_credentials(getattr(args, "data_dir", None) or db_path.parent)
+        except NotPaired:
+            sales = scalar(connection, COUNT_WAITING_KIND, {"kind": "sale"})
+            print(f"未配对，{sales} 笔销售待上传 (not paired: pos pair URL CODE)")
+            return 0
+        print(
+            f"paired:         device {credentials.device_id}, store "
+            f"{credentials.store_id} {credentials.store_name}, mall {credentials.base_url}"
+        )
+        _print_status(read_status(partial(scalar, connection), online=None))
+    return 0
+
+
+def sync_command(db: Database, args: argparse.Namespace) -> int:
+    """One full sync round (push, pull), then the status."""
     from sync.engine import engine_for
     from sync.errors import NotPaired, SyncError
 
     try:
         engine = engine_for(db, _data_dir(db, args))
     except NotPaired as error:
-        if getattr(args, "status", False):  # a question, not a failure: say what waits
-            print(f"未配对，{_pending_sales(db)} 笔销售待上传 (not paired: pos pair URL CODE)")
-            return 0
         print(error, file=sys.stderr)
         return 2
     try:
-        if getattr(args, "status", False):
-            credentials = load_credentials(_data_dir(db, args))
-            print(
-                f"paired:         device {credentials.device_id}, store "
-                f"{credentials.store_id} {credentials.store_name}, mall {credentials.base_url}"
-            )
-            _print_status(engine.status())
-            return 0
         try:
             status = engine.run_once()
         except SyncError as error:
@@ -118,6 +125,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     pair_parser.set_defaults(handler=pair_command)
     sync_parser = subparsers.add_parser("sync", help="sync with the mall now, or show status")
     mode = sync_parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--once", action="store_true", help="push, pull and exit")
-    mode.add_argument("--status", action="store_true", help="show what waits and what failed")
-    sync_parser.set_defaults(handler=sync_command)
+    once, status = "push, pull and exit", "show what waits and what failed"
+    mode.add_argument("--once", action="store_const", dest="handler", const=sync_command, help=once)
+    mode.add_argument(
+        "--status", action="store_const", dest="peek_handler", const=status_command, help=status
+    )

@@ -12,12 +12,14 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pos_app.store.db import Database
-from pos_app.store.settings import set_setting
-from sync.client import MallClient
 from sync.errors import NotPaired
-from sync.protocol import PairResponse
+
+if TYPE_CHECKING:  # loaded when a client is made: `pos sync --status` only reads the file
+    from pos_app.store.db import Database
+    from sync.client import MallClient
+    from sync.protocol import PairResponse
 
 FILE_NAME = "mall-device.json"
 
@@ -33,6 +35,8 @@ class DeviceCredentials:
     ca_bundle: str | None = None
 
     def client(self, **options: object) -> MallClient:
+        from sync.client import MallClient
+
         return MallClient(
             self.base_url,
             device_id=self.device_id,
@@ -78,6 +82,8 @@ def save_member_settings(db: Database, base_url: str, answer: PairResponse) -> N
     """Keep what pairing brought for members in the till's settings: the mall's address (the
     receipt QR links point there), the store's receipt token keys, the member code public key
     and the points rules."""
+    from pos_app.store.settings import set_setting
+
     with db.write() as session:
         set_setting(session, "mall_base_url", base_url)
         if answer.receipt_keys and answer.receipt_kid is not None:
@@ -100,6 +106,8 @@ def pair(
 ) -> DeviceCredentials:
     """Exchange a one-time pairing code for credentials and keep them in data_dir (and, given
     the till's database, the member settings that came with them)."""
+    from sync.client import MallClient
+
     client = MallClient(base_url)
     try:
         answer = client.pair(code, till_id=till_id, device_name=device_name)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, select, text, update
 
 from pos_app.store.backup import RESTORED_MARK, catch_up_after_restore
 from pos_app.store.db import Database
@@ -28,8 +27,6 @@ from pos_app.store.outbox import (
     ACKED_RETENTION,
     PRUNE_BATCH,
     QueuedEvent,
-    count_conflicts,
-    count_pending,
     mark_acked,
     pending_events,
     prune_acked_batch,
@@ -49,7 +46,6 @@ from sync.credentials import load_credentials
 from sync.errors import SyncError, SyncGap, SyncOffline, SyncServerError
 from sync.protocol import (
     MAX_BATCH,
-    OPEN_ORDER_STATUSES,
     ChangeFeedPage,
     Conflict,
     OnlineOrder,
@@ -68,21 +64,10 @@ from sync.state import (
     set_state,
     states_with_prefix,
 )
+from sync.status import OPEN_ORDER_STATUSES, SyncStatus, read_status
 
 log = logging.getLogger(__name__)
 MAX_REWINDS = 3
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the till shows: reachable or not (None: not tried yet), what waits, what failed."""
-
-    online: bool | None
-    pending: int
-    last_sync_at: datetime | None
-    last_error: str | None
-    conflicts: int
-    open_orders: int
 
 
 def as_push_event(row: OutboxEvent | QueuedEvent) -> PushEvent:
@@ -162,14 +147,8 @@ class SyncEngine:
 
     def status(self) -> SyncStatus:
         with self.db.read() as session:
-            last_sync = get_state(session, LAST_SYNC_AT)
-            return SyncStatus(
-                online=self.online,
-                pending=count_pending(session),
-                last_sync_at=datetime.fromisoformat(last_sync) if last_sync else None,
-                last_error=get_state(session, LAST_ERROR),
-                conflicts=count_conflicts(session),
-                open_orders=len(self._local_orders(session, open_only=True)),
+            return read_status(
+                lambda sql, params: session.scalar(text(sql), params), online=self.online
             )
 
     # -- push -------------------------------------------------------------------------------------

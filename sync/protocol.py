@@ -306,7 +306,6 @@ class ProductData(Strict):
 
 
 OrderStatus = Literal["pending_payment", "paid", "ready", "completed", "cancelled"]
-OPEN_ORDER_STATUSES: tuple[OrderStatus, ...] = ("pending_payment", "paid", "ready")
 
 
 class OrderLine(Strict):

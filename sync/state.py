@@ -10,11 +10,20 @@ from sqlalchemy.orm import Session
 
 from pos_app.store.models import SyncState
 
-CURSOR = "pull_cursor"  # server_seq applied through; absent until the first snapshot
-LAST_SYNC_AT = "last_sync_at"  # ISO time of the last complete round
-LAST_ERROR = "last_error"  # the last round's failure, or null
-CLAIMS_AFTER = "claims_after"  # the mall's last receipt-claim id recorded here
-ORDER_PREFIX = "order:"  # one online order per key: {"order": …, "handed_over_here": bool}
+# The keys, defined with the status read that `pos sync --status` runs without SQLAlchemy.
+from sync.status import CLAIMS_AFTER, CURSOR, LAST_ERROR, LAST_SYNC_AT, ORDER_PREFIX
+
+__all__ = [
+    "CLAIMS_AFTER",
+    "CURSOR",
+    "LAST_ERROR",
+    "LAST_SYNC_AT",
+    "ORDER_PREFIX",
+    "delete_state",
+    "get_state",
+    "set_state",
+    "states_with_prefix",
+]
 
 
 def get_state(session: Session, key: str, default: Any = None) -> Any:

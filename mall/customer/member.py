@@ -33,7 +33,7 @@ from mall.members.settings import MemberSettings
 from mall.members.top_ups import top_up_offer
 from mall.models import OrderRow, StoreRow
 from pos_app.domain.top_up import tier_label
-from sync.protocol import OPEN_ORDER_STATUSES
+from sync.status import OPEN_ORDER_STATUSES
 
 HISTORY_ROWS = 50
 

@@ -30,7 +30,7 @@ from mall.payment_models import PaymentRow
 from mall.payments.jsapi import OnlinePayments, Payable, Started
 from mall.payments.service import OPEN
 from sync.payment_protocol import CreateRefund
-from sync.protocol import OPEN_ORDER_STATUSES
+from sync.status import OPEN_ORDER_STATUSES
 
 STATUS_TEXT = {
     "pending_payment": "待付款",

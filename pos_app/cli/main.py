@@ -1,5 +1,9 @@
 """The `pos` command line: the app, demo data, import, scripted sales, journal check, database
-upgrade, and the printer and sync commands. Every command takes --db PATH."""
+upgrade, and the printer and sync commands. Every command takes --db PATH.
+
+A command gets the open database (`handler`), or only its path: `path_handler` for one that must
+not open it (restore), `peek_handler` for one that only reads and answers through sqlite3
+(verify-journal, sync --status) without importing SQLAlchemy, ~0.4 s of every other command."""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_app import __version__
 from pos_app.config import load_config
 from pos_app.logs import log_dir_for, setup_logging
-from pos_app.store.db import Database
-from pos_app.store.migrate import DatabaseTooNew, needs_upgrade, upgrade
+from pos_app.store.migrate import DatabaseTooNew, is_current, needs_upgrade, upgrade
 from sync.cli_commands import add_commands as add_sync_commands
+
+if TYPE_CHECKING:
+    from pos_app.store.db import Database
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger(__name__)
@@ -36,6 +43,8 @@ def open_db(path: Path, *, long_running: bool = False) -> Database:
             mirror=config.backup_mirror,
         )
     upgrade(path)
+    from pos_app.store.db import Database
+
     return Database(path, checkpoint_in_background=long_running)
 
 
@@ -44,11 +53,12 @@ def cmd_db_upgrade(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_verify_journal(db: Database, args: argparse.Namespace) -> int:
-    from pos_app.store.journal import verify_journal
+def cmd_verify_journal(db_path: Path, args: argparse.Namespace) -> int:
+    from pos_app.store.journal_chain import verify_file
+    from pos_app.store.peek import open_readonly
 
-    with db.read() as session:
-        problems = verify_journal(session)
+    with closing(open_readonly(db_path)) as connection:
+        problems = verify_file(connection)
     for problem in problems:
         print(f"journal entry {problem.seq}: {problem.message}", file=sys.stderr)
     if problems:
@@ -128,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     sale.set_defaults(handler=cmd_sale)
 
     verify = commands.add_parser("verify-journal", help="check the journal's hash chain")
-    verify.set_defaults(handler=cmd_verify_journal)
+    verify.set_defaults(peek_handler=cmd_verify_journal)
 
     db_cmd = commands.add_parser("db", help="database maintenance")
     db_sub = db_cmd.add_subparsers(dest="db_command", required=True)
@@ -225,12 +235,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.info("pos %s %s", __version__, args.command)
     if getattr(args, "path_handler", None) is not None:
         return int(args.path_handler(db_path, args))
+    peek = getattr(args, "peek_handler", None)
+    if peek is not None and is_current(db_path):
+        return int(peek(db_path, args))
     try:
         db = open_db(db_path, long_running=args.command == "run")
     except DatabaseTooNew as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED
     try:
+        if peek is not None:  # the file was new or older: created or upgraded first
+            return int(peek(db_path, args))
         return int(args.handler(db, args))
     finally:
         db.dispose()

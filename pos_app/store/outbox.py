@@ -12,21 +12,19 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import CursorResult, delete, exists, func, insert, select, update
+from sqlalchemy import CursorResult, delete, exists, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from pos_app.store.canonical import canonical_json, sha256_hex
 from pos_app.store.models import Base, OutboxConflict, OutboxEvent, utc_now
+from pos_app.store.peek import COUNT_WAITING, COUNT_WAITING_KIND, WAITING
 
 ACKED_RETENTION = timedelta(days=7)  # the mall may ask again for a week's events (SyncGap)
 PRUNE_BATCH = 2000  # rows deleted per write transaction: the write lock is held ~ms
 
 _TABLE = Base.metadata.tables[OutboxEvent.__tablename__]
 _CONFLICTS = Base.metadata.tables[OutboxConflict.__tablename__]
-# Unacknowledged (the predicate of the partial index ix_outbox_unacked) and not recorded by the
-# mall as a conflict: an event in conflict is kept, neither sent again nor counted delivered.
-_UNACKED = _TABLE.c.acked_at.is_(None)
-_WAITING = (_UNACKED, ~exists().where(_CONFLICTS.c.event_id == _TABLE.c.id))
+_WAITING = text(WAITING)  # unacknowledged and not in conflict (the text `pos` commands use too)
 _LAST_SEQ = select(func.max(_TABLE.c.device_seq))
 
 
@@ -59,7 +57,7 @@ class QueuedEvent(NamedTuple):
 
 _PENDING = (
     select(*(_TABLE.c[name] for name in QueuedEvent._fields))
-    .where(*_WAITING)
+    .where(_WAITING)
     .order_by(_TABLE.c.device_seq)
 )
 
@@ -70,13 +68,12 @@ def pending_events(session: Session, *, limit: int) -> list[QueuedEvent]:
 
 
 def count_pending(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(_TABLE).where(*_WAITING)) or 0
+    return session.scalar(text(COUNT_WAITING)) or 0
 
 
 def count_pending_kind(session: Session, kind: str) -> int:
     """Events of one kind (e.g. "sale") the mall has not acknowledged yet."""
-    query = select(func.count()).select_from(_TABLE).where(*_WAITING, _TABLE.c.kind == kind)
-    return session.scalar(query) or 0
+    return session.scalar(text(COUNT_WAITING_KIND), {"kind": kind}) or 0
 
 
 def record_conflicts(session: Session, reasons: dict[str, str]) -> None:
@@ -86,16 +83,11 @@ def record_conflicts(session: Session, reasons: dict[str, str]) -> None:
         session.merge(OutboxConflict(event_id=event_id, reason=reason))
 
 
-def count_conflicts(session: Session) -> int:
-    """The events the mall recorded as conflicts: kept, not delivered, waiting for a person."""
-    return session.scalar(select(func.count()).select_from(_CONFLICTS)) or 0
-
-
 def mark_acked(session: Session, *, first_seq: int, through_seq: int) -> int:
     """Mark the pushed batch acknowledged; walks only the partial index of unacked events."""
     query = (
         update(_TABLE)
-        .where(*_WAITING, _TABLE.c.device_seq.between(first_seq, through_seq))
+        .where(_WAITING, _TABLE.c.device_seq.between(first_seq, through_seq))
         .values(acked_at=utc_now())
     )
     result: CursorResult[Any] = session.execute(query)  # type: ignore[assignment]

@@ -9,8 +9,9 @@ from datetime import tzinfo
 
 from pos_app.ui.i18n import sync_error_text, tr
 from pos_app.ui.qt import QObject, Signal
-from sync.engine import OutboxCount, SyncEngine, SyncStatus
+from sync.engine import OutboxCount, SyncEngine
 from sync.protocol import OnlineOrder
+from sync.status import SyncStatus
 from sync.worker import SyncWorker
 
 

@@ -84,9 +84,9 @@ def make_till(
     printer: bool = False,
     sync: SyncBridge | None = None,
 ) -> Till:
-    """The till of a test on db, its own writer (new_writer); a receipt printer when asked, sync when given,
-    the payment upkeep when payments go through the mall. Nothing is started: a test starts
-    the parts it needs when its scene is set."""
+    """The till of a test on db with its own writer (new_writer); a receipt printer when asked,
+    sync when given, the payment upkeep when payments go through the mall. Nothing is started:
+    a test starts the parts it needs when its scene is set."""
     writer = new_writer()
     ops = OpRunner(writer=writer)
     gateway = gateway or UnavailableGateway()

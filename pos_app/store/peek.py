@@ -1,0 +1,36 @@
+"""Reads of a till database through the standard library's sqlite3, for `pos` commands that
+print and exit: importing SQLAlchemy alone takes ~0.4 s, more than such a command may take.
+
+Each statement is written once, here, as SQL text with named parameters; the till's own code
+runs the same text through its session (`sqlalchemy.text`), so both always agree on, say, which
+outbox events still wait for the mall.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+# An outbox event waits for the mall while it is unacknowledged (the partial index
+# ix_outbox_unacked) and not recorded by the mall as a conflict (kept for a person instead).
+WAITING = (
+    "outbox.acked_at IS NULL AND NOT EXISTS "
+    "(SELECT 1 FROM outbox_conflicts WHERE outbox_conflicts.event_id = outbox.id)"
+)
+COUNT_WAITING = f"SELECT count(*) FROM outbox WHERE {WAITING}"
+COUNT_WAITING_KIND = f"{COUNT_WAITING} AND outbox.kind = :kind"
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (it can neither change nor create the file)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def scalar(connection: sqlite3.Connection, statement: str, params: Mapping[str, Any]) -> Any:
+    """The first column of the first row, or None when there is no row (as Session.scalar)."""
+    row = connection.execute(statement, params).fetchone()
+    return None if row is None else row[0]
