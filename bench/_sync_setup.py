@@ -13,12 +13,16 @@ import psutil
 
 from mall.db import MallDatabase
 from mall.devices import new_pairing_code
+from mall.feed import head_seq
 from mall.processes import MallProcess as ServedMall
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Store, Till
 from sync.credentials import pair
 from sync.engine import SyncEngine, engine_for
+from sync.state import CURSOR, set_state
+
+MALL_SKUS = 100  # a fresh mall for a paired till; its catalog is not what is measured
 
 
 class MallProcess(ServedMall):
@@ -72,3 +76,17 @@ def paired_till(directory: Path, mall: MallProcess, store_id: str = "S001") -> S
     admin.dispose()
     pair(mall.base_url, code, directory, till_id=till_id)
     return engine_for(db)
+
+
+def pair_as_current(db: Database, mall: MallProcess) -> None:
+    """Pair a demo till (S001/T01) with a fresh mall, and mark its catalog current (the mall's
+    feed head): its sync pushes and pulls changes instead of downloading the catalog."""
+    admin = MallDatabase(mall.database_url)
+    with admin.write() as session:
+        pairing_code = new_pairing_code(session, "S001", ttl_s=600)
+    with admin.read() as session:
+        head = head_seq(session)
+    admin.dispose()
+    pair(mall.base_url, pairing_code, db.path.parent, till_id="T01")
+    with db.write() as session:
+        set_state(session, CURSOR, head)

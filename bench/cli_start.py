@@ -15,16 +15,11 @@ import time
 from pathlib import Path
 
 from bench._history import working_copy
-from bench._sync_setup import MallProcess
+from bench._sync_setup import MALL_SKUS, MallProcess, pair_as_current
 from bench.common import DATA_DIR, report
 from bench.reports import reports_db
 from bench.sync_bootstrap import seeded_mall
-from mall.db import MallDatabase
-from mall.devices import new_pairing_code
-from mall.feed import head_seq
 from pos_app.store.db import Database
-from sync.credentials import pair
-from sync.state import CURSOR, set_state
 
 BUDGET_S = 0.3
 POS = str(Path(sys.executable).with_name("pos"))  # the installed console script, as a user runs it
@@ -34,24 +29,9 @@ COMMANDS = {
     "sync_status": ["sync", "--status"],
     "sync_once": ["sync", "--once"],
 }
-MALL_SKUS = 100  # a fresh mall each run; its catalog is not what is measured
 
 
 FLOORS = {"python": "print()", "sqlalchemy_import": "import sqlalchemy; print()"}
-
-
-def pair_day_365(db: Database, mall: MallProcess) -> None:
-    """Pair the day-365 till (S001/T01) with a fresh mall, and mark its catalog current (the
-    mall's feed head) so `sync --once` pushes and pulls instead of downloading."""
-    admin = MallDatabase(mall.database_url)
-    with admin.write() as session:
-        pairing_code = new_pairing_code(session, "S001", ttl_s=600)
-    with admin.read() as session:
-        head = head_seq(session)
-    admin.dispose()
-    pair(mall.base_url, pairing_code, db.path.parent, till_id="T01")
-    with db.write() as session:
-        set_state(session, CURSOR, head)
 
 
 def first_output_s(command: list[str]) -> float:
@@ -96,7 +76,7 @@ def main(argv: list[str]) -> int:
         with db.read() as session:
             code = sample_barcodes(session, 1)[0]
         open_shift(db, staff_id=1, float_fen=0)
-        pair_day_365(db, mall)
+        pair_as_current(db, mall)
         db.dispose()
         for name, floor in FLOORS.items():
             wall, cpu = best_of([sys.executable, "-c", floor], args.repeat)

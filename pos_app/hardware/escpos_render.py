@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from pos_app.domain.receipt import Receipt
 from pos_app.hardware.layout import BarcodeBlock, Block, QrBlock, Size, TextRow
 from pos_app.hardware.receipt_layout import receipt_blocks
-from pos_app.hardware.symbols import qr_image
 
 if TYPE_CHECKING:  # python-escpos (~0.2 s to import) loads with the first job, not at start
     from escpos.capabilities import Profile
@@ -111,6 +110,8 @@ class _Job:
             module = min(self.profile.qr_module_dots, 16)
             self.printer.qr(block.url, ec=QR_ECLEVEL_M, size=module, native=True)
         else:
+            from pos_app.hardware.symbols import qr_image  # qrcode and PIL: ~0.2 s to load
+
             self.printer.image(qr_image(block.url, self.profile.qr_module_dots, self.profile.dots))
         self.raw(b"\n" + ALIGN_LEFT)
 

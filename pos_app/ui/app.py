@@ -78,17 +78,20 @@ def run_gui(
     comes before it is painted; the printer, sync, payment upkeep and search preparation start
     right after, on their threads (then READY on stdout if print_ready, for bench startup)."""
     app = make_application()
-    GuiThreadCollector(app)
+    collector = GuiThreadCollector(app)
     writer = Writer()
     try:
         if writer.call(lambda: needs_setup(db)) and not run_setup_wizard(db, writer):
             return 0
-        return _run_till(app, bootstrap(db, writer, engine=engine, demo=demo), print_ready)
+        till = bootstrap(db, writer, engine=engine, demo=demo)
+        return _run_till(app, till, collector, print_ready)
     finally:
         writer.close()  # last: the window, closing, may still have held a cart through it
 
 
-def _run_till(app: QApplication, till: Till, print_ready: bool) -> int:
+def _run_till(
+    app: QApplication, till: Till, collector: GuiThreadCollector, print_ready: bool
+) -> int:
     window = build_window(till)
     window.devices.start()
     show_main_window(window)
@@ -101,6 +104,7 @@ def _run_till(app: QApplication, till: Till, print_ready: bool) -> int:
 
     def first_screen_painted() -> None:
         window.repaint()
+        collector.freeze_startup_objects()
         till.start()
         if print_ready:
             print("READY", flush=True)
@@ -115,5 +119,6 @@ def _run_till(app: QApplication, till: Till, print_ready: bool) -> int:
     close_other_windows(app, window)
     till.stop()
     window.dispose()
+    collector.thaw()
     log.info("till stopped")
     return code

@@ -37,3 +37,15 @@ class GuiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(collect_due_generation)
         self._timer.start(CHECK_INTERVAL_MS)
+
+    @staticmethod
+    def freeze_startup_objects() -> None:
+        """What is alive once the first screen is painted (modules, classes, the window) lives
+        as long as the till: moved out of the collector's sight, so that each later full
+        collection walks only what the day created instead of every object of start-up. The
+        till thaws them when it stops (a restore starts it again in the same process)."""
+        gc.freeze()
+
+    @staticmethod
+    def thaw() -> None:
+        gc.unfreeze()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the sync worker (Qt) loads only for a paired till
     from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
+SEARCH_PREPARATION_THREAD = "prepare-search"
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Till:
         upkeep's recovery, the points rules and the search dictionaries."""
         # pypinyin's dictionaries take ~1 s to load: on their own thread, so the first search
         # does not pay for it.
-        threading.Thread(target=prepare_search, name="prepare-search", daemon=True).start()
+        threading.Thread(target=prepare_search, name=SEARCH_PREPARATION_THREAD, daemon=True).start()
         if self.printer is not None:
             self.printer.start()
         self._refresh_points_rules()
