@@ -134,8 +134,7 @@ class SaleScreen(QWidget):
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.summary = label(name="summary")
         self.last_item = label(tr("no_last_item"), point_size=14, name="last_item")
-        self.last_item.setWordWrap(True)
-        self.last_item.setMinimumHeight(64)
+        self.last_item.setFixedHeight(64)  # two lines, always: a scan never moves the layout
         self.member = label(tr("no_member"), name="member")
         self.message = label(name="message")
         self.message.setWordWrap(True)
@@ -363,19 +362,22 @@ class SaleScreen(QWidget):
         self._added(line)
 
     def _added(self, line: CartLine) -> None:
-        self.message.clear()
+        self.message.setText("")
         self._show_last(line)
         self._changed(select_row=self.cart.lines.index(line))
         self.item_added.emit(line)
 
     def _show_last(self, line: CartLine) -> None:
         """最近扫描: the line as it stands now (after a scan or a quantity change)."""
-        name, weighed = line.product.name, line.product.weighed
+        weighed, metrics = line.product.weighed, self.last_item.fontMetrics()
+        name = metrics.elidedText(
+            line.product.name, Qt.TextElideMode.ElideRight, self.last_item.width()
+        )
         self.last_item.setText(
             f"{name}\n{qty_text(line.qty, weighed=weighed)} × "
             f"{format_fen(line.unit_price_fen)} = {format_fen(line.net_fen)}"
         )
-        self.change_due.clear()
+        self.change_due.setText("")
 
     def selected_line(self) -> CartLine | None:
         """The selected line, else the last one, else None."""
