@@ -17,7 +17,7 @@ from pos_app.ui.line_dialogs import QtyDialog
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, Qt, QTest
-from pos_app.ui.sale_screen import CHANGE_POINT_SIZE
+from pos_app.ui.sale_widgets import CHANGE_POINT_SIZE
 from tests.conftest import CASHIER_ID, barcode_of
 from tests.ui.conftest import SCANNER_KEY_MS, FakeClock, scan
 from tests.ui.keys import ENTER, open_by_key, press, type_text
