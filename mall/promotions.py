@@ -17,7 +17,9 @@ from mall.errors import Invalid, NotFound
 from mall.feed import record_changes
 from mall.models import PromotionSetRow, utc_now
 from mall.promotion_view import rule_set
-from pos_app.domain.cart import Cart, CartError, ProductInfo, PromotionPricing
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError, ProductInfo
+from pos_app.domain.cart_promotions import PromotionPricing
 from pos_app.domain.promotion_rules import PromotionRuleError, RuleSet
 
 ENTITY = "promotions"

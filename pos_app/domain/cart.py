@@ -4,187 +4,34 @@ prices, line and order discounts, promotions, 抹零 rounding, and a JSON-safe f
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import Any
 
-from pos_app.domain.coded import CodedError
-from pos_app.domain.coupons import COUPON_KIND, CouponUse, coupon_shares
+from pos_app.domain.cart_line import (
+    MAX_UNIT_PRICE_FEN,
+    CartError,
+    CartLine,
+    CouponBelowMinimum,
+    PriceSource,
+    ProductInfo,
+    can_merge,
+    check_qty,
+    estimate_grams,
+    whole_number,
+)
+from pos_app.domain.cart_promotions import PromotionPricing, apply_coupon, promote
+from pos_app.domain.coupons import COUPON_KIND, CouponUse
 from pos_app.domain.money import (
     BASIS_POINTS,
     RoundingMode,
     allocate_proportionally,
     format_fen,
-    mul_div_half_up,
     percent_of,
     round_total,
 )
-from pos_app.domain.promotion_rules import RuleSet
-from pos_app.domain.promotions import (
-    Applied,
-    PromoContext,
-    PromoItem,
-    PromotionResult,
-    apply_promotions,
-)
+from pos_app.domain.promotions import PromotionResult
 
-__all__ = [
-    "MAX_GRAMS",
-    "MAX_UNITS",
-    "MAX_UNIT_PRICE_FEN",
-    "Cart",
-    "CartError",
-    "CartLine",
-    "CouponBelowMinimum",
-    "PriceSource",
-    "ProductInfo",
-    "PromotionPricing",
-    "allocate_proportionally",
-]
-
-MAX_UNITS = 9_999
-MAX_GRAMS = 99_999
-MAX_UNIT_PRICE_FEN = 99_999_999  # ¥999,999.99
-GRAMS_PER_KG = 1_000
 CART_FORMAT_VERSION = 1
-
-
-class CartError(CodedError, ValueError):
-    """Something the cashier asked of the cart that cannot be done; the message says why."""
-
-
-class CouponBelowMinimum(CartError):
-    """The goods do not reach the coupon's minimum spend."""
-
-    default_code = "coupon_min_spend"
-
-
-class PriceSource(StrEnum):
-    """Where a line's unit price came from."""
-
-    LIST = "list"
-    MEMBER = "member"
-    MANUAL = "manual"  # overridden at the till (needs a manager, recorded by the service)
-    SCALE = "scale"  # the amount printed on a scale label
-
-
-def _int(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise CartError(f"{what} must be a whole number, got {value!r}")
-    return value
-
-
-@dataclass(frozen=True)
-class ProductInfo:
-    """What the cart needs to know about a product. For weighed goods prices are per kg."""
-
-    sku: str
-    name: str
-    unit: str
-    price_fen: int
-    member_price_fen: int | None = None
-    weighed: bool = False
-    tax_rate_bp: int = 0
-    category: str = ""
-
-    def __post_init__(self) -> None:
-        if _int(self.price_fen, "Price") < 0:
-            raise CartError(f"{self.name}: price cannot be negative")
-        if self.member_price_fen is not None and _int(self.member_price_fen, "Price") < 0:
-            raise CartError(f"{self.name}: member price cannot be negative")
-
-
-@dataclass
-class CartLine:
-    """One line of the cart. qty is units, or grams when the product is weighed.
-
-    A line with fixed_amount_fen (a scale label with the price printed on it) costs exactly
-    that amount. line_discount_bp, when set, is a percentage discount kept in step with the
-    line amount when the quantity or price changes. promo_discount_fen and promotions are what
-    the promotions engine gave the line (its share of a 满减 included); the cart sets them.
-    """
-
-    line_no: int
-    product: ProductInfo
-    qty: int
-    unit_price_fen: int
-    price_source: PriceSource
-    barcode: str = ""
-    line_discount_fen: int = 0
-    fixed_amount_fen: int | None = None
-    line_discount_bp: int | None = None
-    promo_discount_fen: int = 0
-    promotions: tuple[Applied, ...] = ()
-
-    @property
-    def gross_fen(self) -> int:
-        """The line amount before its discount."""
-        if self.fixed_amount_fen is not None:
-            return self.fixed_amount_fen
-        if self.product.weighed:
-            return mul_div_half_up(self.unit_price_fen, self.qty, GRAMS_PER_KG)
-        return self.qty * self.unit_price_fen
-
-    @property
-    def net_fen(self) -> int:
-        """The line amount after its own discount and promotions (before the order discount)."""
-        return self.gross_fen - self.line_discount_fen - self.promo_discount_fen
-
-    @property
-    def is_plain(self) -> bool:
-        """Priced by the shelf (list or member price) with no manual change: promotions that
-        change prices may apply; a manager's price or discount is final."""
-        return (
-            self.price_source in (PriceSource.LIST, PriceSource.MEMBER)
-            and self.line_discount_fen == 0
-            and self.line_discount_bp is None
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form of the line, with its promotions as they were worked out."""
-        data = dataclasses.asdict(self)
-        data["price_source"] = str(self.price_source)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CartLine:
-        """Rebuild a line from to_dict() output."""
-        known = {f.name for f in dataclasses.fields(ProductInfo)}
-        product = ProductInfo(**{k: v for k, v in data["product"].items() if k in known})
-        return cls(
-            line_no=_int(data["line_no"], "Line number"),
-            product=product,
-            qty=_int(data["qty"], "Quantity"),
-            unit_price_fen=_int(data["unit_price_fen"], "Price"),
-            price_source=PriceSource(data["price_source"]),
-            barcode=str(data.get("barcode", "")),
-            line_discount_fen=_int(data.get("line_discount_fen", 0), "Discount"),
-            fixed_amount_fen=data.get("fixed_amount_fen"),
-            line_discount_bp=data.get("line_discount_bp"),
-            promo_discount_fen=_int(data.get("promo_discount_fen", 0), "Discount"),
-            promotions=tuple(
-                Applied(
-                    rule_id=str(a["rule_id"]),
-                    name=str(a["name"]),
-                    kind=str(a["kind"]),
-                    discount_fen=_int(a["discount_fen"], "Discount"),
-                )
-                for a in data.get("promotions", ())
-            ),
-        )
-
-
-@dataclass(frozen=True)
-class PromotionPricing:
-    """The promotions a cart is priced with: a rule set, the store, and the clock that says
-    when (the store's wall clock decides which rules are on)."""
-
-    rules: RuleSet
-    store_id: str
-    clock: Callable[[], datetime]
 
 
 class Cart:
@@ -292,9 +139,9 @@ class Cart:
             unit_price, source = product.price_fen, PriceSource.SCALE
         else:
             unit_price, source = self._price_for(product)
-        same = next((line for line in reversed(self.lines) if self._can_merge(line, product)), None)
+        same = next((line for line in reversed(self.lines) if can_merge(line, product)), None)
         if fixed_amount_fen is None and same is not None:
-            self._check_qty(product, same.qty + qty)
+            check_qty(product, same.qty + qty)
             same.qty += qty
             self._settle()
             return same
@@ -320,14 +167,14 @@ class Cart:
                 "A price-labelled scale item cannot change quantity; void it instead",
                 code="cart_label_qty",
             )
-        self._check_qty(line.product, qty)
+        check_qty(line.product, qty)
         line.qty = qty
         self._refresh(line)
 
     def set_line_discount(self, line_no: int, discount_fen: int) -> None:
         """Give a line an amount off, between ¥0.00 and the line amount."""
         line = self.line(line_no)
-        _int(discount_fen, "Discount")
+        whole_number(discount_fen, "Discount")
         if not 0 <= discount_fen <= line.gross_fen:
             raise CartError(
                 f"Discount {format_fen(discount_fen)} must be between ¥0.00 and "
@@ -343,7 +190,7 @@ class Cart:
     def set_line_discount_percent(self, line_no: int, percent_bp: int) -> None:
         """Give a line a percentage off in basis points (1000 = 10 %), kept on qty changes."""
         line = self.line(line_no)
-        if not 0 <= _int(percent_bp, "Discount") <= BASIS_POINTS:
+        if not 0 <= whole_number(percent_bp, "Discount") <= BASIS_POINTS:
             raise CartError("Discount must be between 0 % and 100 %", code="cart_discount_percent")
         line.line_discount_bp = percent_bp
         self._refresh(line)
@@ -356,7 +203,7 @@ class Cart:
                 "A price-labelled scale item keeps its label price; void it instead",
                 code="cart_label_price",
             )
-        if not 0 <= _int(unit_price_fen, "Price") <= MAX_UNIT_PRICE_FEN:
+        if not 0 <= whole_number(unit_price_fen, "Price") <= MAX_UNIT_PRICE_FEN:
             raise CartError(
                 f"Price {format_fen(unit_price_fen)} is not plausible",
                 code="cart_price",
@@ -374,7 +221,7 @@ class Cart:
     def set_order_discount(self, discount_fen: int) -> None:
         """Take an amount off the whole order, at most what the lines cost after discounts."""
         limit = self._net_sum_fen
-        if not 0 <= _int(discount_fen, "Discount") <= limit:
+        if not 0 <= whole_number(discount_fen, "Discount") <= limit:
             raise CartError(
                 f"Order discount {format_fen(discount_fen)} must be between ¥0.00 and "
                 f"{format_fen(limit)}",
@@ -460,9 +307,9 @@ class Cart:
             cart.promotion_version = data.get("promotion_version")
             coupon = data.get("coupon")
             cart.coupon = None if coupon is None else CouponUse.from_dict(coupon)
-            cart.order_discount_fen = _int(data["order_discount_fen"], "Discount")
+            cart.order_discount_fen = whole_number(data["order_discount_fen"], "Discount")
             last_no = max((line.line_no for line in cart.lines), default=0)
-            cart._next_line_no = max(_int(data["next_line_no"], "Line number"), last_no + 1)
+            cart._next_line_no = max(whole_number(data["next_line_no"], "Line number"), last_no + 1)
             cart._check_loaded()
         except CartError:
             raise
@@ -482,17 +329,6 @@ class Cart:
             return member_price, PriceSource.MEMBER
         return product.price_fen, PriceSource.LIST
 
-    @staticmethod
-    def _can_merge(last: CartLine, product: ProductInfo) -> bool:
-        return (
-            last.product == product
-            and not product.weighed
-            and last.fixed_amount_fen is None
-            and last.price_source in (PriceSource.LIST, PriceSource.MEMBER)
-            and last.line_discount_fen == 0
-            and last.line_discount_bp is None
-        )
-
     def _qty_for(
         self,
         product: ProductInfo,
@@ -500,7 +336,7 @@ class Cart:
         weight_g: int | None,
         fixed_amount_fen: int | None,
     ) -> int:
-        if fixed_amount_fen is not None and _int(fixed_amount_fen, "Amount") < 0:
+        if fixed_amount_fen is not None and whole_number(fixed_amount_fen, "Amount") < 0:
             raise CartError("A scale label amount cannot be negative")
         if weight_g is not None:
             if not product.weighed:
@@ -511,34 +347,9 @@ class Cart:
                 )
             qty = weight_g
         elif product.weighed and fixed_amount_fen is not None:
-            qty = self._estimate_grams(product, fixed_amount_fen)
-        self._check_qty(product, qty)
+            qty = estimate_grams(product, fixed_amount_fen)
+        check_qty(product, qty)
         return qty
-
-    @staticmethod
-    def _estimate_grams(product: ProductInfo, amount_fen: int) -> int:
-        if product.price_fen <= 0:
-            return 1
-        grams = mul_div_half_up(amount_fen, GRAMS_PER_KG, product.price_fen)
-        return min(max(grams, 1), MAX_GRAMS)
-
-    @staticmethod
-    def _check_qty(product: ProductInfo, qty: int) -> None:
-        _int(qty, "Quantity")
-        if product.weighed and not 1 <= qty <= MAX_GRAMS:
-            raise CartError(
-                f"Weight {qty} g is not plausible (1 to {MAX_GRAMS} g)",
-                code="cart_weight",
-                qty=qty,
-                most=MAX_GRAMS,
-            )
-        if not product.weighed and not 1 <= qty <= MAX_UNITS:
-            raise CartError(
-                f"Quantity {qty} is not plausible (1 to {MAX_UNITS})",
-                code="cart_qty",
-                qty=qty,
-                most=MAX_UNITS,
-            )
 
     def _check_loaded(self) -> None:
         """Refuse saved data that breaks the cart's invariants."""
@@ -547,14 +358,14 @@ class Cart:
         if self.member_tier is not None and not isinstance(self.member_tier, str):
             raise CartError("Held cart has a bad member tier")
         if self.promotion_version is not None:
-            _int(self.promotion_version, "Promotion version")
+            whole_number(self.promotion_version, "Promotion version")
         numbers = [line.line_no for line in self.lines]
         if len(numbers) != len(set(numbers)):
             raise CartError("Held cart has duplicate line numbers")
         for line in self.lines:
-            self._check_qty(line.product, line.qty)
+            check_qty(line.product, line.qty)
             for value in (line.fixed_amount_fen, line.line_discount_bp):
-                if value is not None and _int(value, "Amount") < 0:
+                if value is not None and whole_number(value, "Amount") < 0:
                     raise CartError("Held cart has a negative amount")
             off = line.line_discount_fen + line.promo_discount_fen
             if not (
@@ -581,44 +392,9 @@ class Cart:
         self.order_discount_fen = min(self.order_discount_fen, self._net_sum_fen)
 
     def _promote(self) -> None:
-        if self.pricing is None:
-            result = None
-        else:
-            items = [
-                PromoItem(
-                    line_no=line.line_no,
-                    sku=line.product.sku,
-                    category=line.product.category,
-                    qty=line.qty,
-                    weighed=line.product.weighed,
-                    base_fen=line.gross_fen - line.line_discount_fen,
-                    plain=line.is_plain and line.fixed_amount_fen is None,
-                )
-                for line in self.lines
-            ]
-            context = PromoContext(self.pricing.store_id, self.pricing.clock(), self.member_tier)
-            result = apply_promotions(items, self.pricing.rules, context)
-        priced = {} if result is None else {line.line_no: line for line in result.lines}
-        for line in self.lines:
-            promo = priced.get(line.line_no)
-            line.promotions = () if promo is None else promo.applied
-            line.promo_discount_fen = 0 if promo is None else promo.discount_fen
-        self.promotion_result = result
+        self.promotion_result = promote(self.lines, self.pricing, self.member_tier)
         self.promotion_version = None if self.pricing is None else self.pricing.rules.version
-        self._apply_coupon()
-
-    def _apply_coupon(self) -> None:
-        """The coupon's share on each line, after the promotions (kind "coupon")."""
-        if self.coupon is None:
-            return
-        use = self.coupon
-        shares = coupon_shares(use, {line.line_no: line.net_fen for line in self.lines})
-        for line in self.lines:
-            share = shares.get(line.line_no, 0)
-            if share:
-                applied = Applied(use.coupon_id, use.label, COUPON_KIND, share)
-                line.promotions = (*line.promotions, applied)
-                line.promo_discount_fen += share
+        apply_coupon(self.lines, self.coupon)
 
     def _reprice(self) -> None:
         for line in self.lines:

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.cart import Cart, PromotionPricing
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_promotions import PromotionPricing
 from pos_app.domain.coupons import CouponUse
 from pos_app.domain.promotion_rules import RuleSet
 from pos_app.domain.promotions import Applied, returned_share

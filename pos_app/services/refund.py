@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.cart import allocate_proportionally
-from pos_app.domain.money import mul_div_half_up
+from pos_app.domain.money import allocate_proportionally, mul_div_half_up
 from pos_app.services.errors import RefundError
 from pos_app.services.members import record_member_sale
 from pos_app.services.payment_attempts import queue_code_refunds

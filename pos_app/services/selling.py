@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from pos_app.domain.barcodes import BarcodeKind, ParsedBarcode, ScaleLayout
-from pos_app.domain.cart import Cart, CartLine, ProductInfo
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartLine, ProductInfo
 from pos_app.domain.scan import route_item
 from pos_app.services.catalog import lookup_scan
 from pos_app.store.settings import get_setting

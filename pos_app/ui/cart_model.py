@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeAlias
 
-from pos_app.domain.cart import Cart, CartLine
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartLine
 from pos_app.domain.money import BASIS_POINTS, format_fen
 from pos_app.domain.zhe import zhe_text
 from pos_app.ui.i18n import tr

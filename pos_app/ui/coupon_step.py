@@ -9,7 +9,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pos_app.domain.cart import Cart, CartError
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError
 from pos_app.domain.coupons import CouponUse
 from pos_app.domain.money import format_fen
 from pos_app.services.coupons import release_coupon, take_coupon

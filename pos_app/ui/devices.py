@@ -9,7 +9,7 @@ done; the change stays until the next item, and an emptied cart (void, hold) bla
 
 from __future__ import annotations
 
-from pos_app.domain.cart import CartLine
+from pos_app.domain.cart_line import CartLine
 from pos_app.hardware.devices import DeviceStatus
 from pos_app.hardware.pole_display import IDLE, Light, PoleDisplay, PoleView
 from pos_app.hardware.scale import SerialScale

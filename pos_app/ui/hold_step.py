@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pos_app.domain.cart import Cart, CartError
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError
 from pos_app.services.errors import ServiceError
 from pos_app.services.hold import hold_cart, list_held, recall_cart
 from pos_app.ui.i18n import tr

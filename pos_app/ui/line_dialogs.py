@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from pos_app.domain.cart import Cart, CartLine
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartLine
 from pos_app.domain.money import BASIS_POINTS, format_fen, parse_yuan, percent_of
 from pos_app.domain.zhe import InvalidZhe, parse_zhe, zhe_text
 from pos_app.services.hold import HeldSummary

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from pos_app.domain.cart import GRAMS_PER_KG, ProductInfo
+from pos_app.domain.cart_line import GRAMS_PER_KG, ProductInfo
 from pos_app.domain.money import format_fen, mul_div_half_up
 from pos_app.hardware.devices import DeviceStatus
 from pos_app.hardware.scale import Scale, ScaleKey, ScaleState

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pos_app.domain.cart import CartError, ProductInfo
+from pos_app.domain.cart_line import CartError, ProductInfo
 from pos_app.services.weighed_label import queue_weighed_label
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.weigh_dialog import WeighDialog

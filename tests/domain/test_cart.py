@@ -10,15 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_app.domain.cart import (
-    Cart,
-    CartError,
-    CartLine,
-    PriceSource,
-    ProductInfo,
-    allocate_proportionally,
-)
-from pos_app.domain.money import RoundingMode
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError, CartLine, PriceSource, ProductInfo
+from pos_app.domain.money import RoundingMode, allocate_proportionally
 
 COLA = ProductInfo("SKU-COLA", "可口可乐 330ml", "罐", 350, member_price_fen=300)
 BREAD = ProductInfo("SKU-BREAD", "全麦面包", "袋", 1290)

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pos_app.domain.cart import Cart, CartError, ProductInfo, PromotionPricing
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError, ProductInfo
+from pos_app.domain.cart_promotions import PromotionPricing
 from pos_app.domain.promotion_rules import RuleSet
 
 COLA = ProductInfo("COLA", "可口可乐 330ml", "罐", 350, category="饮料")

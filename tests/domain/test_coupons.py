@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.domain.cart import Cart, CartError, CouponBelowMinimum, ProductInfo, PromotionPricing
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError, CouponBelowMinimum, ProductInfo
+from pos_app.domain.cart_promotions import PromotionPricing
 from pos_app.domain.coupons import COUPON_KIND, CouponUse
 from tests.domain.test_cart_promotions import COLA, NOON, RICE, RULES
 

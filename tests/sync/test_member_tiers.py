@@ -13,7 +13,9 @@ from mall.cli import main as mall_cli
 from mall.errors import MallError
 from mall.members.models import MemberRow
 from mall.members.tiers import TierRules
-from pos_app.domain.cart import Cart, ProductInfo, PromotionPricing
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import ProductInfo
+from pos_app.domain.cart_promotions import PromotionPricing
 from pos_app.services.members import find_member
 from pos_app.services.promotions import current_rules
 from pos_app.store.models import utc_now

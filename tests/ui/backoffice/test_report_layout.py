@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from pos_app.domain.cart import MAX_UNITS, Cart
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import MAX_UNITS
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.refund import refund_sale
