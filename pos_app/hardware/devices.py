@@ -4,7 +4,7 @@
     tcp://192.168.1.60:4001               a serial-to-Ethernet converter's raw TCP port
 
 Both go through pyserial (tcp:// becomes its socket:// URL), so one driver serves both. The
-receipt printer's URI rules (the ?baudrate= query) are shared with hardware/connections.py.
+receipt printer's URI rules (the ?baudrate= query) are shared with hardware/serial_printer.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from pos_app.hardware.connections import PrinterUnsupported, serial_baudrate
+from pos_app.hardware.connections import PrinterUnsupported
+from pos_app.hardware.serial_printer import serial_baudrate
 
 __all__ = ["DeviceBusy", "DeviceError", "DeviceMissing", "DeviceStatus", "open_port"]
 

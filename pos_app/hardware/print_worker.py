@@ -28,8 +28,8 @@ from pos_app.hardware.connections import (
     PrinterError,
     PrinterStatus,
     ensure_ready,
-    open_printer,
 )
+from pos_app.hardware.printer_uri import open_printer
 
 __all__ = ["Backoff", "JobSource", "PrintEvent", "PrintWorker", "send_job"]
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.print_jobs import ClaimedJob, JobKind, PendingJob, QueuedJob, UnprintedSale
 from pos_app.domain.receipt import Receipt
-from pos_app.hardware.connections import PrinterStatus, open_printer
+from pos_app.hardware.connections import PrinterStatus
 from pos_app.hardware.escpos_render import (
     PrinterProfile,
     drawer_kick_job,
@@ -27,6 +27,7 @@ from pos_app.hardware.escpos_render import (
 )
 from pos_app.hardware.print_worker import Connect, PrintWorker
 from pos_app.hardware.print_worker import send_job as send_claimed
+from pos_app.hardware.printer_uri import open_printer
 from pos_app.hardware.receipt_layout import printer_test_blocks
 from pos_app.hardware.report_slip import report_blocks
 from pos_app.services.receipts import build_receipt, find_sale_id

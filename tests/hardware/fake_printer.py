@@ -7,8 +7,9 @@ import struct
 import threading
 from functools import partial
 
-from pos_app.hardware.connections import Timeouts, open_printer
+from pos_app.hardware.connections import Timeouts
 from pos_app.hardware.print_worker import Backoff
+from pos_app.hardware.printer_uri import open_printer
 
 FAST_TIMEOUTS = Timeouts(connect_s=1.0, write_s=0.5, status_s=0.2)
 FAST_BACKOFF = Backoff(first_s=0.05, max_s=0.2)

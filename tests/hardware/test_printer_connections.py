@@ -14,10 +14,10 @@ from pos_app.hardware.connections import (
     PrinterStatus,
     PrinterUnsupported,
     Timeouts,
-    list_usb_printers,
-    open_printer,
     status_from_answers,
 )
+from pos_app.hardware.printer_uri import open_printer
+from pos_app.hardware.usb_printer import list_usb_printers
 from tests.hardware.fake_printer import FAST_TIMEOUTS, STATUS_ANSWERS, FakePrinter, fast_connect
 
 

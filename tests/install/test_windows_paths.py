@@ -16,12 +16,9 @@ from PIL import ImageFont
 
 from pos_app.config import APP_NAME, config_file, default_data_dir, load_config
 from pos_app.hardware import fonts
-from pos_app.hardware.connections import (
-    FileConnection,
-    PrinterUnsupported,
-    file_path,
-    open_printer,
-)
+from pos_app.hardware.connections import PrinterUnsupported
+from pos_app.hardware.file_printer import FileConnection, file_path
+from pos_app.hardware.printer_uri import open_printer
 
 ROOT = Path(__file__).resolve().parents[2]
 
