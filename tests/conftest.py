@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.services.auth import hash_pin
 from pos_app.services.pinyin import pinyin_keys
 from pos_app.services.shift import open_shift

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from pos_app.demo.staff import DEMO_STAFF, DEMO_STORE, DEMO_TILL
 from pos_app.demo.vocabulary import CATEGORIES, FRESH, CategoryWords
-from pos_app.domain.barcodes import DEFAULT_PRICE_LAYOUT, make_ean13, make_scale_barcode
+from pos_app.domain.gtin import make_ean13
+from pos_app.domain.scale_layouts import DEFAULT_PRICE_LAYOUT, make_scale_barcode
 from pos_app.services.auth import hash_pin
 from pos_app.services.catalog_import import ensure_categories
 from pos_app.services.pinyin import pinyin_keys

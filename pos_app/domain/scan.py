@@ -11,15 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pos_app.domain.barcodes import (
-    DEFAULT_SCALE_LAYOUTS,
-    InvalidBarcode,
-    ParsedBarcode,
-    ScaleLayout,
-    normalise_code,
-    parse_barcode,
-)
+from pos_app.domain.barcodes import parse_barcode
 from pos_app.domain.coupons import looks_like_coupon_code
+from pos_app.domain.gtin import normalise_code
+from pos_app.domain.parsed_barcode import InvalidBarcode, ParsedBarcode
+from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 
 __all__ = [
     "ALIPAY_CODE",

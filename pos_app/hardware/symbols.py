@@ -9,7 +9,8 @@ from __future__ import annotations
 import qrcode
 from PIL import Image
 
-from pos_app.domain.barcodes import InvalidBarcode, is_gs1_valid
+from pos_app.domain.gtin import is_gs1_valid
+from pos_app.domain.parsed_barcode import InvalidBarcode
 
 __all__ = ["ean13_image", "ean13_modules", "qr_image", "qr_matrix"]
 

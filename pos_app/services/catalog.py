@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from pos_app.domain.barcodes import BarcodeKind, ParsedBarcode
 from pos_app.domain.cart_line import ProductInfo
+from pos_app.domain.parsed_barcode import BarcodeKind, ParsedBarcode
 from pos_app.services.errors import UnknownBarcode
 from pos_app.store.models import Barcode, Product
 

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import BarcodeKind, InvalidBarcode, parse_barcode
+from pos_app.domain.barcodes import parse_barcode
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode
 from pos_app.services.catalog_import import ensure_categories
 from pos_app.services.errors import ServiceError
 from pos_app.services.permissions import require_manager

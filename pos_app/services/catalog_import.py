@@ -16,8 +16,10 @@ from pathlib import Path
 from sqlalchemy import Select, insert, select, update
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import BarcodeKind, InvalidBarcode, ScaleLayout, parse_barcode
+from pos_app.domain.barcodes import parse_barcode
 from pos_app.domain.money import InvalidAmount, parse_yuan
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode
+from pos_app.domain.scale_layouts import ScaleLayout
 from pos_app.services.catalog_file import Table, TableRow, read_table
 from pos_app.services.pinyin import pinyin_keys
 from pos_app.services.till import scale_layouts

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pos_app.domain.barcodes import is_gs1_valid
+from pos_app.domain.gtin import is_gs1_valid
 from pos_app.hardware.labels import PriceLabel, product_url
 from pos_app.services.errors import ServiceError
 from pos_app.store.models import Product

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from pos_app.domain.barcodes import InvalidBarcode
+from pos_app.domain.parsed_barcode import InvalidBarcode
 from pos_app.services.catalog import FoundProduct, product_info
 from pos_app.services.catalog_admin import ProductForm, product_form
 from pos_app.services.errors import UnknownBarcode

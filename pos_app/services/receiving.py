@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import InvalidBarcode
 from pos_app.domain.money import mul_div_half_up
+from pos_app.domain.parsed_barcode import InvalidBarcode
 from pos_app.services.errors import ServiceError, UnknownBarcode
 from pos_app.services.permissions import require_manager
 from pos_app.services.stock import find_product, ledger_on_hand, post_delta, stock_value_fen

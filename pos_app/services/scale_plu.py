@@ -28,9 +28,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import BarcodeKind, InvalidBarcode, ScaleLayout, parse_barcode
+from pos_app.domain.barcodes import parse_barcode
 from pos_app.domain.cart_line import GRAMS_PER_KG
 from pos_app.domain.money import mul_div_half_up
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode
+from pos_app.domain.scale_layouts import ScaleLayout
 from pos_app.store.models import Product, Sale, SaleLine
 
 __all__ = [

@@ -31,7 +31,8 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from pos_app.domain.barcodes import BarcodeKind, InvalidBarcode, parse_barcode
+from pos_app.domain.barcodes import parse_barcode
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode
 from pos_app.services.pinyin import char_readings, is_hanzi, reading_variants, spells
 from pos_app.services.search_popularity import scores, today_number
 from pos_app.services.till import scale_layouts

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import BarcodeKind, ParsedBarcode, ScaleLayout
 from pos_app.domain.cart import Cart
 from pos_app.domain.cart_line import CartLine, ProductInfo
+from pos_app.domain.parsed_barcode import BarcodeKind, ParsedBarcode
+from pos_app.domain.scale_layouts import ScaleLayout
 from pos_app.domain.scan import route_item
 from pos_app.services.catalog import lookup_scan
 from pos_app.store.settings import get_setting

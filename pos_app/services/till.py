@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import ScaleLayout
 from pos_app.domain.money import RoundingMode
+from pos_app.domain.scale_layouts import ScaleLayout
 from pos_app.services.errors import NoOpenShift
 from pos_app.store.backup import TILL_SEQ_FLOOR
 from pos_app.store.db import Database

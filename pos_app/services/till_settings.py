@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from pos_app.domain.barcodes import ScaleLayout, validate_layouts
 from pos_app.domain.money import RoundingMode
+from pos_app.domain.scale_layouts import ScaleLayout, validate_layouts
 from pos_app.services.errors import ServiceError
 from pos_app.services.permissions import require_manager
 from pos_app.services.till import till_identity

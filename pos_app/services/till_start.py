@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from pos_app.domain.barcodes import ScaleLayout
 from pos_app.domain.money import RoundingMode
+from pos_app.domain.scale_layouts import ScaleLayout
 from pos_app.services.permissions import PermissionTable, read_table
 from pos_app.services.till import rounding_mode, scale_layouts, time_zone
 from pos_app.services.till_settings import read_settings, starts_maximised

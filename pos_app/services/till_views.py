@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pos_app.domain.barcodes import ScaleLayout
 from pos_app.domain.cart import Cart
+from pos_app.domain.scale_layouts import ScaleLayout
 from pos_app.domain.top_up import TopUpTier
 from pos_app.services.catalog import FoundProduct, product_info
 from pos_app.services.errors import UnknownBarcode

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from pos_app.domain.barcodes import ScaleLayout, make_scale_barcode
 from pos_app.domain.cart_line import GRAMS_PER_KG
 from pos_app.domain.money import mul_div_half_up
 from pos_app.domain.print_jobs import JobKind
+from pos_app.domain.scale_layouts import ScaleLayout, make_scale_barcode
 from pos_app.hardware.tspl import LABEL_STOCK, WeighedGoodsLabel, draw_weighed_label, tspl_job
 from pos_app.services.errors import ServiceError
 from pos_app.services.printing import enqueue_job

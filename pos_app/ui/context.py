@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.money import RoundingMode
+from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.hardware.pole_display import PoleDisplay
 from pos_app.hardware.scale import Scale
 from pos_app.services.audit import record_action

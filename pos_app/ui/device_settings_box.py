@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.domain.print_jobs import JobKind
 from pos_app.hardware.devices import DeviceStatus
 from pos_app.hardware.labels import PriceLabel

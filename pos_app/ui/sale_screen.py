@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 
-from pos_app.domain.barcodes import InvalidBarcode
 from pos_app.domain.cart import Cart
 from pos_app.domain.cart_line import CartError, CartLine
 from pos_app.domain.coupons import looks_like_coupon_code
 from pos_app.domain.money import format_fen
+from pos_app.domain.parsed_barcode import InvalidBarcode
 from pos_app.domain.scan import WrongScanContext, detect_payment_provider
 from pos_app.services.checkout import CheckoutResult
 from pos_app.services.errors import ServiceError

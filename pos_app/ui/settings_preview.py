@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pos_app.domain.barcodes import (
+from pos_app.domain.barcodes import ZeroPriceLabel, parse_barcode
+from pos_app.domain.money import format_fen
+from pos_app.domain.parsed_barcode import InvalidBarcode
+from pos_app.domain.scale_layouts import (
     DeadLayout,
-    InvalidBarcode,
     InvalidScaleLayout,
     OverlappingLayouts,
     ScaleLayout,
-    ZeroPriceLabel,
     order_layouts,
-    parse_barcode,
     validate_layouts,
 )
-from pos_app.domain.money import format_fen
 from pos_app.domain.scan import detect_payment_provider
 from pos_app.ui.i18n import InputError, error_text, tr
 

@@ -15,7 +15,8 @@ from pos_app.demo.data import (
     sample_scale_barcodes,
     seed_demo_store,
 )
-from pos_app.domain.barcodes import BarcodeKind, parse_barcode
+from pos_app.domain.barcodes import parse_barcode
+from pos_app.domain.parsed_barcode import BarcodeKind
 from pos_app.services.auth import log_in
 from pos_app.services.catalog import lookup_scan
 from pos_app.services.pinyin import pinyin_keys

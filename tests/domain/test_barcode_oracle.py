@@ -10,16 +10,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum import ean
 
-from pos_app.domain.barcodes import (
-    BarcodeKind,
-    InvalidBarcode,
+from pos_app.domain.barcodes import ZeroPriceLabel, parse_barcode
+from pos_app.domain.gtin import price_check_digit, upc_e_to_upc_a
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode
+from pos_app.domain.scale_layouts import (
     InvalidScaleLayout,
     ScaleLayout,
-    ZeroPriceLabel,
     make_scale_barcode,
-    parse_barcode,
-    price_check_digit,
-    upc_e_to_upc_a,
     validate_layouts,
 )
 

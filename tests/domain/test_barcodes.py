@@ -6,18 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.domain.barcodes import (
+from pos_app.domain.barcodes import parse_barcode
+from pos_app.domain.gtin import gs1_check_digit, make_ean8, make_ean13
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode, ParsedBarcode
+from pos_app.domain.scale_layouts import (
     DEFAULT_SCALE_LAYOUTS,
-    BarcodeKind,
-    InvalidBarcode,
     InvalidScaleLayout,
-    ParsedBarcode,
     ScaleLayout,
-    gs1_check_digit,
-    make_ean8,
-    make_ean13,
     make_scale_barcode,
-    parse_barcode,
     validate_layouts,
 )
 

@@ -8,13 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.domain.barcodes import (
-    DEFAULT_SCALE_LAYOUTS,
-    BarcodeKind,
-    InvalidBarcode,
-    ScaleLayout,
-    make_scale_barcode,
-)
+from pos_app.domain.parsed_barcode import BarcodeKind, InvalidBarcode
+from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS, ScaleLayout, make_scale_barcode
 from pos_app.domain.scan import (
     CouponOutOfPlace,
     CouponScan,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.hardware.escpos_render import PROFILE_58MM
 from pos_app.hardware.labels import (
     PriceLabel,

@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from sqlalchemy import select
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.hardware.labels import PriceLabel
 from pos_app.hardware.tspl import LABEL_STOCK, draw_small_label, render_tspl_job
 from pos_app.services.catalog_admin import save_product

@@ -15,7 +15,7 @@ from PySide6.QtGui import QInputMethodEvent
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.services.till_setup import needs_setup
 from pos_app.services.writer import Writer
 from pos_app.store.db import Database

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from mall.catalog import upsert_products
 from mall.models import ConflictRow, SaleRow
 from pos_app.cli import main
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from sync.protocol import ProductData
 from tests.sync.conftest import Mall
 from tests.sync.faultproxy import FaultProxy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.services.pinyin import pinyin_keys
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade

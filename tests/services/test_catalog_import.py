@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from pos_app.cli.catalog import cmd_import
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.services.catalog_file import CatalogFileError
 from pos_app.services.catalog_import import RowError, import_catalog
 from pos_app.services.search import search_products

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 
 from pos_app.cli import main
-from pos_app.domain.barcodes import ScaleLayout, make_scale_barcode
 from pos_app.domain.cart import Cart
+from pos_app.domain.scale_layouts import ScaleLayout, make_scale_barcode
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.scale_plu import plu_file, scale_price_mismatches, weighed_plus

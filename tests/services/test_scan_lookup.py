@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.domain.barcodes import (
-    DEFAULT_SCALE_LAYOUTS,
-    InvalidBarcode,
-    ScaleLayout,
-    ZeroPriceLabel,
-    make_ean13,
-)
+from pos_app.domain.barcodes import ZeroPriceLabel
 from pos_app.domain.cart import Cart
+from pos_app.domain.gtin import make_ean13
+from pos_app.domain.parsed_barcode import InvalidBarcode
+from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.scan import WrongScanContext
 from pos_app.services.errors import UnknownBarcode
 from pos_app.services.selling import add_scanned_item

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.domain.barcodes import DEFAULT_PRICE_LAYOUT, make_ean13, make_scale_barcode
+from pos_app.domain.gtin import make_ean13
+from pos_app.domain.scale_layouts import DEFAULT_PRICE_LAYOUT, make_scale_barcode
 from pos_app.services.search import ProductHit, search_products
 from pos_app.store.db import Database
 from tests.services.catalog_helpers import add_product, empty_till_db

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.search import search_products

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.services.pinyin import pinyin_keys
 from pos_app.services.search import ProductHit, SearchPage, search_page, search_products
 from pos_app.services.search_readings import InvalidReading, set_pinyin_reading

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.permissions import ManagerRequired

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from sqlalchemy import select
 
-from pos_app.domain.barcodes import DEFAULT_SCALE_LAYOUTS
 from pos_app.domain.cart import Cart
+from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.errors import RefundError, UnknownBarcode

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.search_dialog import SearchDialog
 from tests.conftest import barcode_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from pos_app.domain.barcodes import ScaleLayout, make_scale_barcode
+from pos_app.domain.scale_layouts import ScaleLayout, make_scale_barcode
 from pos_app.services.till_settings import read_settings
 from pos_app.store.db import Database
 from pos_app.ui.main_window import MainWindow

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from pos_app.domain.barcodes import make_ean13
+from pos_app.domain.gtin import make_ean13
 from pos_app.services.catalog_file import TEMPLATE_HEADERS
 from pos_app.services.catalog_import import import_catalog
 from pos_app.services.xlsx_export import LINE_HEADERS, PRODUCT_HEADERS, SALE_HEADERS
