@@ -17,7 +17,7 @@ from mall.payments.sandbox import sandbox_books_fen
 from pos_app.services.mall_payments import MallPaymentGateway
 from pos_app.store.db import Database
 from pos_app.store.models import Payment, Sale
-from pos_app.ui import payment_dialog
+from pos_app.ui import code_payment
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import QApplication, Qt
@@ -51,7 +51,7 @@ def till(
     qtbot: QtBot, db: Database, clock: FakeClock, pay_mall: Mall, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MainWindow]:
     """The main window of a till paired with the mall, logged in, polling every 0.1 s."""
-    monkeypatch.setattr(payment_dialog, "POLL_INTERVAL_MS", 100)
+    monkeypatch.setattr(code_payment, "POLL_INTERVAL_MS", 100)
     pair(pay_mall.base_url, pay_mall.pair_code("S001"), db.path.parent, till_id="T01")
     gateway = MallPaymentGateway.paired(db)
     window = open_window(qtbot, db, clock)
