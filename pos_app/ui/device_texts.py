@@ -1,5 +1,5 @@
-"""Screen texts of the counter devices (scale, pole display, label printer) in zh_CN and en,
-merged into i18n.TEXTS; kept apart so device work does not crowd the main text table."""
+"""Screen texts of the counter devices (scale, pole display, label printer, customer display)
+in zh_CN and en, merged into i18n.TEXTS; kept apart so device work does not crowd the others."""
 
 from __future__ import annotations
 
@@ -115,4 +115,8 @@ DEVICE_TEXTS: dict[str, tuple[str, str]] = {
         "没有找到打印机：请检查电源和连线，或手动填写地址。",
         "No printer found: check power and cable, or type the address.",
     ),
+    # customer display
+    "cd_title": ("顾客显示屏", "Customer display"),
+    "cd_welcome": ("欢迎光临", "Welcome"),
+    "cd_qr": ("扫码加入会员、领积分", "Scan to join and collect points"),
 }
