@@ -13,21 +13,27 @@ import random
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pos_app.demo.sales_rows import (
+    Counters,
+    DemoSale,
+    Item,
+    Line,
+    Pay,
+    RowWriter,
+    insert_rows,
+)
 from pos_app.domain.money import mul_div_half_up
 from pos_app.services.points import points_for_sale, points_to_reverse
 from pos_app.services.refund import split_over_payments
-from pos_app.services.stock import line_cost_fen
-from pos_app.services.till import sale_number, till_identity
-from pos_app.store.canonical import canonical_json
+from pos_app.services.till import till_identity
 from pos_app.store.db import Database
-from pos_app.store.journal import GENESIS_HASH, entry_hash
+from pos_app.store.journal import GENESIS_HASH
 from pos_app.store.models import JournalEntry, Payment, Product, Sale, SaleLine, Staff
 
 SHOP_TZ = timezone(timedelta(hours=8), "CST")
@@ -37,23 +43,6 @@ OPENING_HOUR = 7
 TENDER_WEIGHTS = (("cash", 30), ("wechat", 42), ("alipay", 20), ("card", 5), ("stored_value", 3))
 DAYS_PER_COMMIT = 16
 LINES_PER_SALE = (1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 8, 9)  # drawn evenly: about 4 a sale
-_SQL_TIME = "%Y-%m-%d %H:%M:%S.%f"
-
-_INSERTS = {
-    "sales": (
-        "id, sale_no, kind, store_id, till_id, till_seq, shift_id, cashier_id, member_id,"
-        " original_sale_id, created_at, subtotal_fen, discount_fen, rounding_fen, total_fen,"
-        " points_earned, printed_at"
-    ),
-    "sale_lines": (
-        "id, sale_id, line_no, product_id, sku, name, barcode, weighed, qty, unit_price_fen,"
-        " price_source, gross_fen, discount_fen, net_fen, original_line_id, unit_cost_fen,"
-        " line_cost_fen"
-    ),
-    "payments": "sale_id, kind, amount_fen, tendered_fen, change_fen, reference",
-    "stock_moves": "product_id, delta, reason, ref, created_at",
-    "journal": "seq, till_id, kind, created_at, actor_id, approver_id, payload, prev_hash, hash",
-}
 
 
 @dataclass(frozen=True)
@@ -81,102 +70,10 @@ class SalesStats:
     seconds: float
 
 
-@dataclass(frozen=True)
-class _Item:
-    product_id: int
-    sku: str
-    name: str
-    price_fen: int
-    member_price_fen: int | None
-    weighed: bool
-    cost_fen: int | None  # the product's cost price when the history is generated
-
-
-@dataclass(slots=True)
-class _Line:
-    line_no: int
-    item: _Item
-    qty: int
-    unit_price_fen: int
-    price_source: str
-    gross_fen: int
-    discount_fen: int
-    original_line_id: int | None = None
-
-    @property
-    def net_fen(self) -> int:
-        return self.gross_fen - self.discount_fen
-
-    @property
-    def line_cost_fen(self) -> int | None:
-        """The cost the line carries, as checkout and a whole-line refund record it."""
-        return line_cost_fen(self.item.weighed, self.qty, self.item.cost_fen)
-
-
-@dataclass(slots=True)
-class _Pay:
-    kind: str
-    amount_fen: int
-    tendered_fen: int
-
-
-@dataclass(slots=True)
-class _Sale:
-    """A sale or refund before it has ids; plain objects, far cheaper than ORM instances."""
-
-    kind: str
-    cashier_id: int
-    member_id: str | None
-    created_at: datetime
-    lines: list[_Line] = field(default_factory=list)
-    payments: list[_Pay] = field(default_factory=list)
-    original_sale_id: int | None = None
-    points_earned: int = 0
-    rounding_fen: int = 0  # the 抹零, ≤ 0 on a sale
-
-    @property
-    def subtotal_fen(self) -> int:
-        return sum(line.gross_fen for line in self.lines)
-
-    @property
-    def discount_fen(self) -> int:
-        return sum(line.discount_fen for line in self.lines)
-
-    @property
-    def total_fen(self) -> int:
-        return self.subtotal_fen - self.discount_fen + self.rounding_fen
-
-
-@dataclass
-class _Rows:
-    """Rows of one commit, per table, in column order of _INSERTS."""
-
-    tables: dict[str, list[tuple[object, ...]]] = field(
-        default_factory=lambda: {table: [] for table in _INSERTS}
-    )
-
-    def add(self, table: str, row: tuple[object, ...]) -> None:
-        self.tables[table].append(row)
-
-
-def sql_time(moment: datetime) -> str:
-    """An aware datetime as the naive-UTC text the UtcDateTime column stores."""
-    return moment.astimezone(UTC).replace(tzinfo=None).strftime(_SQL_TIME)
-
-
-@dataclass
-class _Counters:
-    sale_id: int
-    line_id: int
-    till_seq: int
-    journal_seq: int
-    journal_hash: str
-
-
 class _Generator:
     """Makes one business day of rows at a time; all randomness comes from one seeded rng."""
 
-    def __init__(self, plan: SalesPlan, items: Sequence[_Item], staff: Sequence[int]) -> None:
+    def __init__(self, plan: SalesPlan, items: Sequence[Item], staff: Sequence[int]) -> None:
         self.plan = plan
         self.rng = random.Random(plan.seed)
         self.items = items
@@ -185,7 +82,7 @@ class _Generator:
         self.walk_in_tenders = [kind for kind in self.tenders if kind != "stored_value"]
         self.sales = self.refunds = self.lines = self.voids = 0
 
-    def pick_item(self) -> _Item:
+    def pick_item(self) -> Item:
         # Skewed: a few products sell a lot, the long tail rarely (like a real shelf).
         return self.items[int(len(self.items) * self.rng.random() ** 2.5)]
 
@@ -200,7 +97,7 @@ class _Generator:
         count = self.plan.sales_per_day + self.rng.randint(-spread, spread)
         return sorted(self._moment(day) for _ in range(count))
 
-    def line_values(self, item: _Item, member: bool) -> tuple[int, int, str, int, int]:
+    def line_values(self, item: Item, member: bool) -> tuple[int, int, str, int, int]:
         """qty, unit price, price source, gross and discount of one sale line."""
         rng = self.rng
         qty = rng.randrange(150, 2500) if item.weighed else rng.choice((1, 1, 1, 2, 2, 3, 6))
@@ -224,136 +121,10 @@ class _Generator:
         return [(kind, total_fen, total_fen)]
 
 
-class _Writer:
-    """Turns the generator's choices into rows with ids, sale numbers and the journal chain."""
-
-    def __init__(self, gen: _Generator, counters: _Counters, store_id: str, till_id: str) -> None:
-        self.gen = gen
-        self.counters = counters
-        self.store_id = store_id
-        self.till_id = till_id
-        self.rows = _Rows()
-
-    def _journal(
-        self, moment: datetime, kind: str, actor: int, approver: int | None, payload: str
-    ) -> None:
-        c = self.counters
-        c.journal_seq += 1
-        entry = JournalEntry(
-            seq=c.journal_seq,
-            till_id=self.till_id,
-            kind=kind,
-            created_at=moment.astimezone(UTC).replace(microsecond=0),
-            actor_id=actor,
-            approver_id=approver,
-            payload=payload,
-            prev_hash=c.journal_hash,
-        )
-        c.journal_hash = entry_hash(entry)
-        self.rows.add(
-            "journal",
-            (
-                entry.seq,
-                entry.till_id,
-                kind,
-                sql_time(entry.created_at),
-                actor,
-                approver,
-                payload,
-                entry.prev_hash,
-                c.journal_hash,
-            ),
-        )
-
-    def _sale_row(self, sale: _Sale) -> tuple[int, str]:
-        c = self.counters
-        c.sale_id += 1
-        c.till_seq += 1
-        sale_no = sale_number(self.till_id, c.till_seq)
-        when = sql_time(sale.created_at)
-        self.rows.add(
-            "sales",
-            (
-                c.sale_id,
-                sale_no,
-                sale.kind,
-                self.store_id,
-                self.till_id,
-                c.till_seq,
-                None,
-                sale.cashier_id,
-                sale.member_id,
-                sale.original_sale_id,
-                when,
-                sale.subtotal_fen,
-                sale.discount_fen,
-                sale.rounding_fen,
-                sale.total_fen,
-                sale.points_earned,
-                when,
-            ),
-        )
-        return c.sale_id, sale_no
-
-    def _line_rows(self, sale_id: int, sale: _Sale, sale_no: str) -> list[int]:
-        ids = []
-        when = sql_time(sale.created_at)
-        for line in sale.lines:
-            self.counters.line_id += 1
-            ids.append(self.counters.line_id)
-            item = line.item
-            self.rows.add(
-                "sale_lines",
-                (
-                    self.counters.line_id,
-                    sale_id,
-                    line.line_no,
-                    item.product_id,
-                    item.sku,
-                    item.name,
-                    "",
-                    item.weighed,
-                    line.qty,
-                    line.unit_price_fen,
-                    line.price_source,
-                    line.gross_fen,
-                    line.discount_fen,
-                    line.net_fen,
-                    line.original_line_id,
-                    item.cost_fen,
-                    line.line_cost_fen,
-                ),
-            )
-            self.rows.add("stock_moves", (item.product_id, -line.qty, sale.kind, sale_no, when))
-        return ids
-
-    def write_sale(self, sale: _Sale, approver: int | None = None) -> tuple[int, list[int]]:
-        sale_id, sale_no = self._sale_row(sale)
-        line_ids = self._line_rows(sale_id, sale, sale_no)
-        for pay in sale.payments:
-            change = pay.tendered_fen - pay.amount_fen
-            self.rows.add(
-                "payments", (sale_id, pay.kind, pay.amount_fen, pay.tendered_fen, change, "")
-            )
-        payload = canonical_json({"sale_no": sale_no, "total_fen": sale.total_fen})
-        self._journal(sale.created_at, sale.kind, sale.cashier_id, approver, payload)
-        return sale_id, line_ids
-
-    def write_void(
-        self, moment: datetime, kind: str, cashier: int, details: dict[str, Any]
-    ) -> None:
-        """A void as the sale screen journals it (a line: line and sku, plus its amount)."""
-        self._journal(moment, kind, cashier, self.gen.staff[-1], canonical_json(details))
-
-    def take_rows(self) -> _Rows:
-        rows, self.rows = self.rows, _Rows()
-        return rows
-
-
-def _build_sale(gen: _Generator, moment: datetime) -> _Sale:
+def _build_sale(gen: _Generator, moment: datetime) -> DemoSale:
     rng = gen.rng
     member = rng.randrange(100) < gen.plan.member_percent
-    sale = _Sale(
+    sale = DemoSale(
         kind="sale",
         cashier_id=rng.choice(gen.staff),
         member_id=f"M{rng.randrange(1, 20_000):06d}" if member else None,
@@ -361,20 +132,20 @@ def _build_sale(gen: _Generator, moment: datetime) -> _Sale:
     )
     for line_no in range(1, rng.choice(LINES_PER_SALE) + 1):
         item = gen.pick_item()
-        sale.lines.append(_Line(line_no, item, *gen.line_values(item, member)))
+        sale.lines.append(Line(line_no, item, *gen.line_values(item, member)))
     if rng.randrange(100) < gen.plan.rounding_percent:
         sale.rounding_fen = -(sale.total_fen % 10)
     sale.points_earned = points_for_sale(sale.member_id, sale.total_fen)
-    sale.payments = [_Pay(*tender) for tender in gen.tenders_for(sale.total_fen, member)]
+    sale.payments = [Pay(*tender) for tender in gen.tenders_for(sale.total_fen, member)]
     return sale
 
 
-def _build_refund(original: _Sale, original_id: int, line_id: int, moment: datetime) -> _Sale:
+def _build_refund(original: DemoSale, original_id: int, line_id: int, moment: datetime) -> DemoSale:
     """A refund of the original's first line, whole, back to its tenders in proportion; a
     one-line sale is refunded as paid, its 抹零 included."""
     line = original.lines[0]
     refunded = original.total_fen if len(original.lines) == 1 else line.net_fen
-    refund = _Sale(
+    refund = DemoSale(
         kind="refund",
         cashier_id=original.cashier_id,
         member_id=original.member_id,
@@ -386,7 +157,7 @@ def _build_refund(original: _Sale, original_id: int, line_id: int, moment: datet
         rounding_fen=line.net_fen - refunded,
     )
     refund.lines.append(
-        _Line(
+        Line(
             1,
             line.item,
             -line.qty,
@@ -400,12 +171,12 @@ def _build_refund(original: _Sale, original_id: int, line_id: int, moment: datet
     paid = [Payment(kind=p.kind, amount_fen=p.amount_fen) for p in original.payments]
     shares = split_over_payments(refunded, paid)
     refund.payments = [
-        _Pay(p.kind, -share, -share) for p, share in zip(paid, shares, strict=True) if share
+        Pay(p.kind, -share, -share) for p, share in zip(paid, shares, strict=True) if share
     ]
     return refund
 
 
-def _write_day(gen: _Generator, writer: _Writer, day: date) -> None:
+def _write_day(gen: _Generator, writer: RowWriter, day: date) -> None:
     rng, plan = gen.rng, gen.plan
     for moment in gen.day_moments(day):
         sale = _build_sale(gen, moment)
@@ -428,7 +199,7 @@ def _write_day(gen: _Generator, writer: _Writer, day: date) -> None:
             gen.lines += 1
 
 
-def _items(session: Session, pool: int) -> list[_Item]:
+def _items(session: Session, pool: int) -> list[Item]:
     query = (
         select(
             Product.id,
@@ -443,15 +214,15 @@ def _items(session: Session, pool: int) -> list[_Item]:
         .order_by(Product.id)
         .limit(pool)
     )
-    items = [_Item(*row) for row in session.execute(query)]
+    items = [Item(*row) for row in session.execute(query)]
     if not items:
         raise ValueError("Demo sales need products in the catalog first")
     return items
 
 
-def _counters(session: Session, till_id: str) -> _Counters:
+def _counters(session: Session, till_id: str) -> Counters:
     last = session.scalars(select(JournalEntry).order_by(JournalEntry.seq.desc()).limit(1)).first()
-    return _Counters(
+    return Counters(
         sale_id=session.scalar(select(func.max(Sale.id))) or 0,
         line_id=session.scalar(select(func.max(SaleLine.id))) or 0,
         till_seq=session.scalar(select(func.max(Sale.till_seq)).where(Sale.till_id == till_id))
@@ -459,12 +230,6 @@ def _counters(session: Session, till_id: str) -> _Counters:
         journal_seq=0 if last is None else last.seq,
         journal_hash=GENESIS_HASH if last is None else last.hash,
     )
-
-
-def _insert(raw: sqlite3.Connection, rows: _Rows) -> None:
-    for table, columns in _INSERTS.items():
-        marks = ", ".join("?" for _ in columns.split(","))
-        raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows.tables[table])
 
 
 def _day_chunks(plan: SalesPlan) -> Iterator[list[date]]:
@@ -484,10 +249,10 @@ def generate_sales(db: Database, plan: SalesPlan) -> SalesStats:
         with db.write() as session:
             identity = till_identity(session)
             counters = _counters(session, identity.till_id)
-            writer = _Writer(gen, counters, identity.store_id, identity.till_id)
+            writer = RowWriter(counters, identity.store_id, identity.till_id, gen.staff[-1])
             for day in days:
                 _write_day(gen, writer, day)
             raw = session.connection().connection.driver_connection
             assert isinstance(raw, sqlite3.Connection)
-            _insert(raw, writer.take_rows())
+            insert_rows(raw, writer.take_rows())
     return SalesStats(gen.sales, gen.refunds, gen.lines, gen.voids, time.perf_counter() - started)
