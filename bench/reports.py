@@ -27,8 +27,9 @@ from pathlib import Path
 
 from bench.common import DATA_DIR, demo_db, percentile, report
 from pos_app.demo.sales import SalesPlan, generate_sales
+from pos_app.services.report_period import Period
 from pos_app.services.report_worker import ReportProcess, dashboard_figures, report_figures
-from pos_app.services.reports import REPORTS, Period
+from pos_app.services.reports import REPORTS
 from pos_app.services.stock import low_stock, negative_stock, stock_history
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade

@@ -8,9 +8,10 @@ import sys
 
 from sqlalchemy import select
 
-from pos_app.domain.barcodes import InvalidBarcode
-from pos_app.domain.cart import Cart, CartError
+from pos_app.domain.cart import Cart
+from pos_app.domain.cart_line import CartError
 from pos_app.domain.money import format_fen
+from pos_app.domain.parsed_barcode import InvalidBarcode
 from pos_app.domain.tenders import Tender, TenderError, TenderKind, parse_tender
 from pos_app.services.checkout import checkout
 from pos_app.services.errors import ServiceError
