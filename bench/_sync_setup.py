@@ -20,7 +20,8 @@ from pos_app.store.migrate import upgrade
 from pos_app.store.models import Store, Till
 from sync.credentials import pair
 from sync.engine import SyncEngine, engine_for
-from sync.state import CURSOR, set_state
+from sync.state import set_state
+from sync.status import CURSOR
 
 MALL_SKUS = 100  # a fresh mall for a paired till; its catalog is not what is measured
 

@@ -20,7 +20,8 @@ from pos_app.domain.promotion_rules import PromotionRuleError, RuleSet
 from pos_app.store.models import Barcode, Category, Product, PromotionSet, utc_now
 from sync.pinyin import pinyin_keys
 from sync.protocol import OnlineOrder, ProductData, PromotionSetData
-from sync.state import ORDER_PREFIX, delete_state, get_state, set_state
+from sync.state import delete_state, get_state, set_state
+from sync.status import ORDER_PREFIX
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,8 @@ from sync.protocol import (
     SnapshotHeader,
     SnapshotMark,
 )
-from sync.state import CURSOR, delete_state, get_state, set_state
+from sync.state import delete_state, get_state, set_state
+from sync.status import CURSOR
 
 RESUME = (
     "snapshot_resume"  # a first download under way: {server_seq, after, count, paused, rebuild}

@@ -53,18 +53,17 @@ from sync.protocol import (
     PushEvent,
     pickup_code_sha256,
 )
-from sync.state import (
+from sync.state import delete_state, get_state, set_state, states_with_prefix
+from sync.status import (
     CLAIMS_AFTER,
     CURSOR,
     LAST_ERROR,
     LAST_SYNC_AT,
+    OPEN_ORDER_STATUSES,
     ORDER_PREFIX,
-    delete_state,
-    get_state,
-    set_state,
-    states_with_prefix,
+    SyncStatus,
+    read_status,
 )
-from sync.status import OPEN_ORDER_STATUSES, SyncStatus, read_status
 
 log = logging.getLogger(__name__)
 MAX_REWINDS = 3

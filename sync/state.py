@@ -1,4 +1,5 @@
-"""The till's sync bookkeeping in its sync_state table: JSON values under a few keys."""
+"""The till's sync bookkeeping in its sync_state table: JSON values under the keys named in
+sync/status.py (beside the status read that `pos sync --status` runs without SQLAlchemy)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from pos_app.store.models import SyncState
-
-# The keys, defined with the status read that `pos sync --status` runs without SQLAlchemy.
-from sync.status import CLAIMS_AFTER, CURSOR, LAST_ERROR, LAST_SYNC_AT, ORDER_PREFIX
-
-__all__ = [
-    "CLAIMS_AFTER",
-    "CURSOR",
-    "LAST_ERROR",
-    "LAST_SYNC_AT",
-    "ORDER_PREFIX",
-    "delete_state",
-    "get_state",
-    "set_state",
-    "states_with_prefix",
-]
 
 
 def get_state(session: Session, key: str, default: Any = None) -> Any:

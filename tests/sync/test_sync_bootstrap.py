@@ -27,7 +27,8 @@ from sync.credentials import load_credentials
 from sync.engine import SyncEngine
 from sync.errors import SyncOffline
 from sync.protocol import ProductData
-from sync.state import CURSOR, get_state
+from sync.state import get_state
+from sync.status import CURSOR
 from tests.sync.conftest import Mall, catalog, open_mall
 from tests.sync.faultproxy import FaultProxy
 

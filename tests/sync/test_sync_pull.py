@@ -9,7 +9,8 @@ from mall.orders import create_order
 from mall.stock import add_move
 from pos_app.store.models import Barcode, Product, StockMove
 from sync.protocol import ProductData
-from sync.state import CURSOR, get_state
+from sync.state import get_state
+from sync.status import CURSOR
 from tests.sync.conftest import COLA, NOODLES, WATER, Mall
 
 
