@@ -33,7 +33,7 @@ from pos_app.services.points import points_for_sale, points_to_reverse
 from pos_app.services.refund import split_over_payments
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
-from pos_app.store.journal import GENESIS_HASH
+from pos_app.store.journal_chain import GENESIS_HASH
 from pos_app.store.models import JournalEntry, Payment, Product, Sale, SaleLine, Staff
 
 SHOP_TZ = timezone(timedelta(hours=8), "CST")

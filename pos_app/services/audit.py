@@ -8,7 +8,8 @@ from typing import Any
 
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
-from pos_app.store.journal import JournalProblem, append_journal, verify_journal
+from pos_app.store.journal import append_journal, verify_journal
+from pos_app.store.journal_chain import JournalProblem
 
 AUDITED_KINDS = frozenset(
     {

@@ -22,8 +22,6 @@ from pos_app.store.journal_chain import (
 )
 from pos_app.store.models import Base, JournalEntry, utc_now
 
-__all__ = ["GENESIS_HASH", "JournalProblem", "append_journal", "entry_hash", "verify_journal"]
-
 _TABLE = Base.metadata.tables[JournalEntry.__tablename__]
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 
