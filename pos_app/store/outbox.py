@@ -12,18 +12,17 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import CursorResult, delete, exists, func, insert, select, text, update
+from sqlalchemy import CursorResult, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from pos_app.store.canonical import canonical_json, sha256_hex
 from pos_app.store.models import Base, OutboxConflict, OutboxEvent, utc_now
-from pos_app.store.peek import COUNT_WAITING, COUNT_WAITING_KIND, WAITING
+from pos_app.store.peek import COUNT_WAITING, COUNT_WAITING_KIND, NOT_IN_CONFLICT, WAITING
 
 ACKED_RETENTION = timedelta(days=7)  # the mall may ask again for a week's events (SyncGap)
 PRUNE_BATCH = 2000  # rows deleted per write transaction: the write lock is held ~ms
 
 _TABLE = Base.metadata.tables[OutboxEvent.__tablename__]
-_CONFLICTS = Base.metadata.tables[OutboxConflict.__tablename__]
 _WAITING = text(WAITING)  # unacknowledged and not in conflict (the text `pos` commands use too)
 _LAST_SEQ = select(func.max(_TABLE.c.device_seq))
 
@@ -104,7 +103,7 @@ def prune_acked_batch(session: Session, *, acked_before: datetime, limit: int = 
             _TABLE.c.acked_at.is_not(None),
             _TABLE.c.acked_at < acked_before,
             _TABLE.c.device_seq < newest,
-            ~exists().where(_CONFLICTS.c.event_id == _TABLE.c.id),  # kept for a person
+            text(NOT_IN_CONFLICT),
         )
         .order_by(_TABLE.c.device_seq)
         .limit(limit)

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-# An outbox event waits for the mall while it is unacknowledged (the partial index
-# ix_outbox_unacked) and not recorded by the mall as a conflict (kept for a person instead).
-WAITING = (
-    "outbox.acked_at IS NULL AND NOT EXISTS "
-    "(SELECT 1 FROM outbox_conflicts WHERE outbox_conflicts.event_id = outbox.id)"
+# An outbox event the mall recorded as a conflict is kept for a person: neither sent again nor
+# counted as delivered, nor pruned.
+NOT_IN_CONFLICT = (
+    "NOT EXISTS (SELECT 1 FROM outbox_conflicts WHERE outbox_conflicts.event_id = outbox.id)"
 )
+# An event waits for the mall while it is unacknowledged (the partial index ix_outbox_unacked)
+# and not in conflict.
+WAITING = f"outbox.acked_at IS NULL AND {NOT_IN_CONFLICT}"
 COUNT_WAITING = f"SELECT count(*) FROM outbox WHERE {WAITING}"
 COUNT_WAITING_KIND = f"{COUNT_WAITING} AND outbox.kind = :kind"
 

@@ -9,7 +9,13 @@ from sqlalchemy import func, select, update
 
 from pos_app.store.db import Database
 from pos_app.store.models import OutboxEvent, utc_now
-from pos_app.store.outbox import append_event, mark_acked, pending_events, prune_acked_batch
+from pos_app.store.outbox import (
+    append_event,
+    mark_acked,
+    pending_events,
+    prune_acked_batch,
+    record_conflicts,
+)
 
 
 def test_pending_and_ack_use_the_partial_index_of_unacknowledged_events(db: Database) -> None:
@@ -46,3 +52,18 @@ def test_pruning_goes_in_short_batches_and_never_takes_the_newest_event(db: Data
         seqs = session.scalars(select(OutboxEvent.device_seq).order_by(OutboxEvent.device_seq))
         assert list(seqs) == [25, 26]
         assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 2
+
+
+def test_pruning_keeps_an_event_in_conflict_for_a_person(db: Database) -> None:
+    """An acknowledged event the mall recorded as a conflict is neither pending nor pruned."""
+    with db.write() as session:
+        for n in range(3):
+            append_event(session, "sale", {"n": n})
+        session.execute(update(OutboxEvent).values(acked_at=utc_now() - timedelta(days=30)))
+        first = session.scalars(select(OutboxEvent.id).where(OutboxEvent.device_seq == 1)).one()
+        record_conflicts(session, {first: "price_mismatch"})
+    with db.write() as session:
+        assert prune_acked_batch(session, acked_before=utc_now(), limit=10) == 1
+        seqs = session.scalars(select(OutboxEvent.device_seq).order_by(OutboxEvent.device_seq))
+        assert list(seqs) == [1, 3]
+        assert pending_events(session, limit=10) == []
