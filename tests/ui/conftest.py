@@ -129,6 +129,16 @@ def log_in(qtbot: QtBot, window: MainWindow, code: str = "1001", pin: str = CASH
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sale)
 
 
+def open_synced_window(
+    qtbot: QtBot, db: Database, clock: FakeClock, sync: SyncBridge
+) -> MainWindow:
+    """A paired till's window, logged in, its sync worker running."""
+    window = open_window(qtbot, db, clock, sync=sync)
+    log_in(qtbot, window)
+    sync.start()
+    return window
+
+
 @pytest.fixture
 def window(
     request: pytest.FixtureRequest, qtbot: QtBot, db: Database, clock: FakeClock

@@ -33,8 +33,7 @@ from tests.ui.conftest import (
     FakeClock,
     find_open,
     finish_background_work,
-    log_in,
-    open_window,
+    open_synced_window,
     scan,
 )
 
@@ -68,9 +67,7 @@ def window(
     qtbot: QtBot, db: Database, clock: FakeClock, synced: SyncBridge
 ) -> Iterator[MainWindow]:
     """The paired till's window, logged in, its sync worker running."""
-    main = open_window(qtbot, db, clock, sync=synced)
-    log_in(qtbot, main)
-    synced.start()
+    main = open_synced_window(qtbot, db, clock, synced)
     yield main
     finish_background_work(main)
 

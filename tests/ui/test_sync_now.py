@@ -22,7 +22,7 @@ from sync.credentials import pair
 from sync.engine import engine_for
 from sync.worker import SyncWorker
 from tests.sync.conftest import Mall, catalog, open_mall
-from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, scan
+from tests.ui.conftest import FakeClock, finish_background_work, open_synced_window, scan
 from tests.ui.keys import ENTER, open_by_key, press
 
 WAIT_MS = 15_000
@@ -52,9 +52,7 @@ def window(
     qtbot: QtBot, db: Database, clock: FakeClock, synced: SyncBridge
 ) -> Iterator[MainWindow]:
     """The paired till's window, logged in, its sync worker running."""
-    main = open_window(qtbot, db, clock, sync=synced)
-    log_in(qtbot, main)
-    synced.start()
+    main = open_synced_window(qtbot, db, clock, synced)
     yield main
     finish_background_work(main)
 

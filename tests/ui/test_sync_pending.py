@@ -25,7 +25,7 @@ from sync.engine import engine_for
 from tests.conftest import CASHIER_ID, barcode_of
 from tests.services.test_checkout import cart_with
 from tests.sync.conftest import Mall, open_mall
-from tests.ui.conftest import FakeClock, finish_background_work, log_in, open_window, wait_idle
+from tests.ui.conftest import FakeClock, finish_background_work, open_synced_window, wait_idle
 from tests.ui.keys import ENTER, focused, open_by_key, press, scan_code, type_text
 
 WAIT_MS = 15_000
@@ -51,9 +51,7 @@ def window(
     qtbot: QtBot, db: Database, clock: FakeClock, offline_till: SyncBridge
 ) -> Iterator[MainWindow]:
     """The offline till's window, logged in, once its status bar says 离线."""
-    main = open_window(qtbot, db, clock, sync=offline_till)
-    log_in(qtbot, main)
-    offline_till.start()
+    main = open_synced_window(qtbot, db, clock, offline_till)
     sync_label = main.status_labels["sync"]
     qtbot.waitUntil(lambda: "离线" in sync_label.text(), timeout=WAIT_MS)
     yield main
