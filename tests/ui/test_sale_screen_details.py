@@ -5,6 +5,7 @@ shows."""
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
+from sqlalchemy import update
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.tenders import Tender, TenderKind
@@ -13,6 +14,8 @@ from pos_app.services.receipts import build_receipt
 from pos_app.services.stock import find_product
 from pos_app.store.db import Database
 from pos_app.store.member_models import KnownMember
+from pos_app.store.models import Product
+from pos_app.ui.cart_model import NAME_COLUMN
 from pos_app.ui.line_dialogs import QtyDialog
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.payment_dialog import PaymentDialog
@@ -70,3 +73,21 @@ def test_a_scan_without_enter_is_not_lost(
         QTest.keyClick(QApplication.focusWidget(), char)
     qtbot.waitUntil(lambda: window.sale.model.rowCount() == 1, timeout=2000)
     assert "可口可乐" in window.sale.last_item.text()
+
+
+def test_a_long_name_is_shortened_in_last_scanned_and_the_panel_keeps_its_size(
+    window: MainWindow, db: Database, clock: FakeClock
+) -> None:
+    """A name wider than the 最近扫描 panel ends in …; the price line stays whole, the panel keeps
+    its two lines (a scan never moves the layout) and the cart table shows the whole name."""
+    long_name = "可口可乐" + "经典原味碳酸饮料家庭分享装" * 3
+    with db.write() as session:
+        session.execute(update(Product).where(Product.sku == "1001").values(name=long_name))
+    height = window.sale.last_item.height()
+    scan(window, barcode_of("1001"), clock)
+    name_line, price_line = window.sale.last_item.text().split("\n")
+    assert name_line.startswith("可口可乐") and name_line.endswith("…")
+    assert price_line == "1 × ¥3.50 = ¥3.50"
+    assert window.sale.last_item.height() == height
+    index = window.sale.model.index(0, NAME_COLUMN)
+    assert window.sale.model.data(index) == long_name
