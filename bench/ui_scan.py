@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
         open_the_shift(db)
         pair_as_current(db, mall)
         writer = Writer()
-        till = bootstrap(db, writer, engine=engine_for(db))
+        till = bootstrap(db, writer, sync_engine=lambda: engine_for(db))
         window = logged_in_window(till, KeyClock())
         collector.freeze_startup_objects()
         till.start()

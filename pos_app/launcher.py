@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ def ensure_demo_catalog(db: Database, skus: int) -> None:
 
 def _demo_sync(
     db: Database, args: argparse.Namespace
-) -> tuple[SyncEngine | None, LocalMall | None]:
+) -> tuple[Callable[[], SyncEngine] | None, LocalMall | None]:
     """Start the local demo mall and pair with it; offline (None) if it cannot start (or this
     is the packaged till, which carries no mall)."""
     data_dir = db.path.parent
@@ -75,26 +76,31 @@ def _demo_sync(
         from pos_app.demo.mall import pair_with, start_demo_mall
 
         mall = start_demo_mall(db, data_dir, port=load_config().mall_port)
-        engine = pair_with(db, mall, data_dir)
+        pair_with(db, mall, data_dir)
     except (ImportError, OSError, RuntimeError, SyncError) as error:
         print(f"The local mall did not start ({error}); the till runs offline.", file=sys.stderr)
         return None, None
     print(f"Local mall: {mall.base_url} (the till is paired with it and syncs in the background)")
-    return engine, mall
+    return _paired_sync(db), mall
 
 
-def _paired_engine(db: Database) -> SyncEngine | None:
-    """The sync engine of a paired till; an unpaired one starts without loading its modules
-    (requests, the change feed: ~0.3 s before the first screen)."""
+def _paired_sync(db: Database) -> Callable[[], SyncEngine] | None:
+    """What makes a paired till's sync engine (None: not paired). The sync worker calls it on
+    its own thread once the first screen is up: the engine's modules (the HTTP client, the
+    change feed, the protocol) take ~0.4 s to load."""
     from sync.credentials import load_credentials
 
     try:
         load_credentials(db.path.parent)
     except NotPaired:
         return None
-    from sync.engine import engine_for
 
-    return engine_for(db)
+    def make_engine() -> SyncEngine:
+        from sync.engine import engine_for
+
+        return engine_for(db)
+
+    return make_engine
 
 
 def launch(db: Database, args: argparse.Namespace) -> int:
@@ -104,9 +110,9 @@ def launch(db: Database, args: argparse.Namespace) -> int:
     if args.demo:
         ensure_demo_catalog(db, args.skus)
         _use_demo_printer(db)
-        engine, mall = _demo_sync(db, args)
+        sync_engine, mall = _demo_sync(db, args)
     else:
-        engine = _paired_engine(db)
+        sync_engine = _paired_sync(db)
     from pos_app.services.daily_backup import DailyBackup
     from pos_app.ui.app import run_gui
     from pos_app.ui.restart import take_restore_request
@@ -117,14 +123,16 @@ def launch(db: Database, args: argparse.Namespace) -> int:
             backups = DailyBackup(current, load_config())
             backups.start()
             try:
-                code = run_gui(current, demo=args.demo, engine=engine, print_ready=args.print_ready)
+                code = run_gui(
+                    current, demo=args.demo, sync_engine=sync_engine, print_ready=args.print_ready
+                )
             finally:
                 backups.stop()
             backup = take_restore_request()
             if backup is None:
                 return code
             current = _restore(current, backup)
-            engine = _paired_engine(current)
+            sync_engine = _paired_sync(current)
     finally:
         if current is not db:
             current.dispose()

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, select, text, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from pos_app.store.backup import RESTORED_MARK, catch_up_after_restore
 from pos_app.store.db import Database
@@ -32,7 +31,6 @@ from pos_app.store.outbox import (
     prune_acked_batch,
     record_conflicts,
 )
-from pos_app.store.outbox_watch import OutboxCount, watch_outbox
 from sync.apply import (
     apply_products,
     apply_tombstones,
@@ -44,6 +42,7 @@ from sync.bootstrap import load_snapshot
 from sync.client import MallClient
 from sync.credentials import load_credentials
 from sync.errors import SyncError, SyncGap, SyncOffline, SyncServerError
+from sync.local_reads import sync_status
 from sync.protocol import (
     MAX_BATCH,
     ChangeFeedPage,
@@ -51,18 +50,14 @@ from sync.protocol import (
     OnlineOrder,
     ProductData,
     PushEvent,
-    pickup_code_sha256,
 )
-from sync.state import delete_state, get_state, set_state, states_with_prefix
+from sync.state import delete_state, get_state, set_state
 from sync.status import (
     CLAIMS_AFTER,
     CURSOR,
     LAST_ERROR,
     LAST_SYNC_AT,
-    OPEN_ORDER_STATUSES,
-    ORDER_PREFIX,
     SyncStatus,
-    read_status,
 )
 
 log = logging.getLogger(__name__)
@@ -84,8 +79,8 @@ class SyncEngine:
     """One till's sync with one mall.
 
     The network methods (run_once, push, pull, bootstrap, hand_over) must be called by one
-    thread at a time (the worker's); status, pickup_orders and find_order only read the
-    database and are safe from the GUI thread.
+    thread at a time (the worker's); status only reads the database and is safe from any
+    thread (sync.local_reads has what the GUI reads without an engine).
     """
 
     def __init__(
@@ -139,16 +134,8 @@ class SyncEngine:
         """A quick probe of the mall's address (see MallClient.reachable)."""
         return self.client.reachable()
 
-    def watch_pending(self, listener: Callable[[OutboxCount], None]) -> Callable[[], None]:
-        """listener(count) after every commit that changes what waits to be sent, on the
-        committing thread; returns the function that stops it (see outbox_watch)."""
-        return watch_outbox(self.db.path, listener)
-
     def status(self) -> SyncStatus:
-        with self.db.read() as session:
-            return read_status(
-                lambda sql, params: session.scalar(text(sql), params), online=self.online
-            )
+        return sync_status(self.db, online=self.online)
 
     # -- push -------------------------------------------------------------------------------------
 
@@ -302,28 +289,6 @@ class SyncEngine:
         return loaded.count
 
     # -- online orders ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _local_orders(session: Any, *, open_only: bool) -> list[OnlineOrder]:
-        orders = [
-            OnlineOrder.model_validate(entry["order"])
-            for entry in states_with_prefix(session, ORDER_PREFIX).values()
-        ]
-        if open_only:
-            orders = [order for order in orders if order.status in OPEN_ORDER_STATUSES]
-        return sorted(orders, key=lambda order: order.created_at)
-
-    def pickup_orders(self, *, open_only: bool = True) -> list[OnlineOrder]:
-        """The store's online orders as last synced (for the till's list and its badge)."""
-        with self.db.read() as session:
-            return self._local_orders(session, open_only=open_only)
-
-    def find_order(self, pickup_code: str) -> OnlineOrder | None:
-        """The open order a scanned pickup code belongs to, from the local copy (works offline)."""
-        for order in self.pickup_orders():
-            if pickup_code_sha256(str(order.id), pickup_code) == order.pickup_code_sha256:
-                return order
-        return None
 
     def hand_over(self, order_id: str, pickup_code: str) -> OnlineOrder:
         """Complete the order at the mall (needs it online), then take the goods off local stock

@@ -3,20 +3,26 @@
 A round runs every interval_s while things go well; after a failure the next one waits for an
 exponential backoff with jitter, but while the mall is unreachable its address is probed every
 PROBE_EVERY_S and a round starts the moment it answers. `sync_now()` (e.g. after a sale, or
-the cashier's 立即同步) starts a round at once. Signals are delivered on the receiver's thread
-(the GUI's), so slots connected to statusChanged may touch widgets. Nothing here blocks the GUI
-thread except stop(), which waits for a running round to end (bounded by the client's timeouts).
+the cashier's 立即同步) starts a round at once. The engine is made on the worker's thread when
+it starts, so its modules (the HTTP client, the change feed) load after the till's first screen.
+Signals are delivered on the receiver's thread (the GUI's), so slots connected to statusChanged
+may touch widgets. Nothing here blocks the GUI thread except stop(), which waits for a running
+round to end (bounded by the client's timeouts).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from sync.backoff import Backoff
-from sync.engine import SyncEngine
 from sync.errors import SyncError
+
+if TYPE_CHECKING:
+    from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 PROBE_EVERY_S = 3.0  # while offline, how often the mall's address is tried (a TCP connect)
@@ -32,14 +38,15 @@ class SyncWorker(QObject):
 
     def __init__(
         self,
-        engine: SyncEngine,
+        make_engine: Callable[[], SyncEngine],
         *,
         interval_s: float = 30.0,
         backoff: Backoff | None = None,
         probe_s: float = PROBE_EVERY_S,
     ) -> None:
         super().__init__()
-        self.engine = engine
+        self._make_engine = make_engine
+        self._engine: SyncEngine | None = None
         self.interval_s = interval_s
         self.probe_s = probe_s
         self._probe: QTimer | None = None
@@ -75,8 +82,15 @@ class SyncWorker(QObject):
 
     # -- these run on the worker's thread --------------------------------------------------------
 
+    @property
+    def engine(self) -> SyncEngine:
+        """The engine, made when the thread started (only the worker's slots use it)."""
+        assert self._engine is not None, "the worker has not started"
+        return self._engine
+
     @Slot()
     def _on_started(self) -> None:
+        self._engine = self._make_engine()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._run_round)

@@ -25,7 +25,6 @@ from pos_app.store.db import Database
 from pos_app.store.models import Product
 from pos_app.store.settings import set_setting
 from sync.credentials import credentials_path, load_credentials, pair, save_credentials
-from sync.engine import SyncEngine, engine_for
 from sync.protocol import ProductData
 
 PUBLISH_BATCH = 2000
@@ -95,7 +94,7 @@ def start_demo_mall(db: Database, data_dir: Path, *, port: int) -> LocalMall:
     return mall
 
 
-def pair_with(db: Database, mall: LocalMall, data_dir: Path) -> SyncEngine:
+def pair_with(db: Database, mall: LocalMall, data_dir: Path) -> None:
     """Pair the till with the demo mall once; afterwards only follow the mall's port."""
     if not credentials_path(data_dir).exists():
         mall_db = MallDatabase(mall.settings.database_url)
@@ -114,4 +113,3 @@ def pair_with(db: Database, mall: LocalMall, data_dir: Path) -> SyncEngine:
         save_credentials(data_dir, replace(credentials, base_url=mall.base_url))
         with db.write() as session:  # the receipt QR links follow the mall too
             set_setting(session, "mall_base_url", mall.base_url)
-    return engine_for(db, data_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pos_app.resources import APP_ICON
@@ -72,7 +73,11 @@ def run_setup_wizard(db: Database, writer: Writer) -> bool:
 
 
 def run_gui(
-    db: Database, *, demo: bool, engine: SyncEngine | None = None, print_ready: bool = False
+    db: Database,
+    *,
+    demo: bool,
+    sync_engine: Callable[[], SyncEngine] | None = None,
+    print_ready: bool = False,
 ) -> int:
     """Run the till until its window closes; returns the exit code. Nothing but the first screen
     comes before it is painted; the printer, sync, payment upkeep and search preparation start
@@ -83,7 +88,7 @@ def run_gui(
     try:
         if writer.call(lambda: needs_setup(db)) and not run_setup_wizard(db, writer):
             return 0
-        till = bootstrap(db, writer, engine=engine, demo=demo)
+        till = bootstrap(db, writer, sync_engine=sync_engine, demo=demo)
         return _run_till(app, till, collector, print_ready)
     finally:
         writer.close()  # last: the window, closing, may still have held a cart through it

@@ -7,9 +7,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import tzinfo
 
+from pos_app.services.database import Database
 from pos_app.ui.i18n import sync_error_text, tr
 from pos_app.ui.qt import QObject, Signal
-from sync.engine import OutboxCount, SyncEngine
+from sync.local_reads import (
+    OutboxCount,
+    find_open_order,
+    online_orders,
+    sync_status,
+    watch_waiting,
+)
 from sync.protocol import OnlineOrder
 from sync.status import SyncStatus
 from sync.worker import SyncWorker
@@ -45,14 +52,14 @@ class SyncBridge(QObject):
     changed = Signal()  # the status text changed between sync rounds (events written)
     _outbox_counted = Signal(object)  # OutboxCount, from whichever thread committed
 
-    def __init__(self, engine: SyncEngine, worker: SyncWorker | None = None) -> None:
+    def __init__(self, db: Database, worker: SyncWorker) -> None:
         super().__init__()
-        self.engine = engine
-        self.worker = worker or SyncWorker(engine)
+        self.db = db
+        self.worker = worker
         self._outbox_counted.connect(self._on_outbox)
-        self._unwatch = engine.watch_pending(self._outbox_counted.emit)
+        self._unwatch = watch_waiting(db, self._outbox_counted.emit)
         self._counted = 0  # number of the newest outbox count shown
-        self._status = engine.status()
+        self._status = sync_status(db, online=None)
         self.zone: tzinfo | None = None  # the store's, set by the window at each log-in
         self._text = status_text(self._status)
         self.worker.statusChanged.connect(self._on_status)
@@ -73,11 +80,11 @@ class SyncBridge(QObject):
 
     def pickup_orders(self) -> list[OnlineOrder]:
         """Open pickup orders as last synced (a small local read)."""
-        return [order for order in self.engine.pickup_orders() if order.kind == "pickup"]
+        return [order for order in online_orders(self.db) if order.kind == "pickup"]
 
     def hand_over(self, pickup_code: str) -> OnlineOrder | None:
         """Start handing over the order this code belongs to; None if no open order has it."""
-        order = self.engine.find_order(pickup_code.strip())
+        order = find_open_order(self.db, pickup_code.strip())
         if order is not None:
             self.worker.hand_over(str(order.id), pickup_code.strip())
         return order

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,11 +88,16 @@ class Till:
 
 
 def bootstrap(
-    db: Database, writer: Writer, *, engine: SyncEngine | None = None, demo: bool = False
+    db: Database,
+    writer: Writer,
+    *,
+    sync_engine: Callable[[], SyncEngine] | None = None,
+    demo: bool = False,
 ) -> Till:
     """The production till on db: the mall's gateway and directory when paired, the receipt
-    printer, sync when an engine is given, the payment upkeep when payments go through the
-    mall. What the window needs first is read on the writer, not on the GUI thread."""
+    printer, sync when given what makes its engine (called on the sync thread once the till
+    starts), the payment upkeep when payments go through the mall. What the window needs first
+    is read on the writer, not on the GUI thread."""
     ops = OpRunner(writer=writer)
     gateway = till_gateway(db)
     till = Till(
@@ -104,10 +110,11 @@ def bootstrap(
         printer=PrinterBridge(db, ops),
         demo=demo,
     )
-    if engine is not None:
+    if sync_engine is not None:
         from pos_app.ui.sync_bridge import SyncBridge
+        from sync.worker import SyncWorker
 
-        till.sync = SyncBridge(engine)
+        till.sync = SyncBridge(db, SyncWorker(sync_engine))
     if isinstance(gateway, MallPaymentGateway):
         till.upkeep = PaymentUpkeep(gateway)
     return till

@@ -14,6 +14,7 @@ from mall.orders import create_order
 from mall.stock import add_move
 from pos_app.store.models import OutboxEvent
 from sync.errors import SyncOffline
+from sync.local_reads import online_orders
 from tests.sync.conftest import COLA, NOODLES, WATER, Mall, open_mall
 
 
@@ -86,4 +87,4 @@ def test_two_tills_of_one_store_and_one_of_another_sync_at_the_same_time(mall: M
     assert mall.sales("S002") == (120, 120 * 550)
     assert mall.stock("S001", COLA.sku) == -240
     assert mall.stock("S002", WATER.sku) == 5 - 120
-    assert [len(engine.pickup_orders()) for engine in engines] == [0, 0, 1]
+    assert [len(online_orders(engine.db)) for engine in engines] == [0, 0, 1]

@@ -8,6 +8,7 @@ from mall.catalog import delete_product, set_store_price, upsert_products
 from mall.orders import create_order
 from mall.stock import add_move
 from pos_app.store.models import Barcode, Product, StockMove
+from sync.local_reads import find_open_order, online_orders
 from sync.protocol import ProductData
 from sync.state import get_state
 from sync.status import CURSOR
@@ -67,18 +68,18 @@ def test_a_pickup_order_appears_at_its_store_only_and_hand_over_completes_it(mal
     engine, other = here.pair(mall), there.pair(mall)
     engine.run_once()
     other.run_once()
-    assert [o.order_no for o in engine.pickup_orders()] == [order.order_no]
-    assert other.pickup_orders() == []
+    assert [o.order_no for o in online_orders(engine.db)] == [order.order_no]
+    assert online_orders(other.db) == []
     assert engine.status().open_orders == 1
-    assert engine.find_order("00000000" if code != "00000000" else "11111111") is None
-    found = engine.find_order(code)
+    assert find_open_order(engine.db, "00000000" if code != "00000000" else "11111111") is None
+    found = find_open_order(engine.db, code)
     assert found is not None and found.customer_phone_tail == "1234"
     assert engine.client.stock(COLA.sku).available == 8
     done = engine.hand_over(str(found.id), code)
     assert done.status == "completed"
     assert engine.hand_over(str(found.id), code).status == "completed"
     engine.run_once()
-    assert engine.pickup_orders() == []
+    assert online_orders(engine.db) == []
     assert mall.sales("S001") == (1, 700)
     assert engine.client.stock(COLA.sku).model_dump(include={"on_hand", "reserved"}) == {
         "on_hand": 8,

@@ -31,7 +31,7 @@ def test_the_worker_pushes_in_the_background_and_sync_now_runs_a_round_at_once(
     till = make_till()
     engine = till.pair(mall)
     till.sell(COLA, count=5)
-    worker = SyncWorker(engine, interval_s=3600)
+    worker = SyncWorker(lambda: engine, interval_s=3600)
     workers.append(worker)
     with qtbot.waitSignal(worker.statusChanged, timeout=WAIT_MS) as first:
         worker.start()
@@ -58,7 +58,7 @@ def test_an_offline_round_reports_offline_and_backs_off(qtbot, mall: Mall, make_
     engine = till.pair(mall)
     mall.server.stop()
     till.sell(COLA)
-    worker = SyncWorker(engine, interval_s=3600, backoff=Backoff(base_s=0.05, max_s=0.1))
+    worker = SyncWorker(lambda: engine, interval_s=3600, backoff=Backoff(base_s=0.05, max_s=0.1))
     workers.append(worker)
     statuses = []
     worker.statusChanged.connect(statuses.append)

@@ -38,11 +38,13 @@ def mall(tmp_path: Path) -> Iterator[Mall]:
 def synced(db: Database, mall: Mall) -> Iterator[SyncBridge]:
     """The till paired with the mall, its worker never due on its own within a test."""
     pair(mall.base_url, mall.pair_code("S001"), db.path.parent, till_id="T01")
-    engine = engine_for(db)
     worker = SyncWorker(
-        engine, interval_s=HOUR_S, backoff=Backoff(base_s=HOUR_S, max_s=HOUR_S), probe_s=0.2
+        lambda: engine_for(db),
+        interval_s=HOUR_S,
+        backoff=Backoff(base_s=HOUR_S, max_s=HOUR_S),
+        probe_s=0.2,
     )
-    bridge = SyncBridge(engine, worker)
+    bridge = SyncBridge(db, worker)
     yield bridge
     bridge.stop()
 

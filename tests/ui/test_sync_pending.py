@@ -22,6 +22,7 @@ from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.sync_bridge import SyncBridge
 from sync.credentials import pair
 from sync.engine import engine_for
+from sync.worker import SyncWorker
 from tests.conftest import CASHIER_ID, barcode_of
 from tests.services.test_checkout import cart_with
 from tests.sync.conftest import Mall, open_mall
@@ -41,7 +42,7 @@ def offline_till(db: Database, tmp_path: Path) -> Iterator[SyncBridge]:
     checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, 800)], cashier_id=CASHIER_ID)
     assert engine_for(db).push() == 1  # pushed and acknowledged; the test catalog stays
     mall_gen.close()  # the shop's internet is down from here on
-    bridge = SyncBridge(engine_for(db))
+    bridge = SyncBridge(db, SyncWorker(lambda: engine_for(db)))
     yield bridge
     bridge.stop()
 

@@ -18,6 +18,7 @@ from pos_app.ui.pickup_dialog import PickupDialog
 from pos_app.ui.sync_bridge import SyncBridge
 from sync.credentials import pair
 from sync.engine import engine_for
+from sync.worker import SyncWorker
 from tests.sync.conftest import Mall, catalog, open_mall
 from tests.ui.conftest import (
     FakeClock,
@@ -38,7 +39,7 @@ def mall(tmp_path: Path) -> Iterator[Mall]:
 @pytest.fixture
 def synced(db: Database, mall: Mall) -> Iterator[SyncBridge]:
     pair(mall.base_url, mall.pair_code("S001"), db.path.parent, till_id="T01")
-    bridge = SyncBridge(engine_for(db))
+    bridge = SyncBridge(db, SyncWorker(lambda: engine_for(db)))
     yield bridge
     bridge.stop()
 
