@@ -1,6 +1,8 @@
 """Codes the mall signs and the till checks offline: prefix + base64url(body + Ed25519
 signature), no padding. The signature covers a context string and the body, so a code of one
 kind (a member code, a coupon) is never accepted as another. Used by member_code and coupons.
+The till's first screen imports these modules for their error types: cryptography loads at the
+first code sealed or checked.
 """
 
 from __future__ import annotations
@@ -9,9 +11,6 @@ import base64
 import binascii
 import re
 from datetime import UTC, datetime, timedelta
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "PUBLIC_KEY_BYTES",
@@ -54,6 +53,8 @@ class BadSignature(ValueError):
 
 def seal(prefix: str, context: bytes, body: bytes, private_key: bytes) -> str:
     """The code carrying body, signed with the mall's private key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     signature = Ed25519PrivateKey.from_private_bytes(private_key).sign(context + body)
     return prefix + base64.urlsafe_b64encode(body + signature).rstrip(b"=").decode("ascii")
 
@@ -76,6 +77,9 @@ def _raw(code: str, prefix: str, max_chars: int) -> bytes:
 def unseal(code: str, prefix: str, context: bytes, public_key: bytes, *, max_chars: int) -> bytes:
     """The body of a genuine code (Unreadable, BadSignature otherwise). Check the key length
     (PUBLIC_KEY_BYTES) before: a missing key is the caller's message to give."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     raw = _raw(code, prefix, max_chars)
     body, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
     try:
