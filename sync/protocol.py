@@ -61,7 +61,7 @@ def pickup_code_sha256(order_id: str, code: str) -> str:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # ---- facts pushed by the till -------------------------------------------------------------------
