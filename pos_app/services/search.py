@@ -2,9 +2,10 @@
 
 The query is normalised first (NFKC: full-width ｃｑｘｍ and ６９０ become ASCII; traditional
 characters folded to simplified, 長城干紅 → 长城干红; control characters and NUL dropped). Each
-word must then be in the name, its full pinyin or its initials, anywhere (migration 0009's
-FTS5 index: trigrams for three characters or more, padded one- and two-character grams for
-fewer, so every query is answered by the index and the count is complete at 1,000,000 SKUs).
+word must then be in the name, its full pinyin or its initials, anywhere (migration 0016's
+two FTS5 indexes: trigrams for three characters or more, and every character of the name and
+initials one by one for fewer, a pair as a phrase of two; so every query is answered by an index
+and the count is complete at 1,000,000 SKUs).
 Words mixing Hanzi and letters (cq小面, 重庆xiaomian) are matched through their pinyin, and a
 pinyin word is also tried with one syllable read the other way a polyphone allows (shanxian
 finds 单县, danxian in the index; lucha finds 绿茶), those hits checked against the name's
@@ -40,7 +41,7 @@ from pos_app.store.models import Barcode, Product
 
 DEFAULT_LIMIT = 50
 TRIGRAM = 3  # the trigram index answers words of three characters or more as they are
-PAD = "\x1f"  # pads one- and two-character grams to three in the index (migration 0009)
+TRIGRAMS, CHARS = "products_fts", "products_chars"  # the two indexes (migration 0016)
 MAX_SPELLINGS = 16  # pinyin spellings tried for one mixed word (polyphones multiply them)
 VARIANT_CANDIDATES = 500  # polyphone-variant hits checked against the name, at most
 CODE_HITS = 1000  # partial-code hits counted, at most
@@ -51,6 +52,20 @@ _DIGITS = re.compile(r"^[0-9]+$")
 _LETTERS = re.compile(r"^[a-z]+$")
 _ALNUM = re.compile(r"^[a-z0-9]+$")
 _PARTS = re.compile(r"[a-z0-9]+|[^a-z0-9]")  # runs of ASCII, single other characters
+
+
+Term = tuple[str, str]  # an index and what it is asked (an FTS5 MATCH expression)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the indexes are asked: every term, and at least one term of each group in either."""
+
+    every: tuple[Term, ...]
+    either: tuple[tuple[Term, ...], ...] = ()
+
+    def __and__(self, other: Match) -> Match:
+        return Match(self.every + other.every, self.either + other.either)
 
 
 @dataclass(frozen=True)
@@ -100,9 +115,14 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _gram(text: str) -> str:
-    """The index phrase for text: itself from three characters on, padded below that."""
-    return _phrase(text if len(text) >= TRIGRAM else text + PAD * (TRIGRAM - len(text)))
+def _chars(text: str) -> str:
+    """The characters index's phrase for one or two characters: a token each, neighbours."""
+    return _phrase(" ".join(text))
+
+
+def _gram(text: str) -> Term:
+    """The index term for text: the trigrams from three characters on, its characters below."""
+    return (TRIGRAMS, _phrase(text)) if len(text) >= TRIGRAM else (CHARS, _chars(text))
 
 
 def _any(phrases: Iterable[str]) -> str:
@@ -120,48 +140,82 @@ def _spellings(word: str, *, initials: bool) -> list[str]:
     return found
 
 
-def _word_clause(word: str) -> str:
-    """The index condition for one word: in the name, the pinyin or the initials."""
+def _word_clause(word: str) -> Match:
+    """What the indexes are asked for one word: in the name, the pinyin or the initials."""
     hanzi = [ch for ch in word if is_hanzi(ch)]
     if not hanzi or (len(hanzi) == len(word) and len(word) < TRIGRAM):
-        return _gram(word)
+        return Match((_gram(word),))
     if len(hanzi) == len(word):
         # each pair of neighbours, spaces of the name ignored (可乐听装 finds 可口可乐 听装);
         # never through pinyin, whose common trigrams cost a hundred times more to read
-        return "(" + " AND ".join(_gram(word[i : i + 2]) for i in range(len(word) - 1)) + ")"
+        pairs = " AND ".join(_chars(word[i : i + 2]) for i in range(len(word) - 1))
+        return Match(((CHARS, f"({pairs})"),))
     spelled = [*_spellings(word, initials=True), *_spellings(word, initials=False)]
-    pinyin = _any(_phrase(s) for s in spelled if len(s) >= TRIGRAM) if spelled else None
-    chars = " AND ".join(_gram(ch) for ch in dict.fromkeys(hanzi))
+    pinyin = [_phrase(s) for s in spelled if len(s) >= TRIGRAM]
     literal = _gram(word)
-    if pinyin is None or pinyin == "()":
-        return literal
-    return f"({literal} OR ({pinyin} AND {chars}))"
+    if not pinyin:
+        return Match((literal,))
+    # The word itself, or its pinyin and its Hanzi: the word found holds the Hanzi too, so
+    # that is its Hanzi and (the word or its pinyin), each index asked once.
+    chars = (CHARS, " AND ".join(_chars(ch) for ch in dict.fromkeys(hanzi)))
+    if literal[0] == TRIGRAMS:
+        return Match((chars, (TRIGRAMS, _any([literal[1], *pinyin]))))
+    return Match((chars,), either=((literal, (TRIGRAMS, _any(pinyin))),))
 
 
-def _match(words: Sequence[str]) -> str:
-    return " AND ".join(_word_clause(word) for word in words)
+def _match(words: Sequence[str]) -> Match:
+    clauses = [_word_clause(word) for word in words]
+    match = clauses[0]
+    for clause in clauses[1:]:
+        match &= clause
+    return match
 
 
-_MATCH = "products_fts MATCH :match"
+def _query(match: Match) -> tuple[str, str, dict[str, str]]:
+    """The index a query reads (in rowid order), its WHERE clause and parameters: the
+    characters index when asked (what it is asked may be common letters, costly to read in
+    full), the other's terms and the either groups as rowids each looked up once."""
+    asked: dict[str, list[str]] = {}
+    for index, expression in match.every:
+        asked.setdefault(index, []).append(expression)
+    reads = CHARS if CHARS in asked else TRIGRAMS
+    params: dict[str, str] = {}
+
+    def bound(expression: str) -> str:
+        name = f"m{len(params)}"
+        params[name] = expression
+        return f":{name}"
+
+    def among(index: str, expression: str) -> str:
+        # +rowid: the subquery's rowids are found in its result, not handed to the index
+        # read, which would run a MATCH for each of them (a thousand times slower)
+        return f"+rowid IN (SELECT rowid FROM {index} WHERE {index} MATCH {bound(expression)})"
+
+    conditions = [f"{reads} MATCH {bound(' AND '.join(asked.pop(reads)))}"]
+    conditions += [among(index, " AND ".join(terms)) for index, terms in asked.items()]
+    conditions += [_any(among(*term) for term in group) for group in match.either]
+    return reads, " AND ".join(conditions), params
 
 
-def _fts_ids(session: Session, match: str, limit: int) -> list[int]:
-    query = sql_text(f"SELECT rowid FROM products_fts WHERE {_MATCH} ORDER BY rowid LIMIT :n")
-    return list(session.scalars(query, {"match": match, "n": limit}))
+def _fts_ids(session: Session, match: Match, limit: int) -> list[int]:
+    index, where, params = _query(match)
+    query = sql_text(f"SELECT rowid FROM {index} WHERE {where} ORDER BY rowid LIMIT :n")
+    return list(session.scalars(query, {**params, "n": limit}))
 
 
-def _fts_count(session: Session, match: str) -> int:
-    query = sql_text(f"SELECT count(*) FROM products_fts WHERE {_MATCH}")
-    return int(session.scalar(query, {"match": match}) or 0)
+def _fts_count(session: Session, match: Match) -> int:
+    index, where, params = _query(match)
+    return int(session.scalar(sql_text(f"SELECT count(*) FROM {index} WHERE {where}"), params) or 0)
 
 
-def _fts_subset(session: Session, match: str, ids: Iterable[int]) -> set[int]:
-    """Which of ids the match expression also finds."""
+def _fts_subset(session: Session, match: Match, ids: Iterable[int]) -> set[int]:
+    """Which of ids the match also finds."""
     id_list = ",".join(str(int(i)) for i in ids)
     if not id_list:
         return set()
-    query = sql_text(f"SELECT rowid FROM products_fts WHERE {_MATCH} AND rowid IN ({id_list})")
-    return set(session.scalars(query, {"match": match}))
+    index, where, params = _query(match)
+    query = sql_text(f"SELECT rowid FROM {index} WHERE {where} AND rowid IN ({id_list})")
+    return set(session.scalars(query, params))
 
 
 def _next_prefix(prefix: str) -> str:
@@ -266,7 +320,7 @@ def _variant_ids(session: Session, words: list[str], exclude: set[int]) -> list[
     variants = [v for v in reading_variants(words[0]) if len(v) >= TRIGRAM]
     if not variants:
         return []
-    match = "pinyin_full : " + _any(_phrase(v) for v in variants)
+    match = Match(((TRIGRAMS, "pinyin_full : " + _any(_phrase(v) for v in variants)),))
     candidates = [i for i in _fts_ids(session, match, VARIANT_CANDIDATES) if i not in exclude]
     if not candidates:
         return []

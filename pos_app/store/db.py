@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-import pos_app.store.search_grams  # noqa: F401  # the search index's SQL function, every connection
+import pos_app.store.search_grams  # noqa: F401  # the search index's SQL functions, every connection
 from pos_app.store import outbox_watch
 
 BUSY_TIMEOUT_MS = 5000

@@ -1,11 +1,13 @@
-"""The short grams of a product for the search index (migration 0009), as an SQL function.
+"""The SQL functions the product search index's views call, registered on every connection of
+this process (every SQLAlchemy engine), in triggers and in a bulk rebuild alike.
 
-The FTS5 trigram index cannot see fewer than three characters. Its `short` column therefore
-holds every distinct character of the name and of the pinyin initials followed by two U+001F,
-and every distinct pair followed by one (水 → "水␟␟", 小面 → "小面␟", xm → "xm␟"), spaces
-ignored. A one- or two-character query is then a three-character phrase the index answers
-completely. SQLite calls search_grams() from the index's view on every connection of this
-process (registered for every SQLAlchemy engine), in triggers and in a bulk rebuild alike.
+search_chars() (migration 0016) writes a name or its initials as one token per character for
+the `products_chars` index, whose tokenizer splits at spaces only: a one-character query is a
+token, a two-character query a phrase of two neighbouring tokens. Whitespace is dropped first,
+so 可口 可乐 holds the pair 口可.
+
+search_grams() wrote the padded grams of migration 0009's `short` column; migration 0009 (on a
+till older than it) and the downgrade of 0016 still build that column with it.
 """
 
 from __future__ import annotations
@@ -17,15 +19,31 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-PAD = "\x1f"
-_PAD2 = PAD + PAD
+_PAD = "\x1f"
+_PAD2 = _PAD + _PAD
+# ASCII control characters are separators to the index's tokenizer: a name's are written as a
+# character no query can hold (queries drop everything unprintable), so they still part the
+# characters either side as they did in 0009's grams.
+UNSEARCHABLE = "\ue000"
+_CONTROLS = {code: UNSEARCHABLE for code in (*range(0x20), 0x7F)}
+
+
+def search_chars(text: str | None) -> str:
+    """text lower-cased, without whitespace, a space after every character but the last:
+    "可口 可乐" → "可 口 可 乐". (Called once per product and column when products are indexed
+    in bulk, so written for speed: the translation runs only for text holding something
+    unprintable, which shop data almost never does.)"""
+    if not text:
+        return ""
+    squeezed = "".join(text.lower().split())
+    if not squeezed.isprintable():
+        squeezed = squeezed.translate(_CONTROLS)
+    return " ".join(squeezed)
 
 
 def search_grams(name: str | None, initials: str | None) -> str:
     """The padded one- and two-character grams of name and initials, each once: the name's
-    characters, its pairs, then the initials' characters and pairs the name lacks. (Called once
-    per product when products are indexed in bulk, so written for speed: str.split() drops the
-    same whitespace as str.isspace(), and a gram is padded when joined, not one by one.)"""
+    characters, its pairs, then the initials' characters and pairs the name lacks."""
     name_chars, initials_chars = _squeezed(name), _squeezed(initials)
     singles = dict.fromkeys(name_chars)
     pairs = dict.fromkeys(map(add, name_chars, name_chars[1:]))
@@ -37,9 +55,9 @@ def search_grams(name: str | None, initials: str | None) -> str:
     ]
     return (
         _padded(singles, _PAD2)
-        + _padded(pairs, PAD)
+        + _padded(pairs, _PAD)
         + _padded(more_singles, _PAD2)
-        + _padded(more_pairs, PAD)
+        + _padded(more_pairs, _PAD)
     )
 
 
@@ -54,8 +72,10 @@ def _padded(grams: Iterable[str], pad: str) -> str:
 
 
 def register(dbapi_connection: Any) -> None:
-    """Make search_grams() callable from SQL on this connection (SQLite only)."""
+    """Make search_chars() and search_grams() callable from SQL on this connection (SQLite
+    only)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("search_chars", 1, search_chars, deterministic=True)
         dbapi_connection.create_function("search_grams", 2, search_grams, deterministic=True)
 
 

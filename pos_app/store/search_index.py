@@ -11,9 +11,13 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-SEARCH_INDEX = "products_fts"  # the FTS5 trigram index over products (migration 0001)
-# Its columns, read from the product_search view as its triggers do (migration 0009).
-_INDEXED = "name, pinyin_full, pinyin_initials, short"
+# The FTS5 indexes over the active products, each with its columns and the view it reads them
+# from as its triggers do (migration 0016): trigrams of the name and pinyin, and the characters
+# of the name and initials one by one.
+SEARCH_INDEXES = {
+    "products_fts": ("name, pinyin_full, pinyin_initials", "product_search_keys"),
+    "products_chars": ("name, initials", "product_search_chars"),
+}
 # Read by searches only, never by a load (which finds products by sku and barcodes by code or
 # product_id, all kept).
 SEARCH_BTREES = ("ix_products_name", "ix_products_pinyin_initials", "ix_barcodes_tail")
@@ -55,8 +59,9 @@ def search_index_paused(session: Session) -> Iterator[None]:
 
 
 def rebuild_search_index(session: Session) -> None:
-    """Rebuild the products search index from the products table, all at once."""
-    session.execute(text(f"INSERT INTO {SEARCH_INDEX}({SEARCH_INDEX}) VALUES ('rebuild')"))
+    """Rebuild the products search indexes from the products table, all at once."""
+    for index in SEARCH_INDEXES:
+        session.execute(text(f"INSERT INTO {index}({index}) VALUES ('rebuild')"))
 
 
 def last_product_id(session: Session) -> int:
@@ -65,13 +70,14 @@ def last_product_id(session: Session) -> int:
 
 
 def index_products_after(session: Session, after_id: int) -> None:
-    """Add the active products with an id above after_id to the search index, each as the
-    insert trigger would have, in one statement: for products inserted while the index was
-    paused, which it does not hold yet."""
-    session.execute(
-        text(
-            f"INSERT INTO {SEARCH_INDEX}(rowid, {_INDEXED}) "
-            f"SELECT id, {_INDEXED} FROM product_search WHERE id > :after"
-        ),
-        {"after": after_id},
-    )
+    """Add the active products with an id above after_id to the search indexes, each as the
+    insert trigger would have, in one statement an index: for products inserted while the
+    indexes were paused, which they do not hold yet."""
+    for index, (columns, view) in SEARCH_INDEXES.items():
+        session.execute(
+            text(
+                f"INSERT INTO {index}(rowid, {columns}) "
+                f"SELECT id, {columns} FROM {view} WHERE id > :after"
+            ),
+            {"after": after_id},
+        )

@@ -17,9 +17,10 @@ from sqlalchemy import func, select, text
 from mall.catalog import upsert_products
 from mall.demo import demo_products
 from mall.feed import head_seq
-from pos_app.services.search import search_products
+from pos_app.services.search import search_page, search_products
 from pos_app.store.db import Database
 from pos_app.store.models import Barcode, Product
+from pos_app.store.search_index import SEARCH_INDEXES
 from sync.apply import apply_products
 from sync.bootstrap import RESUME
 from sync.client import MallClient
@@ -147,10 +148,11 @@ def test_a_till_killed_during_its_first_download_goes_on_from_there_after_a_rest
     after = written_at(till)
     assert {sku: after[sku] for sku in before} == before  # not downloaded again
     assert progress(till) is None
-    with till.db.write() as session:  # fails ('malformed') if the index differs from products
-        session.execute(
-            text("INSERT INTO products_fts(products_fts, rank) VALUES ('integrity-check', 1)")
-        )
+    with till.db.write() as session:  # fails ('malformed') if an index differs from products
+        for index in SEARCH_INDEXES:
+            session.execute(
+                text(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+            )
         triggers = session.scalar(
             text(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
@@ -164,17 +166,31 @@ def test_a_till_killed_during_its_first_download_goes_on_from_there_after_a_rest
             select(Product.sku).where(Product.pinyin_initials.startswith("ksfhsnrm"))
         )
         assert hits == set(with_initials) and len(hits) > 2
+        # one and two characters (the characters index): every product holding them
+        for query in ("牛", "红烧", "ks"):
+            page = search_page(session, query, limit=5000)
+            holding = session.scalars(
+                select(Product.sku).where(
+                    Product.name.contains(query) | Product.pinyin_initials.contains(query)
+                )
+            )
+            assert {hit.sku for hit in page.hits} == set(holding), query
+            assert page.total == len(page.hits) > 2, query
 
 
-def search_index_entries(db: Database) -> set[tuple[str, int, str, int]]:
-    """What the search index holds, however its segments lie: (sku, column, trigram, offset)."""
+def search_index_entries(db: Database) -> set[tuple[str, str, int, str, int]]:
+    """What the search indexes hold, however their segments lie: (index, sku, column, trigram
+    or character, offset)."""
     connection = sqlite3.connect(db.path)
+    entries: set[tuple[str, str, int, str, int]] = set()
     try:
-        connection.execute(
-            "CREATE VIRTUAL TABLE temp.entries USING fts5vocab(main, products_fts, instance)"
-        )
-        query = "SELECT p.sku, e.col, e.term, e.offset FROM temp.entries e JOIN products p"
-        return set(connection.execute(f"{query} ON p.id = e.doc"))
+        for index in SEARCH_INDEXES:
+            connection.execute(
+                f"CREATE VIRTUAL TABLE temp.{index} USING fts5vocab(main, {index}, instance)"
+            )
+            query = f"SELECT '{index}', p.sku, e.col, e.term, e.offset FROM temp.{index} e"
+            entries.update(connection.execute(f"{query} JOIN products p ON p.id = e.doc"))
+        return entries
     finally:
         connection.close()
 

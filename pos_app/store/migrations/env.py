@@ -8,7 +8,7 @@ from sqlalchemy import create_engine
 import pos_app.store.backoffice_models  # these modules' tables belong in the metadata
 import pos_app.store.member_models
 import pos_app.store.payment_models
-import pos_app.store.search_grams  # noqa: F401  # search_grams() for the search index's view
+import pos_app.store.search_grams  # noqa: F401  # the SQL functions of the search index views
 from pos_app.store.models import Base
 
 config = context.config

@@ -34,7 +34,7 @@ _KEYS_VIEW = f"""CREATE VIEW product_search_keys AS SELECT p.id AS id, p.name AS
     p.pinyin_initials || coalesce(' ' || {_READING_INITIALS}, '') AS pinyin_initials
     FROM products p WHERE p.status = 'active'"""
 
-_SEARCH_VIEW = """CREATE VIEW product_search AS SELECT k.id AS id, k.name AS name,
+SEARCH_VIEW = """CREATE VIEW product_search AS SELECT k.id AS id, k.name AS name,
     k.pinyin_full AS pinyin_full, k.pinyin_initials AS pinyin_initials,
     search_grams(k.name, k.pinyin_initials) AS short
     FROM product_search_keys k"""
@@ -51,7 +51,7 @@ UPGRADE_SQL = [
     f"""INSERT INTO search_positions WITH RECURSIVE n(i) AS
         (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {MAX_POSITION}) SELECT i FROM n""",
     _KEYS_VIEW,
-    _SEARCH_VIEW,
+    SEARCH_VIEW,
     f"""CREATE VIRTUAL TABLE products_fts USING fts5({_COLUMNS},
         content='product_search', content_rowid='id', tokenize='trigram')""",
     f"""CREATE TRIGGER products_fts_ai AFTER INSERT ON products WHEN new.status = 'active'
