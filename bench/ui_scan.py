@@ -4,7 +4,7 @@ the cart table has painted the new row, at N SKUs. Budget: p99 ≤ 20 ms (DESIGN
 Keys are real QKeyEvents through the application's scanner filter, timed by a fake clock so each
 burst looks like a 10 ms-per-key scanner; the cart is emptied every CART_LINES scans, like a
 real queue of customers. The till runs as in a shop: paired with a mall served on loopback, its
-sync, print and search-preparation threads started, garbage collected on the GUI thread with
+sync, print and warm-up threads started, garbage collected on the GUI thread with
 start-up's objects frozen (pos_app/ui/app.py). Scanning begins once the search dictionaries are
 loaded (~1 s after start, while a cashier is still logging in): that load holds the GIL, and the
 first scans of a till scanned at once would wait behind it by up to ~0.3 s.
@@ -35,7 +35,7 @@ from pos_app.ui.app import build_window, make_application
 from pos_app.ui.gui_thread_gc import GuiThreadCollector
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEvent, QKeyEvent, QObject, Qt, QTest
-from pos_app.ui.till import SEARCH_PREPARATION_THREAD, Till, bootstrap
+from pos_app.ui.till import WARM_UP_THREAD, Till, bootstrap
 from sync.engine import engine_for
 from tools.screenshots import DEMO_CASHIER, wait_until
 
@@ -84,9 +84,9 @@ def random_barcodes(db: Database, count: int, seed: int = 1) -> list[str]:
     return rng.sample(list(codes), min(count, len(codes)))
 
 
-def wait_for_search_preparation() -> None:
+def wait_for_warm_up() -> None:
     for thread in threading.enumerate():
-        if thread.name == SEARCH_PREPARATION_THREAD:
+        if thread.name == WARM_UP_THREAD:
             thread.join()
 
 
@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
         window = logged_in_window(till, KeyClock())
         collector.freeze_startup_objects()
         till.start()
-        wait_for_search_preparation()
+        wait_for_warm_up()
         painter = PaintCounter()
         window.sale.table.viewport().installEventFilter(painter)
         samples: list[float] = []

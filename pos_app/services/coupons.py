@@ -26,7 +26,6 @@ from pos_app.services.points import mall_rules
 from pos_app.store.db import Database
 from pos_app.store.models import Sale, SaleCoupon
 from sync.coupon_code import CouponToken, verify_coupon_code
-from sync.coupon_protocol import CouponHoldRequest
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +80,8 @@ def take_coupon(
     """The scanned coupon for this sale: held at the mall, or taken offline within the cap.
     Raises CouponError (not genuine, expired), CouponRefused (the mall says it cannot be used)
     or CouponOfflineRefused."""
+    from sync.coupon_protocol import CouponHoldRequest
+
     token = read_coupon(db, code, now=now)
     try:
         hold = directory.hold_coupon(CouponHoldRequest(request_id=request_id, code=code.strip()))

@@ -4,34 +4,33 @@ and then blocking the outbox at push time."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from pos_app.services.promotions import NO_PROMOTIONS, SalePromotions
 from pos_app.store.models import Sale, SaleLine
 from pos_app.store.outbox import append_event
-from sync.protocol import (
-    LinePromotion,
-    PaymentPayload,
-    RefundPayload,
-    SaleCouponPayload,
-    SaleLinePayload,
-    SalePayload,
-    Strict,
-    event_kind,
-)
+
+if (
+    TYPE_CHECKING
+):  # the contract's models (pydantic) load at the first event, after the first screen
+    from sync.protocol import SaleLinePayload, SalePayload, Strict
 
 
 def queue_event(session: Session, payload: Strict) -> int:
     """Append a checked payload to the outbox in the caller's transaction; its device sequence.
     Only the fields given are sent (exclude_unset), so the wire form is what was built."""
+    from sync.protocol import event_kind
+
     return append_event(
         session, event_kind(payload), payload.model_dump(mode="json", exclude_unset=True)
     )
 
 
 def _line_payload(line: SaleLine, promotions: SalePromotions) -> SaleLinePayload:
+    from sync.protocol import LinePromotion, SaleLinePayload
+
     applied = [
         LinePromotion(rule_id=a.rule_id, name=a.name, kind=a.kind, discount_fen=a.discount_fen)
         for a in promotions.lines.get(line.line_no, ())
@@ -54,6 +53,8 @@ def sale_event_payload(sale: Sale, promotions: SalePromotions = NO_PROMOTIONS) -
     """A sale or refund as the mall applies it; refunds carry negative qty and amounts. A sale
     priced with promotion rules names their version, and its lines what applied to them; a
     sale with a coupon names it for the mall to redeem."""
+    from sync.protocol import PaymentPayload, RefundPayload, SaleCouponPayload, SalePayload
+
     optional: dict[str, Any] = {}
     if promotions.version is not None:
         optional["promo_version"] = promotions.version

@@ -43,10 +43,10 @@ from pos_app.services.payments import (
 )
 from pos_app.store.db import Database
 from sync.errors import NotPaired, SyncError, SyncRejected
-from sync.payment_protocol import CreatePayment, CreateRefund, Payment
 
 if TYPE_CHECKING:  # requests loads when a paired till builds its client, not at import
     from sync.client import MallClient
+    from sync.payment_protocol import Payment
 
 log = logging.getLogger(__name__)
 OFFLINE_MESSAGE = (
@@ -92,6 +92,8 @@ class MallPaymentGateway:
     # -- PaymentGateway ------------------------------------------------------------------------
 
     def start(self, draft: SaleDraft, amount_fen: int, code: str) -> PaymentAttempt:
+        from sync.payment_protocol import CreatePayment
+
         provider = detect_payment_provider(code)
         if provider is None:
             raise PaymentRefused("这不是微信或支付宝付款码。")
@@ -204,6 +206,8 @@ class MallPaymentGateway:
     def send_refunds(self) -> int:
         """Send queued refunds to the mall (idempotent keys); how many the mall has taken. Stops
         at the first network failure and keeps the rest queued."""
+        from sync.payment_protocol import CreateRefund
+
         sent = 0
         for key, payment_id, amount_fen in queued_refunds(self.db):
             request = CreateRefund(idempotency_key=key, amount_fen=amount_fen, reason="退货")

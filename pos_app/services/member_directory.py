@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pos_app.services.errors import ServiceError
-from sync.coupon_protocol import CouponHoldInfo, CouponHoldRequest
 from sync.errors import NotPaired, SyncError, SyncRejected
-from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
-from sync.protocol import PointsRulesData
 
-if TYPE_CHECKING:  # requests loads only when a paired till asks the mall (not for `pos sale`)
+if TYPE_CHECKING:  # requests loads only when a paired till asks the mall (not for `pos sale`),
+    # the contract's models (pydantic) after the first screen
     from sync.client import MallClient
+    from sync.coupon_protocol import CouponHoldInfo, CouponHoldRequest
+    from sync.member_protocol import HoldInfo, HoldRequest, MemberInfo, MemberLookup, MemberSignup
+    from sync.protocol import PointsRulesData
 
 __all__ = [
     "CouponRefused",

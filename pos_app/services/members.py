@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -43,8 +44,9 @@ from sync.member_code import (
     looks_like_member_code,
     verify_member_code,
 )
-from sync.member_protocol import HoldRequest, MemberInfo, MemberLookup, MemberSignup
-from sync.protocol import MemberSignupPayload
+
+if TYPE_CHECKING:  # the contract's models (pydantic) load at first use, after the first screen
+    from sync.member_protocol import MemberInfo, MemberLookup
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,8 @@ def read_member_code(db: Database, code: str, *, now: datetime) -> MemberView:
 
 
 def _lookup_query(text: str) -> MemberLookup:
+    from sync.member_protocol import MemberLookup
+
     if PHONE.match(text):
         return MemberLookup(phone=text)
     if CARD.match(text):
@@ -168,6 +172,8 @@ def find_member(
 ) -> MemberView:
     """The member a scanned or typed text names. A member code works offline (the balance is
     refreshed from the mall when it answers); phone, card and digits need the mall."""
+    from sync.member_protocol import MemberLookup
+
     text = text.strip()
     if looks_like_member_code(text):
         view = read_member_code(db, text, now=now)
@@ -181,6 +187,9 @@ def find_member(
 def quick_signup(db: Database, directory: MemberDirectory, phone: str) -> MemberView:
     """Sign a customer up with their phone number. Offline, the signup is queued for the mall
     and the sale names the member "tel:<phone>" until then."""
+    from sync.member_protocol import MemberSignup
+    from sync.protocol import MemberSignupPayload
+
     phone = phone.strip()
     if not PHONE.match(phone):
         raise MemberError(
@@ -304,6 +313,8 @@ def redeem(
     """A points or stored-value tender: held at the mall (captured when the sale syncs), or,
     with the mall offline, taken within the daily offline cap (settled when the sale syncs).
     pending: the tenders already taken for this sale."""
+    from sync.member_protocol import HoldRequest
+
     if member_id.startswith(TEL_PREFIX):
         raise RedemptionRefused(
             "A member who signed up offline cannot redeem until the mall knows them",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,9 @@ from pos_app.domain.cart import Cart
 from pos_app.domain.points import EarnLine, PointsRules, points_earned, points_to_reverse
 from pos_app.store.member_models import KnownMember
 from pos_app.store.settings import get_setting, set_setting
-from sync.protocol import PointsRulesData
+
+if TYPE_CHECKING:  # the contract's models (pydantic) load at first use, after the first screen
+    from sync.protocol import PointsRulesData
 
 __all__ = [
     "cart_points",

@@ -19,7 +19,6 @@ from pos_app.store.db import Database
 from pos_app.store.journal import append_journal
 from pos_app.store.models import CashMove, Payment, Sale, Shift, utc_now
 from pos_app.store.payment_models import TopUp, TopUpPayment
-from sync.protocol import ShiftClosePayload
 
 
 @dataclass(frozen=True)
@@ -178,6 +177,8 @@ def close_shift(
 ) -> ShiftReport:
     """Z close after a blind count: final, numbered, journaled (with who approved it, when the
     closer's role may not close alone); the shift cannot reopen."""
+    from sync.protocol import ShiftClosePayload
+
     if counted_cash_fen < 0:
         raise ShiftError("The counted cash cannot be negative.", code="shift_counted_negative")
     with db.write() as session:

@@ -25,7 +25,6 @@ from pos_app.services.events import queue_event
 from pos_app.services.till import scale_layouts
 from pos_app.store.backoffice_models import StockLevel
 from pos_app.store.models import Product, StockMove, utc_now
-from sync.protocol import StockPayload
 
 DEFAULT_PAGE = 50
 GRAMS_PER_KG = 1000
@@ -114,6 +113,8 @@ def line_cost_fen(weighed: bool, qty: int, cost_fen: int | None) -> int | None:
 
 def post_delta(session: Session, product: Product, delta: int, *, reason: str, ref: str) -> None:
     """One ledger delta and its outbox "stock" event for the mall, in the caller's transaction."""
+    from sync.protocol import StockPayload
+
     session.add(
         StockMove(product_id=product.id, delta=delta, reason=reason, ref=ref, created_at=utc_now())
     )

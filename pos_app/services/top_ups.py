@@ -38,7 +38,6 @@ from pos_app.store.journal import append_journal
 from pos_app.store.models import utc_now
 from pos_app.store.payment_models import TopUp, TopUpPayment
 from pos_app.store.settings import get_setting
-from sync.protocol import PaymentPayload, TopUpPayload
 
 MEMBER_ID_PREFIX = "M"  # a member the mall knows (not "tel:…", signed up offline)
 MONEY_KINDS = (TenderKind.CASH, TenderKind.CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
@@ -87,6 +86,8 @@ def record_top_up(
     payment_draft: str | None = None,
 ) -> TopUpResult:
     """Store a fully paid top-up with its tenders, journal entry and outbox event."""
+    from sync.protocol import PaymentPayload, TopUpPayload
+
     if amount_fen <= 0:
         raise TopUpRefused("Enter the amount to top up.", code="top_up_amount")
     if any(t.kind not in MONEY_KINDS for t in tenders):

@@ -20,10 +20,10 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.widgets import label, show_message
-from sync.protocol import OnlineOrder
 
 if TYPE_CHECKING:  # the sync engine loads after the first paint (pos_app.ui.app)
     from pos_app.ui.sync_bridge import SyncBridge
+    from sync.protocol import OnlineOrder
 
 COLUMNS = ("col_order", "col_customer", "col_items", "col_total")
 

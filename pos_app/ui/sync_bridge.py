@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from pos_app.services.database import Database
 from pos_app.ui.i18n import sync_error_text, tr
@@ -17,9 +18,11 @@ from sync.local_reads import (
     sync_status,
     watch_waiting,
 )
-from sync.protocol import OnlineOrder
 from sync.status import SyncStatus
 from sync.worker import SyncWorker
+
+if TYPE_CHECKING:  # the contract's models (pydantic) load after the first screen
+    from sync.protocol import OnlineOrder
 
 
 def status_text(status: SyncStatus, zone: tzinfo | None = None) -> str:

@@ -21,8 +21,8 @@ from pos_app.services.mall_payments import MallPaymentGateway, till_gateway
 from pos_app.services.member_directory import MemberDirectory, NoMallDirectory, directory_for
 from pos_app.services.members import refresh_rules
 from pos_app.services.payments import PaymentGateway, UnavailableGateway
-from pos_app.services.search import prepare_search
 from pos_app.services.till_start import TillStart, till_start
+from pos_app.services.warm_up import warm_up
 from pos_app.services.writer import Writer
 from pos_app.ui.ops import OpRunner
 from pos_app.ui.payment_upkeep import PaymentUpkeep
@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # the sync worker (Qt) loads only for a paired till
     from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
-SEARCH_PREPARATION_THREAD = "prepare-search"
+WARM_UP_THREAD = "warm-up"
 
 
 @dataclass
@@ -55,10 +55,9 @@ class Till:
 
     def start(self) -> None:
         """After the first paint: the printer (and the reprint offer), sync, the payment
-        upkeep's recovery, the points rules and the search dictionaries."""
-        # pypinyin's dictionaries take ~1 s to load: on their own thread, so the first search
-        # does not pay for it.
-        threading.Thread(target=prepare_search, name=SEARCH_PREPARATION_THREAD, daemon=True).start()
+        upkeep's recovery, the points rules, and the search tables and contract models the
+        first search and sale need (services/warm_up.py, on a thread of its own)."""
+        threading.Thread(target=warm_up, name=WARM_UP_THREAD, daemon=True).start()
         if self.printer is not None:
             self.printer.start()
         self._refresh_points_rules()
