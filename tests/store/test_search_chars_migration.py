@@ -1,8 +1,10 @@
-"""Migration 0016 on a till with products: its characters index is built from them, and going
-back to 0015 restores 0009's index of padded grams, whole."""
+"""Migrations 0016 and 0017 on a till with products: the characters index is built from them,
+the trigram index gathers 16 MB before writing, and going back to 0015 restores 0009's index of
+padded grams, whole."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -38,6 +40,14 @@ def short_grams(path: Path) -> int:
         db.dispose()
 
 
+def trigram_hashsize(path: Path) -> int:
+    """The bytes of entries the trigram index gathers before writing a segment (0017)."""
+    with sqlite3.connect(path) as raw:
+        found = raw.execute("SELECT v FROM products_fts_config WHERE k = 'hashsize'").fetchone()
+    raw.close()
+    return int(found[0]) if found else 1024 * 1024  # FTS5's default
+
+
 def test_0016_indexes_the_products_there_and_downgrades_to_0009s_grams(tmp_path: Path) -> None:
     path = tmp_path / "till.db"
     command.upgrade(alembic_config(path), "0015")
@@ -47,6 +57,7 @@ def test_0016_indexes_the_products_there_and_downgrades_to_0009s_grams(tmp_path:
     db.dispose()
     upgrade(path)
     assert (found(path, "老"), found(path, "老吉"), found(path, "lg")) == (["1", "2"], ["1"], ["2"])
+    assert trigram_hashsize(path) == 16 * 1024 * 1024
     command.downgrade(alembic_config(path), "0015")
     assert short_grams(path) == 1
     upgrade(path)
