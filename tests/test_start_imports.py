@@ -1,32 +1,80 @@
 """The till's start path loads only what its first screen needs: the sync contract's models
 (pydantic), the HTTP client, cryptography and the search tables load after the first paint
-(pos_app/services/warm_up.py, the sync worker's thread). Checked in a fresh interpreter, as a
-till starts."""
+(pos_app/services/warm_up.py, the sync worker's thread, the first call to the mall). Checked in
+a fresh interpreter, as a till starts."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+from pos_app.store.db import Database
+from sync.credentials import DeviceCredentials, save_credentials
 
 START_PATH = ("pos_app.cli.main", "pos_app.launcher", "pos_app.store.db", "pos_app.ui.app")
 LOADED_LATER = ("pydantic", "requests", "cryptography", "pypinyin", "sync.engine", "mall")
 
 
+PAIRED_WINDOW = """
+import json, sys
+from pathlib import Path
+from pos_app.services.writer import Writer
+from pos_app.store.db import Database
+from pos_app.ui.app import build_window, make_application
+from pos_app.ui.till import bootstrap
+
+app = make_application()
+writer = Writer()
+till = bootstrap(Database(Path(sys.argv[1])), writer, sync_engine=lambda: None)
+window = build_window(till)
+window.show()
+app.processEvents()
+print(json.dumps(sorted(sys.modules)))
+window.dispose()
+writer.close()
+"""
+
+
+def loaded_modules(script: str, *args: str) -> set[str]:
+    """The modules a fresh interpreter holds after running script."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=env,
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
 def modules_after_importing(names: tuple[str, ...]) -> set[str]:
-    script = (
+    return loaded_modules(
         f"import json, sys\nfor name in {names!r}:\n    __import__(name)\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    return set(json.loads(done.stdout))
 
 
 def test_the_start_path_imports_nothing_the_first_screen_does_not_need():
     loaded = modules_after_importing(START_PATH)
     assert "pos_app.ui.main_window" in loaded  # the check looks at the real start path
+    assert sorted(name for name in LOADED_LATER if name in loaded) == []
+
+
+def test_a_paired_till_shows_its_first_screen_without_the_http_client_or_the_contract(
+    db: Database, tmp_path: Path
+):
+    """Its payment gateway, member directory and sync make their mall client at first use."""
+    credentials = DeviceCredentials(
+        "http://127.0.0.1:9", "device-1", "S001", "Demo store", "2026-12-08T00:00:00", "secret"
+    )
+    save_credentials(db.path.parent, credentials)
+    loaded = loaded_modules(PAIRED_WINDOW, str(db.path))
+    assert "pos_app.ui.sync_bridge" in loaded  # the till was paired: sync is in the window
     assert sorted(name for name in LOADED_LATER if name in loaded) == []
 
 

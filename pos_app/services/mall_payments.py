@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ from pos_app.services.payments import (
     UnavailableGateway,
 )
 from pos_app.store.db import Database
+from sync.client_on_demand import ClientOnDemand
 from sync.errors import NotPaired, SyncError, SyncRejected
 
 if TYPE_CHECKING:  # requests loads when a paired till builds its client, not at import
@@ -74,12 +76,19 @@ class Recovery:
 
 
 class MallPaymentGateway:
-    """PaymentGateway over the mall for one till (its database and its paired MallClient)."""
+    """PaymentGateway over the mall for one till (its database and its paired MallClient, made
+    by connect at the first call to the mall)."""
 
-    def __init__(self, db: Database, client: MallClient, *, recover_wait_s: float = 45.0) -> None:
+    def __init__(
+        self, db: Database, connect: Callable[[], MallClient], *, recover_wait_s: float = 45.0
+    ) -> None:
         self.db = db
-        self.client = client
+        self._client = ClientOnDemand(connect)
         self.recover_wait_s = recover_wait_s
+
+    @property
+    def client(self) -> MallClient:
+        return self._client.get()
 
     @classmethod
     def paired(cls, db: Database, data_dir: Path | None = None) -> MallPaymentGateway:
@@ -87,7 +96,7 @@ class MallPaymentGateway:
         from sync.credentials import load_credentials
 
         credentials = load_credentials(data_dir or db.path.parent)
-        return cls(db, credentials.client())
+        return cls(db, credentials.client)
 
     # -- PaymentGateway ------------------------------------------------------------------------
 

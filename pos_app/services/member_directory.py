@@ -8,10 +8,12 @@ raise the same typed errors, with messages for the cashier.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pos_app.services.errors import ServiceError
+from sync.client_on_demand import ClientOnDemand
 from sync.errors import NotPaired, SyncError, SyncRejected
 
 if TYPE_CHECKING:  # requests loads only when a paired till asks the mall (not for `pos sale`),
@@ -114,10 +116,15 @@ def _translate(error: SyncError) -> MemberError:
 
 
 class MallDirectory:
-    """The real directory: the mall's members API. Runs on the caller's (worker) thread."""
+    """The real directory: the mall's members API, through the client connect makes at the
+    first call. Runs on the caller's (worker) thread."""
 
-    def __init__(self, client: MallClient) -> None:
-        self.client = client
+    def __init__(self, connect: Callable[[], MallClient]) -> None:
+        self._client = ClientOnDemand(connect)
+
+    @property
+    def client(self) -> MallClient:
+        return self._client.get()
 
     @staticmethod
     def _ask(call: Callable[[], T]) -> T:
@@ -165,4 +172,4 @@ def directory_for(data_dir: Path) -> MemberDirectory:
         credentials = load_credentials(data_dir)
     except NotPaired:
         return NoMallDirectory()
-    return MallDirectory(credentials.client(timeout_s=(3.0, 5.0), retries=1))
+    return MallDirectory(partial(credentials.client, timeout_s=(3.0, 5.0), retries=1))

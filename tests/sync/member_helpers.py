@@ -10,6 +10,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import requests
 from sqlalchemy import select
@@ -141,12 +142,14 @@ def pair_till(
     """Pair the till's database with the mall (keys and rules saved) and return its sync engine
     and member directory."""
     credentials = pair(base_url, pair_code, db.path.parent, till_id=till_id, db=db)
-    return engine_for(db), MallDirectory(credentials.client(timeout_s=(3.0, 5.0), retries=0))
+    return engine_for(db), MallDirectory(
+        partial(credentials.client, timeout_s=(3.0, 5.0), retries=0)
+    )
 
 
 def offline_directory() -> MallDirectory:
     """A directory whose mall does not answer (nothing listens on port 9 here)."""
-    return MallDirectory(MallClient("http://127.0.0.1:9", timeout_s=(0.5, 0.5), retries=0))
+    return MallDirectory(lambda: MallClient("http://127.0.0.1:9", timeout_s=(0.5, 0.5), retries=0))
 
 
 def push_sale(device: Device, *, store_id: str = "S001", **fields: object) -> int:

@@ -221,7 +221,7 @@ def test_a_refund_goes_back_through_the_mall_even_after_an_outage(
     refund_sale(
         db, sale_no=sale_no, quantities={1: 1}, cashier_id=CASHIER_ID, approver_id=MANAGER_ID
     )
-    offline = MallPaymentGateway(db, MallClient(DEAD_MALL, retries=0, timeout_s=(0.5, 0.5)))
+    offline = MallPaymentGateway(db, lambda: MallClient(DEAD_MALL, retries=0, timeout_s=(0.5, 0.5)))
     assert offline.send_refunds() == 0
     with db.read() as session:
         [queued] = session.scalars(select(PaymentRefundRow)).all()
@@ -238,7 +238,7 @@ def test_an_unreachable_mall_makes_code_payment_unavailable_and_never_charges(
 ):
     """Offline: a clear PaymentUnavailable; the attempt is voided once the mall is back."""
     cart = colas(db)
-    offline = MallPaymentGateway(db, MallClient(DEAD_MALL, retries=0, timeout_s=(0.5, 0.5)))
+    offline = MallPaymentGateway(db, lambda: MallClient(DEAD_MALL, retries=0, timeout_s=(0.5, 0.5)))
     with pytest.raises(PaymentUnavailable, match="商城支付服务连接失败"):
         offline.start(draft_of(cart), 700, payment_code())
     assert gateway.void_abandoned() == 1
