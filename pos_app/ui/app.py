@@ -81,7 +81,8 @@ def run_gui(
 ) -> int:
     """Run the till until its window closes; returns the exit code. Nothing but the first screen
     comes before it is painted; the printer, sync, payment upkeep and search preparation start
-    right after, on their threads (then READY on stdout if print_ready, for bench startup)."""
+    right after, on their threads (READY on stdout once it is painted if print_ready, for bench
+    startup)."""
     app = make_application()
     collector = GuiThreadCollector(app)
     writer = Writer()
@@ -109,10 +110,10 @@ def _run_till(
 
     def first_screen_painted() -> None:
         window.repaint()
+        if print_ready:  # the first screen is up: what starts next runs on other threads
+            print("READY", flush=True)
         collector.freeze_startup_objects()
         till.start()
-        if print_ready:
-            print("READY", flush=True)
 
     QTimer.singleShot(0, first_screen_painted)
     signals = quit_on_signals(app)
