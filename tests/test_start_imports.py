@@ -1,7 +1,7 @@
 """The till's start path loads only what its first screen needs: the sync contract's models
-(pydantic), the HTTP client, cryptography and the search tables load after the first paint
-(pos_app/services/warm_up.py, the sync worker's thread, the first call to the mall). Checked in
-a fresh interpreter, as a till starts."""
+(pydantic), the HTTP client, cryptography, the imaging library and the search tables load after
+the first paint (pos_app/services/warm_up.py, the sync worker's thread, the first call to the
+mall, the first label). Checked in a fresh interpreter, as a till starts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ from pos_app.store.db import Database
 from sync.credentials import DeviceCredentials, save_credentials
 
 START_PATH = ("pos_app.cli.main", "pos_app.launcher", "pos_app.store.db", "pos_app.ui.app")
-LOADED_LATER = ("pydantic", "requests", "cryptography", "pypinyin", "sync.engine", "mall")
+LOADED_LATER = (
+    "pydantic",
+    "requests",
+    "cryptography",
+    "pypinyin",
+    "PIL",
+    "qrcode",
+    "sync.engine",
+    "mall",
+)
 
 
 PAIRED_WINDOW = """

@@ -10,7 +10,6 @@ from pos_app.domain.cart_line import GRAMS_PER_KG
 from pos_app.domain.money import mul_div_half_up
 from pos_app.domain.print_jobs import JobKind
 from pos_app.domain.scale_layouts import ScaleLayout, make_scale_barcode
-from pos_app.hardware.tspl import LABEL_STOCK, WeighedGoodsLabel, draw_weighed_label, tspl_job
 from pos_app.services.errors import ServiceError
 from pos_app.services.printing import enqueue_job
 from pos_app.services.till import scale_layouts
@@ -39,7 +38,10 @@ def _price_layout(layouts: tuple[ScaleLayout, ...], plu: str) -> ScaleLayout:
 
 
 def queue_weighed_label(db: Database, *, sku: str, weight_g: int) -> int:
-    """Queue the label for `weight_g` of product `sku`; returns the print job id."""
+    """Queue the label for `weight_g` of product `sku`; returns the print job id. (The label
+    renderer and its imaging library load at the first label, not with the till's window.)"""
+    from pos_app.hardware.tspl import LABEL_STOCK, WeighedGoodsLabel, draw_weighed_label, tspl_job
+
     with db.read() as session:
         product = session.scalars(select(Product).where(Product.sku == sku)).one()
         uri = get_setting(session, "label_printer_uri")

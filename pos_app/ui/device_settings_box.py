@@ -12,10 +12,8 @@ import time
 from pos_app.domain.gtin import make_ean13
 from pos_app.domain.print_jobs import JobKind
 from pos_app.hardware.devices import DeviceStatus
-from pos_app.hardware.labels import PriceLabel
 from pos_app.hardware.pole_display import Light, PoleDisplay, PoleView, amount_digits
 from pos_app.hardware.scale import Scale, SerialScale
-from pos_app.hardware.tspl import LABEL_STOCK, render_tspl_job
 from pos_app.services.device_settings import (
     LABEL_PRINTER_SCHEMES,
     LABEL_SIZES,
@@ -43,15 +41,7 @@ from pos_app.ui.widgets import combo, label, qty_text, show_message
 
 TEST_WAIT_S = 3.0
 POLE_TEST_FEN = 88_888_888  # lights every segment: 888888.88
-TEST_LABEL = PriceLabel(
-    "TEST",
-    "门店通测试标签",
-    "个",
-    1234,
-    1111,
-    make_ean13("690000000001"),
-    "https://mall.example.cn",
-)
+TEST_LABEL_URL = "https://mall.example.cn"
 
 
 def _line(name: str, text: str) -> QLineEdit:
@@ -234,11 +224,18 @@ class DeviceSettingsBox(QWidget):
         self._every_tick(tick)
 
     def test_label(self) -> None:
-        """Queue one TSPL test label for the label printer as typed."""
+        """Queue one TSPL test label for the label printer as typed. (The label renderer and
+        its imaging library load here, not with the till's window.)"""
+        from pos_app.hardware.labels import PriceLabel
+        from pos_app.hardware.tspl import LABEL_STOCK, render_tspl_job
+
         uri = self._address(self.label_uri)
         if uri is None:
             return
-        job = render_tspl_job([TEST_LABEL], LABEL_STOCK[str(self.label_size.currentData())])
+        test_label = PriceLabel(
+            "TEST", "门店通测试标签", "个", 1234, 1111, make_ean13("690000000001"), TEST_LABEL_URL
+        )
+        job = render_tspl_job([test_label], LABEL_STOCK[str(self.label_size.currentData())])
         db = self.ctx.db
         self.ctx.ops.run(
             lambda: enqueue_job(db, JobKind.TSPL_LABEL, lambda _s, _p: job, printer_uri=uri),
