@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_rules import PromotionRuleError, RuleSet
-from pos_app.store.models import Barcode, Category, Product, PromotionSet, utc_now
+from pos_app.store.models import Barcode, Product, PromotionSet, utc_now
 from sync.pinyin import pinyin_keys
 from sync.protocol import OnlineOrder, ProductData, PromotionSetData
 from sync.state import delete_state, get_state, set_state
@@ -25,7 +26,8 @@ from sync.status import ORDER_PREFIX
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = (
+# A product's fields in the order of the products columns below (the category by its name).
+_FIELDS = (
     "sku",
     "name",
     "pinyin_full",
@@ -34,18 +36,26 @@ _COLUMNS = (
     "price_fen",
     "member_price_fen",
     "tax_rate_bp",
-    "category_id",
+    "category",
     "weighed",
     "plu_code",
     "status",
-    "updated_at",
 )
-# Plain SQL through the driver's executemany: a million rows cost seconds, not minutes.
+_COLUMNS = (*("category_id" if f == "category" else f for f in _FIELDS), "updated_at")
+_VALUES = ", ".join(
+    "(SELECT id FROM categories WHERE name = ?)" if f == "category" else "?"
+    for f in (*_FIELDS, "updated_at")
+)
+_row_of = attrgetter(*_FIELDS)
+# Plain SQL through the driver's executemany, the same statements every chunk (prepared once by
+# the driver's statement cache): a million rows cost seconds, not minutes.
+_ADD_CATEGORY = "INSERT INTO categories (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
 _UPSERT_PRODUCT = (
-    f"INSERT INTO products ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    f"INSERT INTO products ({', '.join(_COLUMNS)}) VALUES ({_VALUES}) "
     "ON CONFLICT (sku) DO UPDATE SET "
     + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
 )
+_LAST_ID = "SELECT coalesce(max(id), 0) FROM products"
 # Barcodes and PLUs by sku, one statement per product through executemany: no list of ids to
 # read back or to compile into an IN (...) of thousands each batch.
 _FREE_PLU = "UPDATE products SET plu_code = NULL WHERE plu_code = ?"
@@ -54,59 +64,56 @@ _UPSERT_BARCODE = (
     "INSERT INTO barcodes (code, product_id) SELECT ?, id FROM products WHERE sku = ? "
     "ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id"
 )
+# Products all new: their ids are known, and they hold no barcodes to drop.
+_ADD_BARCODE = (
+    "INSERT INTO barcodes (code, product_id) VALUES (?, ?) "
+    "ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id"
+)
 
 
-def _category_ids(session: Session, names: set[str]) -> dict[str, int]:
-    if not names:
-        return {}
-    query = select(Category.name, Category.id).where(Category.name.in_(names))
-    known = {name: category_id for name, category_id in session.execute(query)}
-    missing = [{"name": name} for name in names if name not in known]
-    if missing:
-        session.execute(insert(Category), missing)
-        return _category_ids(session, names)
-    return known
+def _product_rows(products: Sequence[ProductData], now: str) -> list[tuple[Any, ...]]:
+    """The products' column values, built in C (attrgetter) but for a product the mall sent
+    without pinyin, keyed here."""
+    tail = (now,)
+    return [
+        _row_of(p) + tail if p.pinyin_full else _row_of(_with_pinyin(p)) + tail for p in products
+    ]
 
 
-def _product_row(product: ProductData, category_ids: dict[str, int], now: str) -> tuple[Any, ...]:
-    full, initials = product.pinyin_full, product.pinyin_initials
-    if not full:
-        full, initials = pinyin_keys(product.name)
-    return (
-        product.sku,
-        product.name,
-        full,
-        initials,
-        product.unit,
-        product.price_fen,
-        product.member_price_fen,
-        product.tax_rate_bp,
-        category_ids.get(product.category or ""),
-        product.weighed,
-        product.plu_code,
-        product.status,
-        now,
-    )
+def _with_pinyin(product: ProductData) -> ProductData:
+    full, initials = pinyin_keys(product.name)
+    return product.model_copy(update={"pinyin_full": full, "pinyin_initials": initials})
 
 
-def apply_products(session: Session, products: Sequence[ProductData]) -> None:
-    """Insert or update products (latest state wins) with exactly the barcodes given."""
+def apply_products(session: Session, products: Sequence[ProductData]) -> bool:
+    """Insert or update products (latest state wins) with exactly the barcodes given, a fixed
+    number of statements whatever their number. True if every product was new (inserted in
+    order, each taking the next id: a bulk load can index them by id)."""
     if not products:
-        return
-    category_ids = _category_ids(session, {p.category for p in products if p.category})
+        return True
     connection = session.connection()
+    categories = {(p.category,) for p in products if p.category}
+    if categories:
+        connection.exec_driver_sql(_ADD_CATEGORY, list(categories))
     plus = [(product.plu_code,) for product in products if product.plu_code]
     if plus:  # a PLU moves: free it first so the unique index never sees it twice
         connection.exec_driver_sql(_FREE_PLU, plus)
     # The format SQLAlchemy's SQLite DateTime stores (naive UTC, as UtcDateTime expects).
     now = utc_now().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    connection.exec_driver_sql(
-        _UPSERT_PRODUCT, [_product_row(p, category_ids, now) for p in products]
-    )
-    connection.exec_driver_sql(_DROP_BARCODES, [(product.sku,) for product in products])
-    codes = [(code, p.sku) for p in products for code in p.barcodes]
+    before = connection.exec_driver_sql(_LAST_ID).scalar_one()
+    connection.exec_driver_sql(_UPSERT_PRODUCT, _product_rows(products, now))
+    all_new = connection.exec_driver_sql(_LAST_ID).scalar_one() - before == len(products)
+    codes: list[tuple[str, int | str]]
+    if all_new:  # product ids before + 1, before + 2, … in order
+        codes = [(code, i) for i, p in enumerate(products, before + 1) for code in p.barcodes]
+        statement = _ADD_BARCODE
+    else:
+        connection.exec_driver_sql(_DROP_BARCODES, [(product.sku,) for product in products])
+        codes = [(code, p.sku) for p in products for code in p.barcodes]
+        statement = _UPSERT_BARCODE
     if codes:
-        connection.exec_driver_sql(_UPSERT_BARCODE, codes)
+        connection.exec_driver_sql(statement, codes)
+    return all_new
 
 
 def apply_tombstones(session: Session, skus: Sequence[str]) -> None:

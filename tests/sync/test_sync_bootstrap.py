@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from mall.catalog import upsert_products
 from mall.demo import demo_products
@@ -91,6 +91,42 @@ def test_a_snapshot_cut_off_in_the_middle_is_not_counted_and_the_next_start_comp
     engine.run_once()
     assert counts(till)[:2] == (SKUS + 3, SKUS + 3)
     proxy.close()
+
+
+def statements_of_first_download(tmp_path: Path, make_till, products: int, chunk: int) -> list[str]:
+    """The SQL a first download of the fixture's 3 products and `products` more, sent in chunks
+    of `chunk`, sends to the till's database (counted by a SQLAlchemy event). The mall is a
+    SQLite one: what the till sends does not depend on the mall's database."""
+    till = make_till(name=f"-{products}")
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement)
+
+    for mall in open_mall(f"sqlite:///{tmp_path / f'mall-{products}.db'}", snapshot_chunk=chunk):
+        with mall.db.write() as session:
+            upsert_products(session, demo_products(products))
+        engine = till.pair(mall)
+        event.listen(till.db.write_engine, "before_cursor_execute", record)
+        try:
+            assert engine.bootstrap() == products + 3
+        finally:
+            event.remove(till.db.write_engine, "before_cursor_execute", record)
+    assert counts(till)[:2] == (products + 3, products + 3)
+    return sent
+
+
+def test_a_first_download_writes_a_chunk_in_the_same_statements_whatever_its_size(
+    tmp_path: Path, make_till
+):
+    """Each chunk's products, barcodes and search index entries are written by a fixed set of
+    statements (executemany), none per product and no IN list grown with the chunk: 1,200
+    products in 4 chunks of 300 send exactly the SQL that 200 in 4 chunks of 50 do."""
+    small = statements_of_first_download(tmp_path, make_till, 197, 50)
+    big = statements_of_first_download(tmp_path, make_till, 1197, 300)
+    assert big == small
+    assert sum(s.startswith("INSERT INTO products ") for s in big) == 4
+    assert len(big) <= 4 * 12 + 30
 
 
 KILL_SKUS = 3000
