@@ -18,6 +18,7 @@ from mall.processes import MallProcess as ServedMall
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
 from pos_app.store.models import Store, Till
+from pos_app.store.settings import set_setting
 from sync.credentials import pair
 from sync.engine import SyncEngine, engine_for
 from sync.state import set_state
@@ -71,6 +72,8 @@ def paired_till(directory: Path, mall: MallProcess, store_id: str = "S001") -> S
     with db.write() as session:
         session.add(Store(id=store_id, name="bench"))
         session.add(Till(id=till_id, store_id=store_id, name="bench"))
+        set_setting(session, "store_id", store_id)  # the numbers its events carry
+        set_setting(session, "till_id", till_id)
     admin = MallDatabase(mall.database_url)
     with admin.write() as session:
         code = new_pairing_code(session, store_id, ttl_s=600)

@@ -19,6 +19,7 @@ from mall.catalog import add_store
 from mall.db import MallDatabase
 from mall.migrate import upgrade
 from mall.models import SaleRow
+from pos_app.services.till import till_identity
 from pos_app.store.outbox import append_event
 from sync.sample import Item, sale_payload
 
@@ -44,9 +45,10 @@ def main(argv: list[str]) -> int:
         with MallProcess(url) as mall:
             engine = paired_till(Path(temp), mall)
             with engine.db.write() as session:
+                till = till_identity(session)  # the number the mall gave this till at pairing
                 for number in range(1, args.sales + 1):
                     payload = sale_payload(
-                        store_id="S001", till_id="T01", till_seq=number, items=ITEMS
+                        store_id=till.store_id, till_id=till.till_id, till_seq=number, items=ITEMS
                     )
                     append_event(session, "sale", payload)
             started = time.perf_counter()
