@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_rules import PromotionRuleError, RuleSet
 from pos_app.store.models import Barcode, Product, PromotionSet, utc_now
+from pos_app.store.search_index import last_product_id
 from sync.pinyin import pinyin_keys
 from sync.protocol import OnlineOrder, ProductData, PromotionSetData
 from sync.state import delete_state, get_state, set_state
@@ -55,7 +56,6 @@ _UPSERT_PRODUCT = (
     "ON CONFLICT (sku) DO UPDATE SET "
     + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
 )
-_LAST_ID = "SELECT coalesce(max(id), 0) FROM products"
 # Barcodes and PLUs by sku, one statement per product through executemany: no list of ids to
 # read back or to compile into an IN (...) of thousands each batch.
 _FREE_PLU = "UPDATE products SET plu_code = NULL WHERE plu_code = ?"
@@ -100,9 +100,9 @@ def apply_products(session: Session, products: Sequence[ProductData]) -> bool:
         connection.exec_driver_sql(_FREE_PLU, plus)
     # The format SQLAlchemy's SQLite DateTime stores (naive UTC, as UtcDateTime expects).
     now = utc_now().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    before = connection.exec_driver_sql(_LAST_ID).scalar_one()
+    before = last_product_id(session)
     connection.exec_driver_sql(_UPSERT_PRODUCT, _product_rows(products, now))
-    all_new = connection.exec_driver_sql(_LAST_ID).scalar_one() - before == len(products)
+    all_new = last_product_id(session) - before == len(products)
     codes: list[tuple[str, int | str]]
     if all_new:  # product ids before + 1, before + 2, … in order
         codes = [(code, i) for i, p in enumerate(products, before + 1) for code in p.barcodes]
