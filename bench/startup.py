@@ -1,5 +1,5 @@
 """Start to ready-to-scan through the real start path: the installed `pos run` (as a till starts
-it, printer, sync and search preparation included) from process start until its first screen is
+it, printer, sync and warm-up included) from process start until its first screen is
 painted (`--print-ready` prints READY then), at 1,000 and N SKUs, each till paired with a mall
 served on loopback as a shop's till is; beside it, a bare PySide6 window painted in the same
 run. Goals (issue 19): ≤ 1.0 s, N/1,000 ratio ≤ 1.2."""

@@ -80,7 +80,7 @@ def run_gui(
     print_ready: bool = False,
 ) -> int:
     """Run the till until its window closes; returns the exit code. Nothing but the first screen
-    comes before it is painted; the printer, sync, payment upkeep and search preparation start
+    comes before it is painted; the printer, sync, payment upkeep and warm-up start
     right after, on their threads (READY on stdout once it is painted if print_ready, for bench
     startup)."""
     app = make_application()
