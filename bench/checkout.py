@@ -25,7 +25,7 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.selling import add_scanned_item
 from pos_app.services.shift import open_shift
-from pos_app.services.till import scale_layouts
+from pos_app.services.till import scan_rules
 from pos_app.store.db import Database
 from pos_app.store.models import Staff
 
@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
         with db.read() as session:
             cashier_id = session.scalars(select(Staff.id).where(Staff.role == "cashier")).one()
             codes = sample_barcodes(session, 2000)
-            layouts = scale_layouts(session)
+            rules = scan_rules(session)
         open_shift(db, staff_id=cashier_id, float_fen=0)
         raw = RawCheckout(path)
         rng = random.Random(1)
@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
             cart = Cart()
             with db.read() as session:
                 for code in rng.sample(codes, 5):
-                    add_scanned_item(session, cart, code, layouts)
+                    add_scanned_item(session, cart, code, rules)
             paid = cart.total_fen + 10_000
             start = time.perf_counter()
             checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, paid)], cashier_id=cashier_id)

@@ -17,7 +17,7 @@ from pos_app.services.checkout import checkout
 from pos_app.services.errors import ServiceError
 from pos_app.services.selling import add_scanned_item
 from pos_app.services.shift import open_shift
-from pos_app.services.till import open_shift_of, scale_layouts, till_identity
+from pos_app.services.till import open_shift_of, scan_rules, till_identity
 from pos_app.store.db import Database
 from pos_app.store.models import Staff
 
@@ -37,9 +37,9 @@ def _cashier(db: Database, code: str | None) -> Staff:
 def _cart(db: Database, codes: list[str]) -> Cart:
     cart = Cart()
     with db.read() as session:
-        layouts = scale_layouts(session)
+        rules = scan_rules(session)
         for code in codes:
-            add_scanned_item(session, cart, code, layouts)
+            add_scanned_item(session, cart, code, rules)
     return cart
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "ScanBurstDetector",
     "ScanContext",
     "ScanIntent",
+    "ScanRules",
     "WrongScanContext",
     "detect_payment_provider",
     "mask_payment_code",
@@ -129,6 +130,15 @@ def mask_payment_code(code: str) -> str:
     if len(code) < 16:
         return "*" * 8
     return f"{code[:4]}{'*' * 8}{code[-4:]}"
+
+
+@dataclass(frozen=True)
+class ScanRules:
+    """How this store reads item codes: its scale label layouts, and whether a ¥0.00 label
+    sells. Read with the selling settings, not at each scan."""
+
+    layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS
+    allow_zero_price: bool = False
 
 
 def route_item(

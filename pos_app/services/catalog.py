@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Executable, Row, bindparam, func, select
+from sqlalchemy.orm import Session
 
 from pos_app.domain.cart_line import ProductInfo
 from pos_app.domain.parsed_barcode import BarcodeKind, ParsedBarcode
 from pos_app.services.errors import UnknownBarcode
-from pos_app.store.models import Barcode, Product
-
-_WITH_CATEGORY = joinedload(Product.category)  # one query per scan, not two
+from pos_app.store.models import Barcode, Category, Product
 
 
 @dataclass(frozen=True)
@@ -34,23 +33,30 @@ def product_info(product: Product) -> ProductInfo:
     )
 
 
-def _by_barcode(session: Session, code: str) -> Product | None:
-    query = select(Product).options(_WITH_CATEGORY).join(Barcode).where(Barcode.code == code)
-    return session.scalars(query).first()
+# Core statements of the columns a scan needs: an ORM entity load costs more than the query.
+_FOUND = select(
+    Product.id,
+    Product.status,
+    Product.sku,
+    Product.name,
+    Product.unit,
+    Product.price_fen,
+    Product.member_price_fen,
+    Product.weighed,
+    Product.tax_rate_bp,
+    func.coalesce(Category.name, "").label("category"),
+).outerjoin(Category, Category.id == Product.category_id)
+_BY_BARCODE = _FOUND.join(Barcode, Barcode.product_id == Product.id).where(
+    Barcode.code == bindparam("code")
+)
+_BY_SKU_OR_PLU = _FOUND.where(
+    (Product.sku == bindparam("code")) | (Product.plu_code == bindparam("code"))
+)
+_BY_PLU = _FOUND.where(Product.plu_code == bindparam("code"))
 
 
-def _by_sku_or_plu(session: Session, code: str) -> Product | None:
-    query = (
-        select(Product)
-        .options(_WITH_CATEGORY)
-        .where((Product.sku == code) | (Product.plu_code == code))
-    )
-    return session.scalars(query).first()
-
-
-def _by_plu(session: Session, plu: str) -> Product | None:
-    query = select(Product).options(_WITH_CATEGORY).where(Product.plu_code == plu)
-    return session.scalars(query).first()
+def _found(session: Session, query: Executable, code: str) -> Row[Any] | None:
+    return session.connection().execute(query, {"code": code}).first()
 
 
 def lookup_scan(session: Session, parsed: ParsedBarcode) -> FoundProduct:
@@ -60,11 +66,21 @@ def lookup_scan(session: Session, parsed: ParsedBarcode) -> FoundProduct:
     different product, and booking that one at the label's price is the worst mistake a scan
     can make, so an unknown PLU is refused."""
     if parsed.kind is BarcodeKind.SCALE and parsed.scale_item_code is not None:
-        product = _by_plu(session, parsed.scale_item_code)
+        row = _found(session, _BY_PLU, parsed.scale_item_code)
     else:
-        product = _by_barcode(session, parsed.code)
-        if product is None and parsed.kind is BarcodeKind.INTERNAL:
-            product = _by_sku_or_plu(session, parsed.code)
-    if product is None or product.status != "active":
+        row = _found(session, _BY_BARCODE, parsed.code)
+        if row is None and parsed.kind is BarcodeKind.INTERNAL:
+            row = _found(session, _BY_SKU_OR_PLU, parsed.code)
+    if row is None or row.status != "active":
         raise UnknownBarcode(parsed.code)
-    return FoundProduct(product.id, product_info(product))
+    info = ProductInfo(
+        sku=row.sku,
+        name=row.name,
+        unit=row.unit,
+        price_fen=row.price_fen,
+        member_price_fen=row.member_price_fen,
+        weighed=row.weighed,
+        tax_rate_bp=row.tax_rate_bp,
+        category=row.category,
+    )
+    return FoundProduct(row.id, info)

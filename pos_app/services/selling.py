@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -10,10 +9,8 @@ from sqlalchemy.orm import Session
 from pos_app.domain.cart import Cart
 from pos_app.domain.cart_line import CartLine, ProductInfo
 from pos_app.domain.parsed_barcode import BarcodeKind, ParsedBarcode
-from pos_app.domain.scale_layouts import ScaleLayout
-from pos_app.domain.scan import route_item
+from pos_app.domain.scan import ScanRules, route_item
 from pos_app.services.catalog import lookup_scan
-from pos_app.store.settings import get_setting
 
 
 @dataclass(frozen=True)
@@ -41,17 +38,14 @@ class ScannedItem:
         return cart.add(self.info, barcode=parsed.code, weight_g=weight_g)
 
 
-def scan_item(session: Session, code: str, layouts: Sequence[ScaleLayout]) -> ScannedItem:
+def scan_item(session: Session, code: str, rules: ScanRules) -> ScannedItem:
     """Raises InvalidBarcode (malformed; WrongScanContext for a payment code, never looked up)
     or UnknownBarcode (not in the catalog)."""
-    allow_zero = bool(get_setting(session, "scale_zero_price_allowed"))
-    parsed = route_item(code, layouts, allow_zero_price=allow_zero).barcode
+    parsed = route_item(code, rules.layouts, allow_zero_price=rules.allow_zero_price).barcode
     return ScannedItem(lookup_scan(session, parsed).info, parsed)
 
 
-def add_scanned_item(
-    session: Session, cart: Cart, code: str, layouts: Sequence[ScaleLayout]
-) -> CartLine:
+def add_scanned_item(session: Session, cart: Cart, code: str, rules: ScanRules) -> CartLine:
     """Raises InvalidBarcode (malformed; WrongScanContext for a payment code, never looked up)
     or UnknownBarcode (not in the catalog); the cart is only changed when the item was found."""
-    return scan_item(session, code, layouts).add_to(cart)
+    return scan_item(session, code, rules).add_to(cart)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.money import RoundingMode
 from pos_app.domain.scale_layouts import ScaleLayout
+from pos_app.domain.scan import ScanRules
 from pos_app.services.errors import NoOpenShift
 from pos_app.store.backup import TILL_SEQ_FLOOR
 from pos_app.store.db import Database
@@ -45,6 +46,10 @@ def rounding_mode(session: Session) -> RoundingMode:
 
 def scale_layouts(session: Session) -> tuple[ScaleLayout, ...]:
     return tuple(ScaleLayout.parse_spec(spec) for spec in get_setting(session, "scale_layouts"))
+
+
+def scan_rules(session: Session) -> ScanRules:
+    return ScanRules(scale_layouts(session), bool(get_setting(session, "scale_zero_price_allowed")))
 
 
 # Built once: a checkout runs these every sale, and building a statement costs more than running it.

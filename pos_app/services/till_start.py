@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pos_app.domain.money import RoundingMode
-from pos_app.domain.scale_layouts import ScaleLayout
+from pos_app.domain.scan import ScanRules
 from pos_app.services.permissions import PermissionTable, read_table
-from pos_app.services.till import rounding_mode, scale_layouts, time_zone
+from pos_app.services.till import rounding_mode, scan_rules, time_zone
 from pos_app.services.till_settings import read_settings, starts_maximised
 from pos_app.services.till_views import TillStatus, till_status
 from pos_app.store.db import Database
@@ -20,7 +20,7 @@ from pos_app.store.db import Database
 class SellingSettings:
     """The settings a sale follows, read again at each log-in."""
 
-    layouts: tuple[ScaleLayout, ...]
+    scan: ScanRules
     rounding: RoundingMode
     permissions: PermissionTable
     zone: ZoneInfo
@@ -38,7 +38,7 @@ class TillStart:
 def selling_settings(db: Database) -> SellingSettings:
     with db.read() as session:
         return SellingSettings(
-            scale_layouts(session), rounding_mode(session), read_table(session), time_zone(session)
+            scan_rules(session), rounding_mode(session), read_table(session), time_zone(session)
         )
 
 

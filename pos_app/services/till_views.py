@@ -11,7 +11,6 @@ read inside other reads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pos_app.domain.cart import Cart
-from pos_app.domain.scale_layouts import ScaleLayout
+from pos_app.domain.scan import ScanRules
 from pos_app.domain.top_up import TopUpTier
 from pos_app.services.catalog import FoundProduct, product_info
 from pos_app.services.errors import UnknownBarcode
@@ -39,11 +38,11 @@ from pos_app.store.settings import get_setting, store_zone
 RECENT_SALES = 30
 
 
-def scanned_item(db: Database, code: str, layouts: Sequence[ScaleLayout]) -> ScannedItem:
+def scanned_item(db: Database, code: str, rules: ScanRules) -> ScannedItem:
     """The product a scanned code stands for, not yet in the cart. Raises InvalidBarcode
     (malformed; WrongScanContext for a payment code) or UnknownBarcode (not in the catalog)."""
     with db.read() as session:
-        return scan_item(session, code, layouts)
+        return scan_item(session, code, rules)
 
 
 def product_by_id(db: Database, product_id: int) -> FoundProduct:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from pos_app.domain.money import RoundingMode
-from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS, ScaleLayout
+from pos_app.domain.scan import ScanRules
 from pos_app.hardware.pole_display import PoleDisplay
 from pos_app.hardware.scale import Scale
 from pos_app.services.audit import record_action
@@ -46,7 +46,7 @@ class TillContext:
     members: MemberDirectory = field(default_factory=NoMallDirectory)
     sync: SyncBridge | None = None  # None until the till is paired with a mall
     staff: StaffInfo | None = None
-    layouts: tuple[ScaleLayout, ...] = DEFAULT_SCALE_LAYOUTS
+    scan_rules: ScanRules = field(default_factory=ScanRules)
     rounding: RoundingMode = RoundingMode.NONE
     permissions: PermissionTable = field(default_factory=dict)  # who may do what
     scale: Scale | None = None  # the counter scale, when one is set up (ui/devices.py)
@@ -60,7 +60,7 @@ class TillContext:
         self.use_settings(selling_settings(self.db))
 
     def use_settings(self, settings: SellingSettings) -> None:
-        self.layouts = settings.layouts
+        self.scan_rules = settings.scan
         self.rounding = settings.rounding
         self.permissions = settings.permissions
         self.zone = settings.zone

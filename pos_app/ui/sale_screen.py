@@ -198,7 +198,7 @@ class SaleScreen(QWidget):
             self.coupons.scanned(code)
             return
         try:
-            item = scanned_item(self.ctx.db, code, self.ctx.layouts)
+            item = scanned_item(self.ctx.db, code, self.ctx.scan_rules)
             if item.needs_weighing and self.ctx.scale is not None:
                 self.weighing.start(item.info, item.parsed.code)
                 return

@@ -14,7 +14,7 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.scale_plu import plu_file, scale_price_mismatches, weighed_plus
 from pos_app.services.selling import add_scanned_item
-from pos_app.services.till import scale_layouts
+from pos_app.services.till import scale_layouts, scan_rules
 from pos_app.store.db import Database
 from pos_app.store.models import Product
 from tests.conftest import CASHIER_ID
@@ -71,9 +71,9 @@ def scale_label(plu: str, price_fen: int, weight_g: int) -> str:
 def sell(db: Database, *codes: str) -> None:
     cart = Cart()
     with db.read() as session:
-        layouts = scale_layouts(session)
+        rules = scan_rules(session)
         for code in codes:
-            add_scanned_item(session, cart, code, layouts)
+            add_scanned_item(session, cart, code, rules)
     checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, 100_000)], cashier_id=CASHIER_ID)
 
 

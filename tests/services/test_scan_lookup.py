@@ -3,6 +3,7 @@ example from issue 16 books the right item at the right price, or is refused wit
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS, ScaleLayout
 from pos_app.domain.scan import WrongScanContext
 from pos_app.services.errors import UnknownBarcode
 from pos_app.services.selling import add_scanned_item
+from pos_app.services.till import scan_rules
 from pos_app.store.db import Database
 from pos_app.store.models import Barcode
 from pos_app.store.settings import set_setting
@@ -36,10 +38,14 @@ def till(tmp_path: Path) -> Database:
     return db
 
 
-def scan(db: Database, code: str, cart: Cart | None = None, layouts=DEFAULT_SCALE_LAYOUTS):
+def scan(db: Database, code: str, cart: Cart | None = None, layouts=None):
+    """As the sale screen scans: with the store's scan rules (layouts replaced if given)."""
     cart = cart or Cart()
     with db.read() as session:
-        return add_scanned_item(session, cart, code, layouts)
+        rules = scan_rules(session)
+        if layouts is not None:
+            rules = replace(rules, layouts=layouts)
+        return add_scanned_item(session, cart, code, rules)
 
 
 def test_a_weight_label_books_the_plu_item_by_weight_never_the_sku_with_those_digits(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from pos_app.domain.cart import Cart
-from pos_app.domain.scale_layouts import DEFAULT_SCALE_LAYOUTS
+from pos_app.domain.scan import ScanRules
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.checkout import checkout
 from pos_app.services.errors import RefundError, UnknownBarcode
@@ -40,7 +40,7 @@ def test_refundable_sale_counts_down_what_is_left_to_refund(db: Database) -> Non
     """After refunding one of two colas, one is left on that line and the other line is whole."""
     cart = Cart()
     for sku in ("1001", "1001", "1002"):
-        scanned_item(db, barcode_of(sku), DEFAULT_SCALE_LAYOUTS).add_to(cart)
+        scanned_item(db, barcode_of(sku), ScanRules()).add_to(cart)
     sale = checkout(db, cart=cart, tenders=[Tender(TenderKind.CASH, 900)], cashier_id=CASHIER_ID)
     refund_sale(
         db, sale_no=sale.sale_no, quantities={1: 1}, cashier_id=CASHIER_ID, approver_id=MANAGER_ID
