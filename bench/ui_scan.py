@@ -31,11 +31,12 @@ from pos_app.services.shift import open_shift
 from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.models import Barcode, Staff
-from pos_app.ui.app import build_window, make_application
+from pos_app.ui.app import make_application
 from pos_app.ui.gui_thread_gc import GuiThreadCollector
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEvent, QKeyEvent, QObject, Qt, QTest
 from pos_app.ui.till import WARM_UP_THREAD, Till, bootstrap
+from pos_app.ui.till_window import build_window
 from sync.engine import engine_for
 from tools.screenshots import DEMO_CASHIER, wait_until
 

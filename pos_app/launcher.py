@@ -9,23 +9,21 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-
 from pos_app.config import load_config
-from pos_app.store.db import Database
-from pos_app.store.models import Product
-from pos_app.store.settings import get_setting, set_setting
+from pos_app.store.migrate import DatabaseTooNew, is_current
 from sync.errors import NotPaired, SyncError
 
-if TYPE_CHECKING:  # the mall is imported only when the demo starts one, the engine when paired
+if TYPE_CHECKING:  # the mall only when the demo starts one, the engine when paired, the
+    # database layer after the first screen (ui/app.py)
     from mall.local import LocalMall
+    from pos_app.store.db import Database
+    from pos_app.ui.till_window import EngineMaker
     from sync.engine import SyncEngine
 
-EXIT_NO_DISPLAY = 2
+EXIT_FAILED, EXIT_NO_DISPLAY = 1, 2
 log = logging.getLogger(__name__)
 
 
@@ -55,7 +53,10 @@ def _rerun_under_xvfb() -> int:
 
 
 def ensure_demo_catalog(db: Database, skus: int) -> None:
+    from sqlalchemy import func, select
+
     from pos_app.demo.data import generate_demo_catalog, seed_demo_store
+    from pos_app.store.models import Product
 
     seed_demo_store(db)
     with db.read() as session:
@@ -66,9 +67,7 @@ def ensure_demo_catalog(db: Database, skus: int) -> None:
         print(f"Demo catalog ready in {stats.seconds:.1f} s.")
 
 
-def _demo_sync(
-    db: Database, args: argparse.Namespace
-) -> tuple[Callable[[], SyncEngine] | None, LocalMall | None]:
+def _start_demo_mall(db: Database) -> LocalMall | None:
     """Start the local demo mall and pair with it; offline (None) if it cannot start (or this
     is the packaged till, which carries no mall)."""
     data_dir = db.path.parent
@@ -79,23 +78,23 @@ def _demo_sync(
         pair_with(db, mall, data_dir)
     except (ImportError, OSError, RuntimeError, SyncError) as error:
         print(f"The local mall did not start ({error}); the till runs offline.", file=sys.stderr)
-        return None, None
+        return None
     print(f"Local mall: {mall.base_url} (the till is paired with it and syncs in the background)")
-    return _paired_sync(db), mall
+    return mall
 
 
-def _paired_sync(db: Database) -> Callable[[], SyncEngine] | None:
+def _paired_sync(path: Path) -> EngineMaker | None:
     """What makes a paired till's sync engine (None: not paired). The sync worker calls it on
-    its own thread once the first screen is up: the engine's modules (the HTTP client, the
+    its own thread once the till has started: the engine's modules (the HTTP client, the
     change feed, the protocol) take ~0.4 s to load."""
     from sync.credentials import load_credentials
 
     try:
-        load_credentials(db.path.parent)
+        load_credentials(path.parent)
     except NotPaired:
         return None
 
-    def make_engine() -> SyncEngine:
+    def make_engine(db: Database) -> SyncEngine:
         from sync.engine import engine_for
 
         return engine_for(db)
@@ -103,61 +102,71 @@ def _paired_sync(db: Database) -> Callable[[], SyncEngine] | None:
     return make_engine
 
 
-def launch(db: Database, args: argparse.Namespace) -> int:
-    if not _has_display():
-        return _rerun_under_xvfb()
-    mall: LocalMall | None = None
-    if args.demo:
+def _prepare(path: Path, args: argparse.Namespace) -> LocalMall | None:
+    """What must happen before the till starts on a file: a new or older one is created or
+    upgraded (backed up first); the demo gets its store, catalog, printer file and local mall.
+    A current file needs none of it, and the till's first screen comes before the database
+    layer has even loaded (ui/app.py)."""
+    if is_current(path) and not args.demo:
+        return None
+    from pos_app.cli.main import open_db
+
+    db = open_db(path)
+    try:
+        if not args.demo:
+            return None
         ensure_demo_catalog(db, args.skus)
         _use_demo_printer(db)
-        sync_engine, mall = _demo_sync(db, args)
-    else:
-        sync_engine = _paired_sync(db)
-    from pos_app.services.daily_backup import DailyBackup
+        return _start_demo_mall(db)
+    finally:
+        db.dispose()
+
+
+def launch(path: Path, args: argparse.Namespace) -> int:
+    if not _has_display():
+        return _rerun_under_xvfb()
+    try:
+        mall = _prepare(path, args)
+    except DatabaseTooNew as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
     from pos_app.ui.app import run_gui
     from pos_app.ui.restart import take_restore_request
 
-    current = db
     try:
         while True:
-            backups = DailyBackup(current, load_config())
-            backups.start()
-            try:
-                code = run_gui(
-                    current, demo=args.demo, sync_engine=sync_engine, print_ready=args.print_ready
-                )
-            finally:
-                backups.stop()
+            code = run_gui(
+                path, demo=args.demo, sync_engine=_paired_sync(path), print_ready=args.print_ready
+            )
             backup = take_restore_request()
             if backup is None:
                 return code
-            current = _restore(current, backup)
-            sync_engine = _paired_sync(current)
+            _restore(path, backup)
     finally:
-        if current is not db:
-            current.dispose()
         if mall is not None:
             mall.stop()
 
 
-def _restore(db: Database, backup: Path) -> Database:
-    """The till has stopped: put backup in place of its database and open that. If it cannot
-    be restored, the till starts again on the database it had (the reason is logged)."""
+def _restore(path: Path, backup: Path) -> None:
+    """The till has stopped: put backup in place of its database (upgraded to this version's
+    schema). If it cannot be restored, the till starts again on the database it had (the
+    reason is logged)."""
     from pos_app.cli.main import open_db
     from pos_app.store.backup import BackupError, restore_database
 
-    db.dispose()
     try:
-        replaced = restore_database(backup, db.path)
+        replaced = restore_database(backup, path)
     except (BackupError, OSError) as error:
         log.error("restoring %s failed, the till goes on with its database: %s", backup, error)
     else:
-        log.warning("restored %s from %s (the replaced one is %s)", db.path, backup, replaced)
-    return open_db(db.path, long_running=True)
+        log.warning("restored %s from %s (the replaced one is %s)", path, backup, replaced)
+    open_db(path).dispose()
 
 
 def _use_demo_printer(db: Database) -> None:
     """Without a printer configured, the demo "prints" receipts into a file in the data dir."""
+    from pos_app.store.settings import get_setting, set_setting
+
     with db.write() as session:
         if not get_setting(session, "printer_uri"):
             set_setting(session, "printer_uri", f"file://{db.path.parent / 'demo-printer.bin'}")

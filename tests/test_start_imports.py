@@ -1,7 +1,9 @@
-"""The till's start path loads only what its first screen needs: the sync contract's models
-(pydantic), the HTTP client, cryptography, the imaging library and the search tables load after
-the first paint (pos_app/services/warm_up.py, the sync worker's thread, the first call to the
-mall, the first label). Checked in a fresh interpreter, as a till starts."""
+"""The till's start path loads only what each stage needs. Its first screen (the log-in page)
+comes before the database layer and the sale screen (ui/app.py); the main window, then, before
+the sync contract's models (pydantic), the HTTP client, cryptography, the imaging library and
+the search tables, which load after its first paint (pos_app/services/warm_up.py, the sync
+worker's thread, the first call to the mall, the first label). Checked in a fresh interpreter,
+as a till starts."""
 
 from __future__ import annotations
 
@@ -13,7 +15,15 @@ import sys
 from pos_app.store.db import Database
 from sync.credentials import DeviceCredentials, save_credentials
 
-START_PATH = ("pos_app.cli.main", "pos_app.launcher", "pos_app.store.db", "pos_app.ui.app")
+FIRST_SCREEN_PATH = ("pos_app.cli.main", "pos_app.launcher", "pos_app.ui.app")
+START_PATH = (*FIRST_SCREEN_PATH, "pos_app.ui.till_window")
+LOADED_AFTER_THE_FIRST_SCREEN = (
+    "sqlalchemy",
+    "alembic",
+    "pos_app.store.db",
+    "pos_app.ui.main_window",
+    "pos_app.ui.sale_screen",
+)
 LOADED_LATER = (
     "pydantic",
     "requests",
@@ -31,7 +41,8 @@ import json, sys
 from pathlib import Path
 from pos_app.services.writer import Writer
 from pos_app.store.db import Database
-from pos_app.ui.app import build_window, make_application
+from pos_app.ui.app import make_application
+from pos_app.ui.till_window import build_window
 from pos_app.ui.till import bootstrap
 
 app = make_application()
@@ -65,6 +76,13 @@ def modules_after_importing(names: tuple[str, ...]) -> set[str]:
         f"import json, sys\nfor name in {names!r}:\n    __import__(name)\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
+
+
+def test_the_first_screen_comes_before_the_database_layer_and_the_sale_screen():
+    loaded = modules_after_importing(FIRST_SCREEN_PATH)
+    assert "pos_app.ui.first_screen" in loaded  # the check looks at the real start path
+    later = (*LOADED_AFTER_THE_FIRST_SCREEN, *LOADED_LATER)
+    assert sorted(name for name in later if name in loaded) == []
 
 
 def test_the_start_path_imports_nothing_the_first_screen_does_not_need():

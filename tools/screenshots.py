@@ -27,9 +27,10 @@ from pos_app.services.till_views import till_status
 from pos_app.services.writer import Writer
 from pos_app.store.db import Database
 from pos_app.store.migrate import upgrade
-from pos_app.ui.app import build_window, make_application
+from pos_app.ui.app import make_application
+from pos_app.ui.first_screen import WINDOW_SIZE
 from pos_app.ui.i18n import tr
-from pos_app.ui.main_window import WINDOW_SIZE, MainWindow
+from pos_app.ui.main_window import MainWindow
 from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.ui.payment_dialog import PaymentDialog
 from pos_app.ui.qt import (
@@ -47,6 +48,7 @@ from pos_app.ui.search_dialog import SearchDialog
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.shift_dialog import ShiftDialog
 from pos_app.ui.till import bootstrap
+from pos_app.ui.till_window import build_window
 from pos_app.ui.widgets import wait_until
 from tools.screen_fit import fit_problems
 from tools.screen_texts import Texts, visible_texts

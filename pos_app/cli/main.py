@@ -2,8 +2,9 @@
 upgrade, and the printer and sync commands. Every command takes --db PATH.
 
 A command gets the open database (`handler`), or only its path: `path_handler` for one that must
-not open it (restore), `peek_handler` for one that only reads and answers through sqlite3
-(verify-journal, sync --status) without importing SQLAlchemy, ~0.4 s of every other command."""
+not open it (restore) or opens it itself (run: its first screen comes first), `peek_handler`
+for one that only reads and answers through sqlite3 (verify-journal, sync --status) without
+importing SQLAlchemy, ~0.4 s of every other command."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger(__name__)
 
 
-def open_db(path: Path, *, long_running: bool = False) -> Database:
-    """Upgrade the database to this version's schema (backing it up first), then open it. The
-    long-running app checkpoints the WAL in the background; a short command leaves it to SQLite."""
+def open_db(path: Path) -> Database:
+    """Upgrade the database to this version's schema (backing it up first), then open it, for a
+    short command (the till, long-running, checkpoints its WAL in the background:
+    ui/till_window.py)."""
     if needs_upgrade(path):
         from pos_app.store.backup import backup_database
 
@@ -45,7 +47,7 @@ def open_db(path: Path, *, long_running: bool = False) -> Database:
     upgrade(path)
     from pos_app.store.db import Database
 
-    return Database(path, checkpoint_in_background=long_running)
+    return Database(path)
 
 
 def cmd_db_upgrade(db: Database, args: argparse.Namespace) -> int:
@@ -76,10 +78,11 @@ def cmd_sale(db: Database, args: argparse.Namespace) -> int:
     return run_scripted_sale(db, args)
 
 
-def cmd_run(db: Database, args: argparse.Namespace) -> int:
+def cmd_run(db_path: Path, args: argparse.Namespace) -> int:
+    """Opens the database itself: the first screen comes before the database layer loads."""
     from pos_app.launcher import launch
 
-    return launch(db, args)
+    return launch(db_path, args)
 
 
 def cmd_screenshots(db: Database, args: argparse.Namespace) -> int:
@@ -121,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--skus", type=int, default=5000, help="demo catalog size")
     # bench startup: READY on stdout once the first screen is painted
     run.add_argument("--print-ready", action="store_true", help=argparse.SUPPRESS)
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(path_handler=cmd_run)
 
     demo = commands.add_parser("demo-data", help="generate a demo store and catalog")
     demo.add_argument("--skus", type=int, default=5000)
@@ -241,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if peek is not None and is_current(db_path):
         return int(peek(db_path, args))
     try:
-        db = open_db(db_path, long_running=args.command == "run")
+        db = open_db(db_path)
     except DatabaseTooNew as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED

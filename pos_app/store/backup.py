@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from pos_app.store.canonical import canonical_json, sha256_hex
 from pos_app.store.models import OutboxEvent, Sale, utc_now
-from pos_app.store.settings import DEFAULTS, get_setting, set_setting
+from pos_app.store.peek import settings_of
+from pos_app.store.settings import get_setting, set_setting
 
 BACKUP_NAME = re.compile(r"^till-(\d{8}-\d{6})-([a-z-]+)\.db$")
 PARTIAL_PREFIX = ".till-"
@@ -70,21 +71,13 @@ def _read_info(path: Path) -> tuple[str, str, int]:
     """(till id, store name, number of sales and refunds) read from a backup, read-only."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        settings = dict(
-            connection.execute(
-                "SELECT key, value FROM settings WHERE key IN ('till_id', 'store_name')"
-            ).fetchall()
-        )
+        settings = settings_of(connection, "till_id", "store_name")
         sales = connection.execute("SELECT count(*) FROM sales").fetchone()[0]
     except sqlite3.DatabaseError:
         return "", "", 0
     finally:
         connection.close()
-    till = json.loads(settings["till_id"]) if "till_id" in settings else DEFAULTS["till_id"]
-    store = (
-        json.loads(settings["store_name"]) if "store_name" in settings else DEFAULTS["store_name"]
-    )
-    return str(till), str(store), int(sales)
+    return str(settings["till_id"]), str(settings["store_name"]), int(sales)
 
 
 def describe_backups(folders: list[Path]) -> list[BackupInfo]:

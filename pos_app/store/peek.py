@@ -8,10 +8,13 @@ outbox events still wait for the mall.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from pos_app.store.setting_defaults import DEFAULTS
 
 # An outbox event the mall recorded as a conflict is kept for a person: neither sent again nor
 # counted as delivered, nor pruned.
@@ -36,3 +39,12 @@ def scalar(connection: sqlite3.Connection, statement: str, params: Mapping[str, 
     """The first column of the first row, or None when there is no row (as Session.scalar)."""
     row = connection.execute(statement, params).fetchone()
     return None if row is None else row[0]
+
+
+def settings_of(connection: sqlite3.Connection, *keys: str) -> dict[str, Any]:
+    """These settings as the till reads them (store/settings.py): the stored JSON value, else
+    the default."""
+    marks = ", ".join("?" * len(keys))
+    statement = f"SELECT key, value FROM settings WHERE key IN ({marks})"
+    stored = {key: value for key, value in connection.execute(statement, keys)}
+    return {key: json.loads(stored[key]) if key in stored else DEFAULTS[key] for key in keys}

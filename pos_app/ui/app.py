@@ -1,36 +1,31 @@
-"""Starting the GUI: the QApplication with a CJK font, the main window, and the customer display
-on a second screen when there is one. The entry point is run_gui()."""
+"""Starting the GUI: the QApplication with a CJK font, then the till in two stages. The first
+screen (the log-in page, ui/first_screen.py) is painted before anything else loads; the rest of
+the till loads on a thread meanwhile, then its main window takes the page over
+(ui/till_window.py). The entry point is run_gui()."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
-from collections.abc import Callable
+import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pos_app.resources import APP_ICON
-from pos_app.services.database import Database
-from pos_app.services.till_setup import needs_setup
-from pos_app.services.writer import Writer
-from pos_app.ui.gui_thread_gc import GuiThreadCollector
+from pos_app.services.first_view import read_first_view
+from pos_app.ui.first_screen import FirstScreen, show_till_window
 from pos_app.ui.i18n import tr
 from pos_app.ui.language import use_language
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication, QIcon, QTimer
-from pos_app.ui.shutdown import (
-    QuitWhenClosed,
-    close_other_windows,
-    quit_on_signals,
-    restore_default_signals,
-)
-from pos_app.ui.till import Till, bootstrap
+from pos_app.ui.qt import QApplication, QEventLoop, QFont, QFontDatabase, QIcon, QObject, Signal
 
 if TYPE_CHECKING:
-    from sync.engine import SyncEngine
+    from pos_app.ui.till_window import EngineMaker
 
 log = logging.getLogger(__name__)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
 BASE_POINT_SIZE = 11
+TILL_MODULE = "pos_app.ui.till_window"  # the second stage, and all it imports
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -48,83 +43,59 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(till: Till) -> MainWindow:
-    """The main window of the till, in the store's language."""
-    use_language(till.start_view.language)
-    return MainWindow(till, with_customer_display=len(QGuiApplication.screens()) > 1)
-
-
-def show_main_window(window: MainWindow) -> None:
-    """Maximised unless the store turned that off: at 1024×768 the status bar must show."""
-    if window.till.start_view.maximised:
-        window.showMaximized()
-    else:
-        window.show()
-
-
-def run_setup_wizard(db: Database, writer: Writer) -> bool:
-    """A till nobody has set up opens the setup wizard first; False if the owner cancelled."""
-    from pos_app.ui.setup_wizard import SetupWizard
-
-    wizard = SetupWizard(db, writer)
-    accepted = wizard.exec() == SetupWizard.DialogCode.Accepted
-    wizard.deleteLater()
-    return accepted
-
-
 def run_gui(
-    db: Database,
+    path: Path,
     *,
     demo: bool,
-    sync_engine: Callable[[], SyncEngine] | None = None,
+    sync_engine: EngineMaker | None = None,
     print_ready: bool = False,
 ) -> int:
-    """Run the till until its window closes; returns the exit code. Nothing but the first screen
-    comes before it is painted; the printer, sync, payment upkeep and warm-up start
-    right after, on their threads (READY on stdout once it is painted if print_ready, for bench
-    startup)."""
+    """Run the till on the database at path (at this version's schema) until its window
+    closes; returns the exit code. READY on stdout once the first screen is painted if
+    print_ready (bench startup), LOADED once the main window has taken it over."""
     app = make_application()
-    collector = GuiThreadCollector(app)
-    writer = Writer()
-    try:
-        if writer.call(lambda: needs_setup(db)) and not run_setup_wizard(db, writer):
-            return 0
-        till = bootstrap(db, writer, sync_engine=sync_engine, demo=demo)
-        return _run_till(app, till, collector, print_ready)
-    finally:
-        writer.close()  # last: the window, closing, may still have held a cart through it
-
-
-def _run_till(
-    app: QApplication, till: Till, collector: GuiThreadCollector, print_ready: bool
-) -> int:
-    window = build_window(till)
-    window.devices.start()
-    show_main_window(window)
-    log.info("till window shown")
-    display = window.customer_display
-    if display is not None:
-        second = QGuiApplication.screens()[1]
-        display.setGeometry(second.availableGeometry())
-        display.showFullScreen()
-
-    def first_screen_painted() -> None:
-        window.repaint()
-        if print_ready:  # the first screen is up: what starts next runs on other threads
+    view = read_first_view(path)
+    first: FirstScreen | None = None
+    if view is not None:
+        use_language(view.language)
+        first = FirstScreen(demo=demo)
+        show_till_window(first, maximised=view.maximised)
+        first.repaint()
+        log.info("first screen shown")
+        if print_ready:
             print("READY", flush=True)
-        collector.freeze_startup_objects()
-        till.start()
+    import_meanwhile(TILL_MODULE)
+    if first is not None and not first.isVisible():
+        return 0  # closed before the till had loaded
+    from pos_app.ui.till_window import run_till
 
-    QTimer.singleShot(0, first_screen_painted)
-    signals = quit_on_signals(app)
-    QuitWhenClosed(app, window)
-    code = int(app.exec())
-    signals.stop()
-    restore_default_signals()
-    log.info("till stopping")
-    close_other_windows(app, window)
-    till.stop()
-    window.dispose()
-    collector.thaw()
-    log.info("till stopped")
-    return code
+    return run_till(app, path, first, demo=demo, sync_engine=sync_engine, print_ready=print_ready)
+
+
+class _Imported(QObject):
+    done = Signal()
+
+
+def import_meanwhile(name: str) -> None:
+    """Import the module name on a thread while the GUI thread goes on painting and taking
+    keys: an import lets other threads run between its bytecodes, and this thread's event loop
+    waits for the GIL only then."""
+    loop = QEventLoop()
+    imported = _Imported()
+    imported.done.connect(loop.quit)  # queued: emitted on the loading thread
+    failures: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except BaseException as error:  # raised again on the GUI thread
+            failures.append(error)
+        finally:
+            imported.done.emit()
+
+    thread = threading.Thread(target=load, name="loading", daemon=True)
+    thread.start()
+    loop.exec()
+    thread.join()
+    if failures:
+        raise failures[0]

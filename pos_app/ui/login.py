@@ -1,15 +1,17 @@
 """Log-in and lock screen: staff number + PIN. Wrong PINs lock PIN entry for longer and longer,
 across restarts (services.pin_guard); the PIN is checked on the background runner (Argon2id
-is slow on purpose)."""
+is slow on purpose).
+
+The page is also the till's first screen, shown before the database layer has loaded
+(ui/first_screen.py): it imports Qt and the texts only, and a log-in submitted before the till
+is attached waits for it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from pos_app.services.audit import record_action
 from pos_app.services.errors import PinLocked
-from pos_app.services.pin_guard import log_in_guarded
-from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.qt import (
     QFormLayout,
@@ -24,15 +26,19 @@ from pos_app.ui.qt import (
 )
 from pos_app.ui.widgets import ERROR_STYLE, center_text, label, show_message
 
+if TYPE_CHECKING:
+    from pos_app.ui.context import StaffInfo, TillContext
+
 
 class LoginPage(QWidget):
     """The page shown before anyone is logged in, and while the screen is locked."""
 
     logged_in = Signal(object)  # StaffInfo
 
-    def __init__(self, ctx: TillContext) -> None:
+    def __init__(self, ctx: TillContext | None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx = ctx  # None on the first screen, until the till is attached
+        self._submit_waiting = False
         self._wait_left_s = 0
         self.locked_by: StaffInfo | None = None  # who locked the screen, if it is locked
         self._countdown = QTimer(self)
@@ -91,15 +97,31 @@ class LoginPage(QWidget):
         self.pin.setFocus()
         show_message(self.message, tr("card_read"), error=False)
 
+    def attach(self, ctx: TillContext) -> None:
+        """The till has loaded: a log-in submitted on the first screen goes ahead now."""
+        self.ctx = ctx
+        if self._submit_waiting:
+            self._submit_waiting = False
+            self.button.setEnabled(True)
+            self.submit()
+
     def submit(self) -> None:
         if self._wait_left_s or not self.button.isEnabled():
             return
-        code, pin, db = self.code.text().strip(), self.pin.text(), self.ctx.db
         self.button.setEnabled(False)
         show_message(self.message, tr("checking"), error=False)
+        if self.ctx is None:
+            self._submit_waiting = True  # attach() submits it
+            return
+        code, pin, db = self.code.text().strip(), self.pin.text(), self.ctx.db
 
         def check() -> StaffInfo:
-            # This runs on the worker thread.
+            # This runs on the worker thread; the services load with the till, after the first
+            # screen.
+            from pos_app.services.audit import record_action
+            from pos_app.services.pin_guard import log_in_guarded
+            from pos_app.ui.context import StaffInfo
+
             owner = log_in_guarded(db, staff_code=code, pin=pin, now=datetime.now(UTC))
             info = StaffInfo(owner.staff_id, owner.name, owner.role)
             record_action(db, kind="login", actor_id=info.staff_id)

@@ -20,6 +20,7 @@ from pos_app.ui.close_guard import CloseChoice, CloseWithCartDialog
 from pos_app.ui.context import StaffInfo, TillContext
 from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.devices import CounterDevices
+from pos_app.ui.first_screen import WINDOW_SIZE
 from pos_app.ui.i18n import error_text, tr
 from pos_app.ui.login import LoginPage
 from pos_app.ui.ops import OpRunner
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATUS_REFRESH_MS = 1000
-WINDOW_SIZE = (1024, 768)
 SYNC_NOW_KEY = "Ctrl+S"
 
 
@@ -76,7 +76,10 @@ class MainWindow(QMainWindow):
     The GUI thread never reads the database here: what the window shows first comes with the
     Till, what changes later is read on the writer (ops) and delivered back."""
 
-    def __init__(self, till: Till, *, with_customer_display: bool = False) -> None:
+    def __init__(
+        self, till: Till, *, with_customer_display: bool = False, login: LoginPage | None = None
+    ) -> None:
+        """login: the first screen's log-in page, taken over as it is (ui/first_screen.py)."""
         super().__init__()
         self.setWindowTitle(tr("app_title"))
         self.resize(*WINDOW_SIZE)
@@ -96,7 +99,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication), "create the QApplication first"
         self.scanner.install(app)
-        self.login = LoginPage(self.ctx)
+        self.login = login or LoginPage(self.ctx)
+        self.login.attach(self.ctx)
         self.sale = SaleScreen(self.ctx)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
@@ -112,9 +116,10 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=STATUS_REFRESH_MS)
         self._clock.timeout.connect(self.refresh_status)
         self._clock.start()
-        if till.demo:
-            self.login.hint.setText(tr("demo_hint"))
-        self.login.reset()
+        if login is None:
+            if till.demo:
+                self.login.hint.setText(tr("demo_hint"))
+            self.login.reset()
         self._wire(till)
         self.refresh_status()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QEventLoop,
     QLibraryInfo,
     QModelIndex,
     QObject,
@@ -88,6 +89,7 @@ __all__ = [
     "QDialogButtonBox",
     "QDoubleSpinBox",
     "QEvent",
+    "QEventLoop",
     "QFont",
     "QFontDatabase",
     "QFormLayout",

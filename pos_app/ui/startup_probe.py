@@ -17,9 +17,10 @@ from pathlib import Path
 from pos_app.demo.staff import DEMO_CASHIER
 from pos_app.services.database import Database
 from pos_app.services.writer import Writer
-from pos_app.ui.app import build_window, make_application
+from pos_app.ui.app import make_application
 from pos_app.ui.qt import QApplication
 from pos_app.ui.till import bootstrap
+from pos_app.ui.till_window import build_window
 from pos_app.ui.widgets import wait_until as wait
 
 SEARCHES = ("kkkl", "可乐", "牛奶", "面", "苹果", "nfsq", "矿泉水", "洗发")

@@ -124,7 +124,8 @@ def test_the_manager_restores_a_backup_and_the_till_starts_again_on_it(
     failures.clear()
     when(till_window, open_back_office)
     QTimer.singleShot(GIVE_UP_S * 1000, QApplication.quit)  # a till that never restarts
-    code = launch(db, argparse.Namespace(demo=False, skus=0, print_ready=False))
+    db.dispose()  # the till opens its own
+    code = launch(db.path, argparse.Namespace(demo=False, skus=0, print_ready=False))
 
     if failures:
         raise failures[0]

@@ -8,10 +8,10 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.store.db import Database
 from pos_app.store.settings import set_setting
-from pos_app.ui.app import build_window, show_main_window
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QImage, Qt
 from pos_app.ui.till import bootstrap
+from pos_app.ui.till_window import build_window, show_main_window
 from tests.ui.conftest import new_writer
 from tools.screen_texts import Texts
 from tools.screenshots import capture_demo
