@@ -33,9 +33,7 @@ class FirstScreen(QMainWindow):
         super().__init__()
         self.setWindowTitle(tr("app_title"))
         self.resize(*WINDOW_SIZE)
-        self.login = LoginPage(None)
-        if demo:
-            self.login.hint.setText(tr("demo_hint"))
+        self.login = LoginPage(None, demo=demo)
         self.setCentralWidget(self.login)
         self.statusBar()  # the main window has one: the page keeps its place when it moves
         self.login.reset()

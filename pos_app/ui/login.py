@@ -35,9 +35,10 @@ class LoginPage(QWidget):
 
     logged_in = Signal(object)  # StaffInfo
 
-    def __init__(self, ctx: TillContext | None) -> None:
+    def __init__(self, ctx: TillContext | None, *, demo: bool = False) -> None:
         super().__init__()
         self.ctx = ctx  # None on the first screen, until the till is attached
+        self.idle_hint = tr("demo_hint") if demo else ""  # the demo names its staff
         self._submit_waiting = False
         self._wait_left_s = 0
         self.locked_by: StaffInfo | None = None  # who locked the screen, if it is locked
@@ -81,7 +82,7 @@ class LoginPage(QWidget):
         """Show the empty log-in form, or the lock screen of locked_by."""
         self.locked_by = locked_by
         self.title.setText(tr("locked_title" if locked_by else "login_title"))
-        self.hint.setText(tr("locked_hint", name=locked_by.name) if locked_by else "")
+        self.hint.setText(tr("locked_hint", name=locked_by.name) if locked_by else self.idle_hint)
         self.code.setText("")
         self.pin.clear()
         self.message.clear()

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication), "create the QApplication first"
         self.scanner.install(app)
-        self.login = login or LoginPage(self.ctx)
+        self.login = login or LoginPage(self.ctx, demo=till.demo)
         self.login.attach(self.ctx)
         self.sale = SaleScreen(self.ctx)
         self.stack = QStackedWidget()
@@ -117,8 +117,6 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self.refresh_status)
         self._clock.start()
         if login is None:
-            if till.demo:
-                self.login.hint.setText(tr("demo_hint"))
             self.login.reset()
         self._wire(till)
         self.refresh_status()

@@ -96,3 +96,10 @@ def test_the_first_screen_reads_the_language_and_window_size_and_is_not_shown_be
     upgrade(new)  # a till nobody has set up: no staff
     assert read_first_view(new) is None  # the setup wizard comes first
     assert read_first_view(tmp_path / "missing.db") is None
+
+
+def test_the_demo_names_its_staff_on_the_log_in_page(qtbot: QtBot) -> None:
+    """It did not: the page's reset cleared the hint set before it."""
+    first = FirstScreen(demo=True)
+    qtbot.addWidget(first)
+    assert first.login.hint.text().startswith("演示账号：收银员 1001 / 1234")
