@@ -31,8 +31,9 @@ from pos_app.store.bulk import insert_all, insert_one
 from pos_app.store.db import Database
 from pos_app.store.models import Payment, Product, Sale, SaleLine
 
-_PRODUCT_IDS = select(Product.sku, Product.id, Product.cost_fen).where(
-    Product.sku.in_(bindparam("skus", expanding=True))
+_PRODUCTS = Product.__table__.c
+_PRODUCT_IDS = select(_PRODUCTS.sku, _PRODUCTS.id, _PRODUCTS.cost_fen).where(
+    _PRODUCTS.sku.in_(bindparam("skus", expanding=True))
 )
 
 
@@ -86,7 +87,7 @@ def _insert_lines(draft: _Draft) -> None:
     skus = {line.product.sku for line in cart.lines}
     products = {
         sku: (pid, cost)
-        for sku, pid, cost in draft.session.execute(_PRODUCT_IDS, {"skus": list(skus)})
+        for sku, pid, cost in draft.session.connection().execute(_PRODUCT_IDS, {"skus": list(skus)})
     }
     order_shares = cart.allocate_order_discount()
     for line in cart.lines:

@@ -39,7 +39,7 @@ def record_sold(session: Session, lines: Iterable[SaleLine], *, day: date) -> No
         {"product_id": pid, "units": n, "day": day.toordinal()} for pid, n in units.items() if n > 0
     ]
     if rows:
-        session.execute(_ADD, rows)
+        session.connection().execute(_ADD, rows)
 
 
 def scores(session: Session, ids: Iterable[int], *, today: int) -> dict[int, int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.money import RoundingMode
@@ -54,28 +54,43 @@ def scan_rules(session: Session) -> ScanRules:
 
 # Built once: a checkout runs these every sale, and building a statement costs more than running it.
 _OPEN_SHIFT = select(Shift).where(Shift.till_id == bindparam("till_id"), Shift.closed_at.is_(None))
-_LAST_SEQ = select(func.max(Sale.till_seq)).where(Sale.till_id == bindparam("till_id"))
+_SHIFTS, _SALES = Shift.__table__.c, Sale.__table__.c
+_TILL: BindParameter[str] = bindparam("till_id")
+# Where a till's next sale goes, in one Core statement: its open shift and its last sale number.
+_SALE_PLACE = select(
+    select(_SHIFTS.id)
+    .where(_SHIFTS.till_id == _TILL, _SHIFTS.closed_at.is_(None))
+    .limit(1)
+    .scalar_subquery(),
+    select(func.max(_SALES.till_seq)).where(_SALES.till_id == _TILL).scalar_subquery(),
+)
 
 
 def open_shift_of(session: Session, till_id: str) -> Shift | None:
     return session.scalars(_OPEN_SHIFT, {"till_id": till_id}).first()
 
 
+def _no_open_shift() -> NoOpenShift:
+    return NoOpenShift(
+        "No shift is open on this till. Open a shift with the cash float first.", code="no_shift"
+    )
+
+
 def require_open_shift(session: Session, till_id: str) -> Shift:
     shift = open_shift_of(session, till_id)
     if shift is None:
-        raise NoOpenShift(
-            "No shift is open on this till. Open a shift with the cash float first.",
-            code="no_shift",
-        )
+        raise _no_open_shift()
     return shift
 
 
-def next_till_seq(session: Session, till_id: str) -> int:
-    """Next gapless sale number of this till; safe because writes hold BEGIN IMMEDIATE. After a
-    restore from backup the numbers continue above the floor, past sales the mall already has."""
-    last = session.scalar(_LAST_SEQ, {"till_id": till_id}) or 0
-    return max(last, get_setting(session, TILL_SEQ_FLOOR) or 0) + 1
+def _sale_place(session: Session, till_id: str) -> tuple[int, int]:
+    """The open shift's id and the next gapless sale number of this till; safe because writes
+    hold BEGIN IMMEDIATE. After a restore from backup the numbers continue above the floor,
+    past sales the mall already has."""
+    shift_id, last = session.connection().execute(_SALE_PLACE, {"till_id": till_id}).one()
+    if shift_id is None:
+        raise _no_open_shift()
+    return shift_id, max(last or 0, get_setting(session, TILL_SEQ_FLOOR) or 0) + 1
 
 
 def sale_number(till_id: str, till_seq: int) -> str:
@@ -86,8 +101,7 @@ def numbered_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any
     """A sale or refund numbered with this till's next sequence, in the open shift, not yet
     added to the session (checkout writes it with Core; new_sale lets the ORM flush it)."""
     identity = till_identity(session)
-    shift = require_open_shift(session, identity.till_id)
-    seq = next_till_seq(session, identity.till_id)
+    shift_id, seq = _sale_place(session, identity.till_id)
     fields.setdefault("lines", [])  # a new sale's collections start empty: no lazy SELECT
     fields.setdefault("payments", [])
     return Sale(
@@ -96,7 +110,7 @@ def numbered_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any
         store_id=identity.store_id,
         till_id=identity.till_id,
         till_seq=seq,
-        shift_id=shift.id,
+        shift_id=shift_id,
         cashier_id=cashier_id,
         created_at=utc_now(),
         **fields,

@@ -1,6 +1,9 @@
 """Rows written with SQLAlchemy Core from transient ORM objects: one INSERT (executemany) per
 table instead of the unit of work's flush, for the hot paths (checkout). The objects stay
-transient, so later code can read them like loaded rows without the session tracking them."""
+transient, so later code can read them like loaded rows without the session tracking them.
+
+The statements run on the session's Connection: for a Core statement on a Table that is what
+session.execute does too (no autoflush), without the ORM's per-statement work."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Insert, insert, inspect
+from sqlalchemy import Insert, insert, inspect
 from sqlalchemy.orm import Session
 
 from pos_app.store.models import Base
@@ -31,9 +34,7 @@ def _values(obj: Base) -> dict[str, Any]:
 
 def insert_one(session: Session, obj: Base) -> int:
     """INSERT one object's row; its new integer primary key is set on it and returned."""
-    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        _insert(type(obj).__tablename__), _values(obj)
-    )
+    result = session.connection().execute(_insert(type(obj).__tablename__), _values(obj))
     new_id = result.lastrowid
     obj.id = new_id  # type: ignore[attr-defined]
     return new_id
@@ -48,4 +49,4 @@ def insert_all(session: Session, objects: Sequence[Base]) -> None:
 def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """INSERT plain rows (column name → value, the same keys in each) with one executemany."""
     if rows:
-        session.execute(_insert(model.__tablename__), rows)
+        session.connection().execute(_insert(model.__tablename__), rows)

@@ -24,6 +24,7 @@ from pos_app.store.models import Base, JournalEntry, utc_now
 
 _TABLE = Base.metadata.tables[JournalEntry.__tablename__]
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_APPEND = insert(_TABLE)
 
 
 def entry_hash(entry: JournalEntry) -> str:
@@ -40,8 +41,10 @@ def append_journal(
     approver_id: int | None = None,
 ) -> int:
     """Append one entry and return its seq; call inside the write transaction of the fact it
-    records. Two Core statements (the last link, the insert): no ORM flush on the sale's path."""
-    last = session.execute(_LAST).first()
+    records. Two Core statements on the session's connection (the last link, the insert): no ORM
+    flush, none of the ORM's per-statement work on the sale's path."""
+    connection = session.connection()
+    last = connection.execute(_LAST).first()
     seq, prev_hash = (1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)
     row: dict[str, Any] = {
         "seq": seq,
@@ -54,7 +57,7 @@ def append_journal(
         "prev_hash": prev_hash,
     }
     row["hash"] = row_hash(row)
-    session.execute(insert(_TABLE), [row])
+    connection.execute(_APPEND, row)
     return seq
 
 

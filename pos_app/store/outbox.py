@@ -24,24 +24,30 @@ PRUNE_BATCH = 2000  # rows deleted per write transaction: the write lock is held
 
 _TABLE = Base.metadata.tables[OutboxEvent.__tablename__]
 _WAITING = text(WAITING)  # unacknowledged and not in conflict (the text `pos` commands use too)
-_LAST_SEQ = select(func.max(_TABLE.c.device_seq))
+# The next gapless device sequence is taken in the INSERT itself (the caller's write lock holds it)
+# and handed back by RETURNING: one statement per event.
+_APPEND = (
+    insert(_TABLE)
+    .values(
+        device_seq=select(func.coalesce(func.max(_TABLE.c.device_seq), 0) + 1).scalar_subquery()
+    )
+    .returning(_TABLE.c.device_seq)
+)
 
 
 def append_event(session: Session, kind: str, payload: dict[str, Any]) -> int:
-    """Queue one event with the next gapless device sequence (the caller's write lock holds it)
-    and return that sequence. Two Core statements, no ORM flush."""
-    last_seq = session.scalar(_LAST_SEQ) or 0
+    """Queue one event with the next gapless device sequence and return that sequence. One Core
+    statement on the session's connection, no ORM flush."""
     body = canonical_json(payload)
     row = {
         "id": str(uuid.uuid4()),
-        "device_seq": last_seq + 1,
         "kind": kind,
         "payload": body,
         "payload_hash": sha256_hex(body),
         "created_at": utc_now(),
     }
-    session.execute(insert(_TABLE), [row])
-    return last_seq + 1
+    device_seq: int = session.connection().execute(_APPEND, row).scalar_one()
+    return device_seq
 
 
 class QueuedEvent(NamedTuple):

@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,16 @@ _watches_lock = threading.Lock()
 _changed = threading.local()  # a write transaction runs on one thread from begin to commit
 
 
+@cache
+def _resolved(path: Path) -> Path:
+    """The file a path names, resolved once per path (resolving walks the disk: a sale's commit
+    must not pay for it)."""
+    return path.resolve()
+
+
 def _watch(path: Path) -> _Watch:
     with _watches_lock:
-        return _watches.setdefault(path.resolve(), _Watch())
+        return _watches.setdefault(_resolved(path), _Watch())
 
 
 def watch_outbox(path: Path, listener: Listener) -> Callable[[], None]:
