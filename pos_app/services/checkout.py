@@ -3,14 +3,16 @@ local transaction (DESIGN §3). Nothing here touches the network or the printer;
 queued by the caller after commit.
 
 It is the till's hottest write, so it is a fixed handful of Core statements whatever the number
-of lines (one executemany per table) with autoflush off: the Sale and its lines and payments are
-transient ORM objects that the later steps read, never flushed by the unit of work.
+of lines (one executemany per table) with autoflush off. The sale, its lines and payments are
+plain records (services/sale_facts.py) built from the rows written, which the later steps read:
+no ORM object is made or flushed on the cashier's path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -24,10 +26,11 @@ from pos_app.services.payment_attempts import claim_code_payments, close_payment
 from pos_app.services.points import cart_points
 from pos_app.services.promotions import SalePromotions, record_promotions
 from pos_app.services.recording import journal_sale, post_stock, queue_sale_event
+from pos_app.services.sale_facts import LineRecord, PaymentRecord, SaleRecord
 from pos_app.services.search_popularity import record_sold
 from pos_app.services.stock import line_cost_fen
-from pos_app.services.till import numbered_sale, rounding_mode
-from pos_app.store.bulk import insert_all, insert_one
+from pos_app.services.till import rounding_mode, sale_columns
+from pos_app.store.bulk import insert_row, insert_rows
 from pos_app.store.db import Database
 from pos_app.store.models import Payment, Product, Sale, SaleLine
 
@@ -57,16 +60,14 @@ class _Draft:
     settlement: Settlement
     payable_fen: int
     payment_draft: str | None
-    sale: Sale = field(init=False)
+    sale: SaleRecord = field(init=False)
     promotions: SalePromotions = field(init=False)
 
 
 def _insert_sale(draft: _Draft) -> None:
     cart = draft.cart
-    draft.sale = numbered_sale(
-        draft.session,
-        kind="sale",
-        cashier_id=draft.cashier_id,
+    row = sale_columns(draft.session, kind="sale", cashier_id=draft.cashier_id)
+    row.update(
         member_id=cart.member_id,
         subtotal_fen=cart.subtotal_fen,
         discount_fen=cart.discount_fen,
@@ -79,11 +80,11 @@ def _insert_sale(draft: _Draft) -> None:
             redeemed_fen=redeemed_fen(draft.settlement.applied),
         ),
     )
-    insert_one(draft.session, draft.sale)
+    draft.sale = SaleRecord(id=insert_row(draft.session, Sale, row), **row)
 
 
 def _insert_lines(draft: _Draft) -> None:
-    cart = draft.cart
+    cart, sale = draft.cart, draft.sale
     skus = {line.product.sku for line in cart.lines}
     products = {
         sku: (pid, cost)
@@ -95,9 +96,9 @@ def _insert_lines(draft: _Draft) -> None:
             line.line_discount_fen + line.promo_discount_fen + order_shares.get(line.line_no, 0)
         )
         product_id, cost_fen = products[line.product.sku]
-        draft.sale.lines.append(
-            SaleLine(
-                sale_id=draft.sale.id,
+        sale.lines.append(
+            LineRecord(
+                sale_id=sale.id,
                 line_no=line.line_no,
                 product_id=product_id,
                 sku=line.product.sku,
@@ -114,17 +115,18 @@ def _insert_lines(draft: _Draft) -> None:
                 line_cost_fen=line_cost_fen(line.product.weighed, line.qty, cost_fen),
             )
         )
-    insert_all(draft.session, draft.sale.lines)
+    insert_rows(draft.session, SaleLine, [_columns(line) for line in sale.lines])
     draft.promotions = SalePromotions.of_cart(cart)
-    record_promotions(draft.session, draft.sale.id, draft.promotions)
+    record_promotions(draft.session, sale.id, draft.promotions)
 
 
 def _insert_payments(draft: _Draft) -> None:
     """One row per tender that pays; the change is recorded on the last cash tender."""
+    sale = draft.sale
     for tender, change in with_change(draft.settlement):
-        draft.sale.payments.append(
-            Payment(
-                sale_id=draft.sale.id,
+        sale.payments.append(
+            PaymentRecord(
+                sale_id=sale.id,
                 kind=str(tender.kind),
                 amount_fen=tender.amount_fen,
                 tendered_fen=tender.amount_fen + change,
@@ -132,7 +134,12 @@ def _insert_payments(draft: _Draft) -> None:
                 reference=tender.reference,
             )
         )
-    insert_all(draft.session, draft.sale.payments)
+    insert_rows(draft.session, Payment, [_columns(payment) for payment in sale.payments])
+
+
+def _columns(record: LineRecord | PaymentRecord) -> dict[str, Any]:
+    """A record's fields, which are its table's columns."""
+    return {name: getattr(record, name) for name in record.__slots__}
 
 
 def _claim_code_payments(draft: _Draft) -> None:

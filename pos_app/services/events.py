@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from pos_app.services.promotions import NO_PROMOTIONS, SalePromotions
-from pos_app.store.models import Sale, SaleLine
+from pos_app.services.sale_facts import LineFacts, SaleFacts
 from pos_app.store.outbox import append_event
 
 if (
@@ -28,7 +28,7 @@ def queue_event(session: Session, payload: Strict) -> int:
     )
 
 
-def _line_payload(line: SaleLine, promotions: SalePromotions) -> SaleLinePayload:
+def _line_payload(line: LineFacts, promotions: SalePromotions) -> SaleLinePayload:
     from sync.protocol import LinePromotion, SaleLinePayload
 
     applied = [
@@ -49,7 +49,7 @@ def _line_payload(line: SaleLine, promotions: SalePromotions) -> SaleLinePayload
     )
 
 
-def sale_event_payload(sale: Sale, promotions: SalePromotions = NO_PROMOTIONS) -> SalePayload:
+def sale_event_payload(sale: SaleFacts, promotions: SalePromotions = NO_PROMOTIONS) -> SalePayload:
     """A sale or refund as the mall applies it; refunds carry negative qty and amounts. A sale
     priced with promotion rules names their version, and its lines what applied to them; a
     sale with a coupon names it for the mall to redeem."""

@@ -33,6 +33,7 @@ from pos_app.services.member_directory import (
     RedemptionRefused,
 )
 from pos_app.services.points import mall_rules, points_rules, save_rules
+from pos_app.services.sale_facts import SaleFacts
 from pos_app.services.till import till_identity
 from pos_app.store.db import Database
 from pos_app.store.member_models import KnownMember, SaleMemberBalance
@@ -355,7 +356,7 @@ def redeemed_fen(tenders: Sequence[Tender]) -> int:
 # -- balances kept with each sale -----------------------------------------------------------------
 
 
-def record_member_sale(session: Session, sale: Sale) -> None:
+def record_member_sale(session: Session, sale: SaleFacts) -> None:
     """Move the known balances by what this sale or refund did, and keep them for its receipt
     (inside the checkout or refund transaction)."""
     if not sale.member_id:

@@ -22,6 +22,7 @@ from pos_app.domain.cart import Cart
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.services.errors import ServiceError
 from pos_app.services.payments import AttemptState, PaymentAttempt, SaleDraft
+from pos_app.services.sale_facts import SaleFacts
 from pos_app.store.db import Database
 from pos_app.store.models import Sale, utc_now
 from pos_app.store.payment_models import PaymentAttemptRow, PaymentRefundRow
@@ -167,7 +168,7 @@ def unsettled_attempts(db: Database) -> list[StoredAttempt]:
         return [_stored(row) for row in rows]
 
 
-def claim_code_payments(session: Session, sale: Sale) -> None:
+def claim_code_payments(session: Session, sale: SaleFacts) -> None:
     """In the checkout transaction: every WeChat/Alipay tender that names a mall payment of this
     till must be that payment, confirmed paid, for the same amount, and not used before."""
     for row in _claimed(session, sale.payments):

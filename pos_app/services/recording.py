@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 
 from pos_app.services.events import queue_event, sale_event_payload
 from pos_app.services.promotions import NO_PROMOTIONS, SalePromotions
+from pos_app.services.sale_facts import SaleFacts
 from pos_app.store.bulk import insert_rows
 from pos_app.store.journal import append_journal
-from pos_app.store.models import Sale, StockMove
+from pos_app.store.models import StockMove
 
 
-def post_stock(session: Session, sale: Sale) -> None:
+def post_stock(session: Session, sale: SaleFacts) -> None:
     """One stock delta per line: a sale takes goods out, a refund (negative qty) puts them back.
     One executemany for all lines."""
     moves = [
@@ -32,13 +33,13 @@ def post_stock(session: Session, sale: Sale) -> None:
 
 
 def queue_sale_event(
-    session: Session, sale: Sale, promotions: SalePromotions = NO_PROMOTIONS
+    session: Session, sale: SaleFacts, promotions: SalePromotions = NO_PROMOTIONS
 ) -> None:
     queue_event(session, sale_event_payload(sale, promotions))
 
 
 def journal_sale(
-    session: Session, sale: Sale, *, approver_id: int | None = None, **details: Any
+    session: Session, sale: SaleFacts, *, approver_id: int | None = None, **details: Any
 ) -> None:
     append_journal(
         session,

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from pos_app.store.models import SaleLine
+from pos_app.services.sale_facts import LineFacts
 
 HALF_LIFE_DAYS = 7
 MAX_SHIFT = 62  # halving more often than this leaves 0 of any count
@@ -30,7 +30,7 @@ def today_number(now: datetime | None = None) -> int:
     return (now or datetime.now(UTC)).date().toordinal()
 
 
-def record_sold(session: Session, lines: Iterable[SaleLine], *, day: date) -> None:
+def record_sold(session: Session, lines: Iterable[LineFacts], *, day: date) -> None:
     """Add the units of a sale's lines (a weighed line: one) to their products' popularity."""
     units: dict[int, int] = {}
     for line in lines:

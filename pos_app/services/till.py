@@ -97,28 +97,28 @@ def sale_number(till_id: str, till_seq: int) -> str:
     return f"{till_id}-{till_seq:06d}"
 
 
-def numbered_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> Sale:
-    """A sale or refund numbered with this till's next sequence, in the open shift, not yet
-    added to the session (checkout writes it with Core; new_sale lets the ORM flush it)."""
+def sale_columns(session: Session, *, kind: str, cashier_id: int) -> dict[str, Any]:
+    """The columns that place a new sale or refund: its number in this till's gapless sequence,
+    the open shift, the store, the till, the cashier and the time (checkout writes them with
+    Core; new_sale makes them an ORM row)."""
     identity = till_identity(session)
     shift_id, seq = _sale_place(session, identity.till_id)
-    fields.setdefault("lines", [])  # a new sale's collections start empty: no lazy SELECT
-    fields.setdefault("payments", [])
-    return Sale(
-        sale_no=sale_number(identity.till_id, seq),
-        kind=kind,
-        store_id=identity.store_id,
-        till_id=identity.till_id,
-        till_seq=seq,
-        shift_id=shift_id,
-        cashier_id=cashier_id,
-        created_at=utc_now(),
-        **fields,
-    )
+    return {
+        "sale_no": sale_number(identity.till_id, seq),
+        "kind": kind,
+        "store_id": identity.store_id,
+        "till_id": identity.till_id,
+        "till_seq": seq,
+        "shift_id": shift_id,
+        "cashier_id": cashier_id,
+        "created_at": utc_now(),
+    }
 
 
 def new_sale(session: Session, *, kind: str, cashier_id: int, **fields: Any) -> Sale:
     """A numbered sale or refund added to the session (the ORM inserts it at flush)."""
-    sale = numbered_sale(session, kind=kind, cashier_id=cashier_id, **fields)
+    fields.setdefault("lines", [])  # a new sale's collections start empty: no lazy SELECT
+    fields.setdefault("payments", [])
+    sale = Sale(**sale_columns(session, kind=kind, cashier_id=cashier_id), **fields)
     session.add(sale)
     return sale
