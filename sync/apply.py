@@ -85,12 +85,11 @@ def _with_pinyin(product: ProductData) -> ProductData:
     return product.model_copy(update={"pinyin_full": full, "pinyin_initials": initials})
 
 
-def apply_products(session: Session, products: Sequence[ProductData]) -> bool:
+def apply_products(session: Session, products: Sequence[ProductData]) -> None:
     """Insert or update products (latest state wins) with exactly the barcodes given, a fixed
-    number of statements whatever their number. True if every product was new (inserted in
-    order, each taking the next id: a bulk load can index them by id)."""
+    number of statements whatever their number."""
     if not products:
-        return True
+        return
     connection = session.connection()
     categories = {(p.category,) for p in products if p.category}
     if categories:
@@ -113,7 +112,6 @@ def apply_products(session: Session, products: Sequence[ProductData]) -> bool:
         statement = _UPSERT_BARCODE
     if codes:
         connection.exec_driver_sql(statement, codes)
-    return all_new
 
 
 def apply_tombstones(session: Session, skus: Sequence[str]) -> None:

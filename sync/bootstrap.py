@@ -2,10 +2,9 @@
 resumable after a crash or a lost connection.
 
 The search index is paused once when the download starts (the SQL to put it back kept in the
-resume state). Into an empty catalog, each chunk's new products are added to the FTS index in the
-chunk's transaction, so that work runs while the mall streams the next chunk, and only the
-B-tree indexes are built at the end; a till that held products already (or was sent one twice)
-rebuilds the index once at the end instead. Each chunk the mall marks is written in one transaction
+resume state) and rebuilt once at the end. Indexing each chunk as it was written cost more at a
+million products (FTS5 merging 200 small segments; the till's CPU is what the download waits for)
+than one build at the end. Each chunk the mall marks is written in one transaction
 together with the position to ask from next, so a till killed half way asks for the rest and
 never writes a product twice; the feed position of the first request is kept, so the pull
 after the snapshot brings whatever changed in between. Products are parsed a chunk at a time
@@ -22,12 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from pos_app.store.db import Database
-from pos_app.store.search_index import (
-    index_products_after,
-    last_product_id,
-    pause_search_index,
-    resume_search_index,
-)
+from pos_app.store.search_index import pause_search_index, resume_search_index
 from sync.apply import apply_products
 from sync.client import MallClient, decode_line
 from sync.errors import SyncOffline, SyncServerError
@@ -42,9 +36,7 @@ from sync.protocol import (
 from sync.state import delete_state, get_state, set_state
 from sync.status import CURSOR
 
-RESUME = (
-    "snapshot_resume"  # a first download under way: {server_seq, after, count, paused, rebuild}
-)
+RESUME = "snapshot_resume"  # a first download under way: {server_seq, after, count, paused}
 
 _PRODUCTS = TypeAdapter(list[ProductData])
 _SLICE = 200  # products validated a call: a few milliseconds with the GIL held
@@ -54,30 +46,22 @@ Control = SnapshotMark | SnapshotEnd | None
 @dataclass
 class Progress:
     """What is stored of a download: its feed position, the last product id written, how many
-    products that is, the paused search index and whether it is rebuilt at the end."""
+    products that is and the paused search index."""
 
     server_seq: int
     after: int
     count: int
     paused: list[str]  # SQL of the search triggers and indexes to put back
-    rebuild: bool = True  # False: each chunk's products are indexed as they are written
+
+    @classmethod
+    def load(cls, saved: dict[str, Any]) -> Progress:
+        """The stored progress; a download begun by a version that indexed chunk by chunk kept
+        a flag too, which no longer matters (the index is rebuilt whole at the end)."""
+        saved.pop("rebuild", None)
+        return cls(**saved)
 
     def save(self, session: Session) -> None:
         set_state(session, RESUME, vars(self))
-
-    def write(self, session: Session, products: list[ProductData]) -> None:
-        """A chunk of products, and (unless the index is rebuilt at the end) the new ones into
-        the search index. Each new product takes the next id; a chunk that updated a product
-        already indexed would leave its index entry stale, so the index is rebuilt at the end
-        after all."""
-        before = last_product_id(session)
-        all_new = apply_products(session, products)
-        if self.rebuild:
-            return
-        if all_new:
-            index_products_after(session, before)
-        else:
-            self.rebuild = True
 
 
 @dataclass
@@ -91,8 +75,8 @@ class Loaded:
     def finish(self, session: Session) -> None:
         """In the caller's last transaction: the last chunk, the search index rebuilt, the
         cursor set and the download's state gone."""
-        self.progress.write(session, self.last)
-        resume_search_index(session, self.progress.paused, rebuild=self.progress.rebuild)
+        apply_products(session, self.last)
+        resume_search_index(session, self.progress.paused)
         set_state(session, CURSOR, self.progress.server_seq)
         delete_state(session, RESUME)
 
@@ -102,7 +86,7 @@ def load_snapshot(db: Database, client: MallClient, batch_size: int) -> Loaded:
     last. Raises SyncOffline if the stream stops before its end line."""
     with db.read() as session:
         saved: dict[str, Any] | None = get_state(session, RESUME)
-    progress = Progress(**saved) if saved else None
+    progress = Progress.load(saved) if saved else None
     after, seq = (progress.after, progress.server_seq) if progress else (0, None)
     with client.snapshot_lines(after=after, seq=seq) as lines:
         first = next(lines, None)
@@ -111,9 +95,7 @@ def load_snapshot(db: Database, client: MallClient, batch_size: int) -> Loaded:
         header = SnapshotHeader.model_validate(decode_line(first))
         if progress is None:
             with db.write() as session:
-                empty = last_product_id(session) == 0  # and so is the search index
-                paused = pause_search_index(session)
-                progress = Progress(header.server_seq, 0, 0, paused, rebuild=not empty)
+                progress = Progress(header.server_seq, 0, 0, pause_search_index(session))
                 progress.save(session)
         return _write_chunks(db, progress, lines, batch_size)
 
@@ -132,7 +114,7 @@ def _write_chunks(
                 )
             return Loaded(progress, batch, before + streamed)
         with db.write() as session:
-            progress.write(session, batch)
+            apply_products(session, batch)
             if control is not None:  # all streamed so far is written
                 progress.after = control.after
                 progress.count = before + streamed

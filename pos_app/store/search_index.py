@@ -39,13 +39,11 @@ def pause_search_index(session: Session) -> list[str]:
     return [sql for _kind, _name, sql in paused]
 
 
-def resume_search_index(session: Session, paused: Sequence[str], *, rebuild: bool = True) -> None:
-    """Put the paused triggers and indexes back and rebuild the search index at once (rebuild
-    False: the caller kept it up with index_products_after while paused)."""
+def resume_search_index(session: Session, paused: Sequence[str]) -> None:
+    """Put the paused triggers and indexes back and rebuild the search index at once."""
     for sql in paused:
         session.execute(text(sql))
-    if rebuild:
-        rebuild_search_index(session)
+    rebuild_search_index(session)
 
 
 @contextmanager
@@ -67,17 +65,3 @@ def rebuild_search_index(session: Session) -> None:
 def last_product_id(session: Session) -> int:
     """The highest product id so far (0 for none): a new product's id is above it."""
     return int(session.scalar(text("SELECT coalesce(max(id), 0) FROM products")) or 0)
-
-
-def index_products_after(session: Session, after_id: int) -> None:
-    """Add the active products with an id above after_id to the search indexes, each as the
-    insert trigger would have, in one statement an index: for products inserted while the
-    indexes were paused, which they do not hold yet."""
-    for index, (columns, view) in SEARCH_INDEXES.items():
-        session.execute(
-            text(
-                f"INSERT INTO {index}(rowid, {columns}) "
-                f"SELECT id, {columns} FROM {view} WHERE id > :after"
-            ),
-            {"after": after_id},
-        )
