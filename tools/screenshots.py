@@ -143,6 +143,8 @@ def capture_all(db: Database, out_dir: Path, texts: Texts | None = None) -> list
     window.reload_status()
     _ring_up(window, db)
     shots.append(_shot(window, None, out_dir / "02-sale.png", texts))
+    # the customer's screen while the cart is on it (the sale is paid and the shift closed below)
+    display_shot = _customer_display_shot(window, out_dir / "10-customer-display.png", texts)
 
     window.sale.open_search()
     search = _dialog(window, SearchDialog)
@@ -194,13 +196,17 @@ def capture_all(db: Database, out_dir: Path, texts: Texts | None = None) -> list
     settings.reject()
     shots.append(_refused_approval(window, out_dir / "09-approval.png", texts))
 
-    window.sale.on_scan(sample_code(db))
-    display = window.customer_display or _customer_display(window)
-    display.show()
-    shots.append(_shot(display, None, out_dir / "10-customer-display.png", texts))
-    display.close()
+    shots.append(display_shot)
     window.dispose()
     return shots
+
+
+def _customer_display_shot(window: MainWindow, path: Path, texts: Texts | None) -> Path:
+    display = window.customer_display or _customer_display(window)
+    display.show()
+    shot = _shot(display, None, path, texts)
+    display.close()
+    return shot
 
 
 def _refused_approval(window: MainWindow, path: Path, texts: Texts | None) -> Path:
@@ -217,11 +223,6 @@ def _refused_approval(window: MainWindow, path: Path, texts: Texts | None) -> Pa
     shot = _shot(window, dialog, path, texts)
     dialog.reject()
     return shot
-
-
-def sample_code(db: Database) -> str:
-    with db.read() as session:
-        return sample_barcodes(session, 1)[0]
 
 
 def _customer_display(window: MainWindow) -> QWidget:

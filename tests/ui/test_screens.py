@@ -40,6 +40,8 @@ def test_capture_demo_writes_every_screen_at_1024_by_768(qtbot: QtBot, tmp_path:
     for path in shots[:-1]:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1024, 768), path.name
+    shown = texts["10-customer-display"]  # the cart the customer pays for, not an empty one
+    assert "¥0.00" not in shown and any(text.startswith("¥") for text in shown)
 
 
 def test_the_sale_screen_fits_1024_by_768(window: MainWindow) -> None:
