@@ -8,7 +8,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from pos_app.store.peek import open_readonly, scalar, settings_of
+from pos_app.store.peek import COUNT_STAFF, open_readonly, scalar, settings_of
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def read_first_view(path: Path) -> FirstView | None:
     the setup wizard comes first) or a file that cannot be read this way."""
     try:
         with closing(open_readonly(path)) as connection:
-            if not scalar(connection, "SELECT count(*) FROM staff", {}):
+            if not scalar(connection, COUNT_STAFF, {}):
                 return None
             settings = settings_of(connection, "language", "window_maximised")
     except sqlite3.Error:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 
 from pos_app.services.auth import hash_pin
 from pos_app.services.errors import ServiceError
 from pos_app.store.db import Database
 from pos_app.store.models import Sale, Staff, Store, Till
+from pos_app.store.peek import COUNT_STAFF
 from pos_app.store.settings import get_setting, set_setting
 
 MAX_TILLS = 99
@@ -49,7 +50,7 @@ def till_id_of(number: int) -> str:
 def needs_setup(db: Database) -> bool:
     """A till nobody has set up yet: no staff to log in with."""
     with db.read() as session:
-        return (session.scalar(select(func.count()).select_from(Staff)) or 0) == 0
+        return not session.scalar(text(COUNT_STAFF))
 
 
 def validate(setup: TillSetup) -> None:

@@ -8,13 +8,12 @@ outbox events still wait for the mall.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pos_app.store.setting_defaults import DEFAULTS
+from pos_app.store.setting_defaults import setting_value
 
 # An outbox event the mall recorded as a conflict is kept for a person: neither sent again nor
 # counted as delivered, nor pruned.
@@ -26,6 +25,8 @@ NOT_IN_CONFLICT = (
 WAITING = f"outbox.acked_at IS NULL AND {NOT_IN_CONFLICT}"
 COUNT_WAITING = f"SELECT count(*) FROM outbox WHERE {WAITING}"
 COUNT_WAITING_KIND = f"{COUNT_WAITING} AND outbox.kind = :kind"
+# A till nobody has set up has no staff to log in with (the setup wizard comes first).
+COUNT_STAFF = "SELECT count(*) FROM staff"
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -47,4 +48,4 @@ def settings_of(connection: sqlite3.Connection, *keys: str) -> dict[str, Any]:
     marks = ", ".join("?" * len(keys))
     statement = f"SELECT key, value FROM settings WHERE key IN ({marks})"
     stored = {key: value for key, value in connection.execute(statement, keys)}
-    return {key: json.loads(stored[key]) if key in stored else DEFAULTS[key] for key in keys}
+    return {key: setting_value(key, stored.get(key)) for key in keys}

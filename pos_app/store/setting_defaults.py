@@ -3,6 +3,7 @@ few settings through sqlite3 before the database layer has loaded (ui/first_scre
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -33,3 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "label_printer_uri": "",
     "label_size": "40x30",
 }
+
+
+def setting_value(key: str, stored: str | None) -> Any:
+    """A setting's value from its stored JSON text, or its default when none is stored."""
+    return DEFAULTS.get(key) if stored is None else json.loads(stored)

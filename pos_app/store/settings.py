@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.store.models import Setting
-from pos_app.store.setting_defaults import DEFAULTS
+from pos_app.store.setting_defaults import DEFAULTS, setting_value
 
 _ALL = select(Setting.key, Setting.value)
 _CACHE = "settings"  # session.info key: the settings table as read once in this session
@@ -26,8 +26,7 @@ def _stored(session: Session) -> dict[str, str]:
 
 
 def get_setting(session: Session, key: str) -> Any:
-    encoded = _stored(session).get(key)
-    return DEFAULTS.get(key) if encoded is None else json.loads(encoded)
+    return setting_value(key, _stored(session).get(key))
 
 
 def set_setting(session: Session, key: str, value: Any) -> None:

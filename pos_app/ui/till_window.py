@@ -76,7 +76,12 @@ def run_till(
     backups = DailyBackup(db, load_config())
     backups.start()
     try:
-        if writer.call(lambda: needs_setup(db)) and not run_setup_wizard(db, writer):
+        # a first screen was shown only to a till with staff (services/first_view.py)
+        if (
+            first is None
+            and writer.call(lambda: needs_setup(db))
+            and not run_setup_wizard(db, writer)
+        ):
             return 0
         engine = None if sync_engine is None else (lambda: sync_engine(db))
         till = bootstrap(db, writer, sync_engine=engine, demo=demo)
